@@ -1,0 +1,59 @@
+package dev.callcontrol.callsetup;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The blueprint's first flow, "call setup using a Conference bridge": answer a voice reservation
+ * with the {@code conference} instruction so that TaskRouter rings the agent and moves the caller
+ * into a conference named by the task SID. Pure: no network, because TaskRouter allows the
+ * callback five seconds, cold start included.
+ */
+public final class CallSetup {
+    /** Conference events the product follows: membership, hold and mute changes, announcements. */
+    public static final List<String> CONFERENCE_EVENTS =
+            List.of("start", "end", "join", "leave", "mute", "hold", "modify", "announcement");
+    public static final String CONFERENCE_EVENTS_PATH = "/twilio/conference-events";
+
+    private final String callerId;
+    private final String publicBaseUrl;
+    private final int agentRingTimeoutSeconds;
+    private final boolean recordConferences;
+
+    public CallSetup(String callerId, String publicBaseUrl, int agentRingTimeoutSeconds, boolean recordConferences) {
+        this.callerId = callerId;
+        this.publicBaseUrl = publicBaseUrl;
+        this.agentRingTimeoutSeconds = agentRingTimeoutSeconds;
+        this.recordConferences = recordConferences;
+    }
+
+    /**
+     * The instruction for a reservation, or empty when the task is not a call (another channel's
+     * application accepts those reservations itself).
+     */
+    public Optional<ConferenceInstruction> answer(TaskAssignment assignment) {
+        if (assignment.isTransfer()) {
+            throw new AssignmentRejected(AssignmentRejected.Reason.TRANSFER_NOT_SUPPORTED,
+                    "transfer tasks are not handled by this version of the assignment callback");
+        }
+        if (!assignment.isVoice()) {
+            return Optional.empty();
+        }
+        String contactUri = assignment.workerContactUri();
+        if (contactUri == null) {
+            throw new AssignmentRejected(AssignmentRejected.Reason.MISSING_CONTACT_URI,
+                    "worker " + assignment.workerSid() + " has no contact_uri attribute to ring");
+        }
+        String from = Optional.ofNullable(assignment.calledNumber()).orElse(callerId);
+        return Optional.of(new ConferenceInstruction(
+                from,
+                contactUri,
+                agentRingTimeoutSeconds,
+                recordConferences,
+                publicBaseUrl + CONFERENCE_EVENTS_PATH,
+                CONFERENCE_EVENTS,
+                false,
+                true,
+                false));
+    }
+}

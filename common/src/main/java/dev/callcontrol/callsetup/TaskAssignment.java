@@ -1,0 +1,49 @@
+package dev.callcontrol.callsetup;
+
+import java.util.Map;
+
+/**
+ * A reservation TaskRouter offers through the assignment callback: which task, which worker, and
+ * the attributes of both as TaskRouter sent them (JSON objects, already parsed).
+ */
+public record TaskAssignment(
+        String taskSid,
+        String reservationSid,
+        String workerSid,
+        Map<String, Object> taskAttributes,
+        Map<String, Object> workerAttributes) {
+
+    public TaskAssignment {
+        taskAttributes = Map.copyOf(taskAttributes);
+        workerAttributes = Map.copyOf(workerAttributes);
+    }
+
+    /** A voice task carries the customer's call SID, written by {@code <Enqueue>} or by our outbound flow. */
+    public boolean isVoice() {
+        return text(taskAttributes, "call_sid") != null;
+    }
+
+    /** Transfer tasks carry a {@code transfer} object naming the original task and conference. */
+    public boolean isTransfer() {
+        return taskAttributes.get("transfer") instanceof Map<?, ?>;
+    }
+
+    /** The number the customer called, which the agent sees as caller ID; {@code null} when unknown. */
+    public String calledNumber() {
+        String called = text(taskAttributes, "called");
+        return called != null ? called : text(taskAttributes, "to");
+    }
+
+    /** Where TaskRouter should ring the worker: the worker's {@code contact_uri}. */
+    public String workerContactUri() {
+        return text(workerAttributes, "contact_uri");
+    }
+
+    static String text(Map<String, Object> attributes, String name) {
+        Object value = attributes.get(name);
+        if (value instanceof String text && !text.isBlank()) {
+            return text.trim();
+        }
+        return null;
+    }
+}

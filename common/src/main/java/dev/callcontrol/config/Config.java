@@ -1,0 +1,147 @@
+package dev.callcontrol.config;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Typed access to the environment. Functions read what they need in their constructor so that a
+ * missing or malformed setting stops the container at start, naming the variable, rather than
+ * failing a live call.
+ */
+public final class Config {
+    private static final Pattern ACCOUNT_SID = Pattern.compile("^AC[0-9a-fA-F]{32}$");
+    private static final Pattern WORKSPACE_SID = Pattern.compile("^WS[0-9a-fA-F]{32}$");
+    private static final Pattern WORKFLOW_SID = Pattern.compile("^WW[0-9a-fA-F]{32}$");
+    private static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{6,14}$");
+
+    private final Map<String, String> environment;
+
+    private Config(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    /** The process environment, as Lambda provides it. */
+    public static Config fromEnvironment() {
+        return new Config(System.getenv());
+    }
+
+    /** An explicit environment: the local runtime and tests build functions with this. */
+    public static Config of(Map<String, String> environment) {
+        return new Config(Objects.requireNonNull(environment));
+    }
+
+    /** The raw value, the default when absent or blank, or {@code null} when neither exists. */
+    public String get(Setting setting) {
+        String value = environment.get(setting.name());
+        if (value == null || value.isBlank()) {
+            return setting.defaultValue();
+        }
+        return value.trim();
+    }
+
+    /** Like {@link #get} but fails, naming the variable, when there is no value at all. */
+    public String require(Setting setting) {
+        String value = get(setting);
+        if (value == null || value.isEmpty()) {
+            throw new ConfigurationException("Missing required setting " + setting.name() + ": " + setting.description());
+        }
+        return value;
+    }
+
+    /** Any other environment variable (AWS_REGION and the like); {@code null} when absent. */
+    public String raw(String name) {
+        return environment.get(name);
+    }
+
+    public String accountSid() {
+        return matching(Setting.TWILIO_ACCOUNT_SID, ACCOUNT_SID, "an account SID (AC followed by 32 hex digits)");
+    }
+
+    public String authToken() {
+        return require(Setting.TWILIO_AUTH_TOKEN);
+    }
+
+    public String workspaceSid() {
+        return matching(Setting.TASKROUTER_WORKSPACE_SID, WORKSPACE_SID, "a workspace SID (WS followed by 32 hex digits)");
+    }
+
+    public String workflowSid() {
+        return matching(Setting.TASKROUTER_WORKFLOW_SID, WORKFLOW_SID, "a workflow SID (WW followed by 32 hex digits)");
+    }
+
+    public String callerId() {
+        return matching(Setting.CALLER_ID, E164, "an E.164 number such as +14155550100");
+    }
+
+    public String tableName() {
+        return require(Setting.TABLE_NAME);
+    }
+
+    /** The public base URL without a trailing slash. */
+    public String publicBaseUrl() {
+        return absoluteUrl(Setting.PUBLIC_BASE_URL);
+    }
+
+    /** The DynamoDB endpoint override, or {@code null} for the regional endpoint. */
+    public URI dynamoDbEndpoint() {
+        String value = get(Setting.DYNAMODB_ENDPOINT);
+        return value.isEmpty() ? null : URI.create(absoluteUrl(Setting.DYNAMODB_ENDPOINT));
+    }
+
+    /** The Twilio REST base URL override, or {@code null} for Twilio's own hosts. */
+    public String twilioApiBaseUrl() {
+        String value = get(Setting.TWILIO_API_BASE_URL);
+        return value.isEmpty() ? null : absoluteUrl(Setting.TWILIO_API_BASE_URL);
+    }
+
+    public int agentRingTimeoutSeconds() {
+        String value = require(Setting.AGENT_RING_TIMEOUT);
+        try {
+            int seconds = Integer.parseInt(value);
+            if (seconds >= 5 && seconds <= 600) {
+                return seconds;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below with the variable's name
+        }
+        throw new ConfigurationException(Setting.AGENT_RING_TIMEOUT.name() + " must be a whole number of seconds from 5 to 600, not '" + value + "'");
+    }
+
+    public boolean recordConferences() {
+        return bool(Setting.CONFERENCE_RECORD);
+    }
+
+    private boolean bool(Setting setting) {
+        String value = require(setting);
+        return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigurationException(setting.name() + " must be true or false, not '" + value + "'");
+        };
+    }
+
+    private String matching(Setting setting, Pattern pattern, String expected) {
+        String value = require(setting);
+        if (!pattern.matcher(value).matches()) {
+            throw new ConfigurationException(setting.name() + " must be " + expected + ", not '" + value + "'");
+        }
+        return value;
+    }
+
+    private String absoluteUrl(Setting setting) {
+        String value = require(setting);
+        URI uri;
+        try {
+            uri = URI.create(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(setting.name() + " is not a URL: '" + value + "'");
+        }
+        String scheme = uri.getScheme();
+        if (uri.getHost() == null || !("https".equals(scheme) || "http".equals(scheme)) || uri.getQuery() != null || uri.getFragment() != null) {
+            throw new ConfigurationException(setting.name() + " must be an absolute http(s) URL without query or fragment, not '" + value + "'");
+        }
+        return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+    }
+}

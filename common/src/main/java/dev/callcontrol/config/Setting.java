@@ -1,0 +1,42 @@
+package dev.callcontrol.config;
+
+/**
+ * Every environment variable the product reads, in one place. The README's environment table and
+ * template.yaml use exactly these names; a test keeps the three in step.
+ */
+public enum Setting {
+    TWILIO_ACCOUNT_SID("Twilio account SID (AC...) that owns the TaskRouter workspace.", null),
+    TWILIO_AUTH_TOKEN("Twilio auth token: signs webhooks and authenticates REST calls. Deployed from Secrets Manager.", null),
+    PUBLIC_BASE_URL("Base URL Twilio uses to reach the API (scheme, host, base path; no trailing slash). "
+            + "Signatures are checked against it and every callback URL handed to Twilio starts with it.", null),
+    TASKROUTER_WORKSPACE_SID("TaskRouter workspace SID (WS...).", null),
+    TASKROUTER_WORKFLOW_SID("TaskRouter workflow SID (WW...) that routes calls and transfers.", null),
+    CALLER_ID("Caller ID (E.164) for calls the product places when the task carries no called number.", null),
+    TABLE_NAME("DynamoDB table that tracks calls and in-flight transfers.", null),
+    DYNAMODB_ENDPOINT("Optional DynamoDB endpoint override (DynamoDB Local, LocalStack).", ""),
+    TWILIO_API_BASE_URL("Optional base URL for every Twilio REST request instead of https://*.twilio.com "
+            + "(same path and query; the original host travels in the X-Twilio-Original-Host header).", ""),
+    AGENT_RING_TIMEOUT("Seconds TaskRouter rings the agent before giving up on the reservation.", "20"),
+    CONFERENCE_RECORD("true to record conferences from the start.", "false");
+
+    private final String description;
+    private final String defaultValue;
+
+    Setting(String description, String defaultValue) {
+        this.description = description;
+        this.defaultValue = defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** The value used when the variable is absent; {@code null} when the setting has no default. */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public boolean hasDefault() {
+        return defaultValue != null;
+    }
+}

@@ -1,0 +1,214 @@
+package dev.callcontrol.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * An HTTP request as the product sees it, built from an API Gateway HTTP API (payload 2.0) event:
+ * body decoded (HTTP APIs base64-encode form posts), headers case-insensitive, query and form
+ * parameters parsed. Parsing problems become 400/415 {@link HttpError}s, never exceptions that leak.
+ */
+public final class ApiRequest {
+    /** Largest body accepted; Twilio webhooks and agent commands are a few kilobytes. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+
+    private final String method;
+    private final String path;
+    private final String rawQueryString;
+    private final Map<String, String> headers;
+    private final Map<String, String> pathParameters;
+    private final String body;
+    private final APIGatewayV2HTTPEvent.RequestContext requestContext;
+    private Map<String, List<String>> query;
+    private Map<String, List<String>> form;
+
+    private ApiRequest(APIGatewayV2HTTPEvent event) {
+        var context = event.getRequestContext();
+        this.requestContext = context;
+        String httpMethod = context != null && context.getHttp() != null ? context.getHttp().getMethod() : null;
+        if (httpMethod == null || httpMethod.isBlank()) {
+            throw HttpError.badRequest("the event has no HTTP method");
+        }
+        this.method = httpMethod.toUpperCase(Locale.ROOT);
+        this.path = stripStage(event.getRawPath() == null ? "/" : event.getRawPath(), context.getStage());
+        this.rawQueryString = event.getRawQueryString() == null ? "" : event.getRawQueryString();
+        Map<String, String> lowered = new LinkedHashMap<>();
+        if (event.getHeaders() != null) {
+            event.getHeaders().forEach((name, value) -> {
+                if (name != null && value != null) {
+                    lowered.put(name.toLowerCase(Locale.ROOT), value);
+                }
+            });
+        }
+        this.headers = Collections.unmodifiableMap(lowered);
+        this.pathParameters = event.getPathParameters() == null ? Map.of() : Map.copyOf(event.getPathParameters());
+        this.body = decodeBody(event.getBody(), event.getIsBase64Encoded());
+    }
+
+    public static ApiRequest from(APIGatewayV2HTTPEvent event) {
+        if (event == null) {
+            throw HttpError.badRequest("no event");
+        }
+        return new ApiRequest(event);
+    }
+
+    public String method() {
+        return method;
+    }
+
+    /** The path Twilio or the browser asked for, without the API Gateway stage prefix. */
+    public String path() {
+        return path;
+    }
+
+    public String rawQueryString() {
+        return rawQueryString;
+    }
+
+    /** A header by case-insensitive name, or {@code null}. */
+    public String header(String name) {
+        return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    public String pathParameter(String name) {
+        return pathParameters.get(name);
+    }
+
+    public String body() {
+        return body;
+    }
+
+    public APIGatewayV2HTTPEvent.RequestContext requestContext() {
+        return requestContext;
+    }
+
+    /** The media type of the body without parameters, lower case; empty when absent. */
+    public String mediaType() {
+        String contentType = header("content-type");
+        if (contentType == null) {
+            return "";
+        }
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    public Map<String, List<String>> queryParameters() {
+        if (query == null) {
+            query = parseUrlEncoded(rawQueryString, "query string");
+        }
+        return query;
+    }
+
+    /** First value of a query parameter, or {@code null}. */
+    public String queryParameter(String name) {
+        List<String> values = queryParameters().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    /** The form body's parameters, every value kept in order. 415 when the body is not a form. */
+    public Map<String, List<String>> formParameters() {
+        if (form == null) {
+            if (body.isEmpty()) {
+                form = Map.of();
+            } else if (!"application/x-www-form-urlencoded".equals(mediaType())) {
+                throw HttpError.unsupportedMediaType("expected an application/x-www-form-urlencoded body");
+            } else {
+                form = parseUrlEncoded(body, "form body");
+            }
+        }
+        return form;
+    }
+
+    /** The form's parameters with the first value of each, as Twilio's signature validator takes them. */
+    public Map<String, String> form() {
+        Map<String, String> single = new LinkedHashMap<>();
+        formParameters().forEach((name, values) -> single.put(name, values.get(0)));
+        return single;
+    }
+
+    /** The body as a JSON document. 415 when it is declared as something else, 400 when malformed. */
+    public JsonNode jsonBody() {
+        String type = mediaType();
+        if (!type.isEmpty() && !"application/json".equals(type)) {
+            throw HttpError.unsupportedMediaType("expected an application/json body");
+        }
+        return Json.parse(body, "the request body");
+    }
+
+    private static String stripStage(String rawPath, String stage) {
+        // HTTP APIs put a named stage in front of the path; the $default stage adds nothing.
+        if (stage != null && !stage.isEmpty() && !"$default".equals(stage)) {
+            String prefix = "/" + stage;
+            if (rawPath.equals(prefix)) {
+                return "/";
+            }
+            if (rawPath.startsWith(prefix + "/")) {
+                return rawPath.substring(prefix.length());
+            }
+        }
+        return rawPath;
+    }
+
+    private static String decodeBody(String body, boolean base64) {
+        if (body == null) {
+            return "";
+        }
+        if (!base64) {
+            if (body.length() > MAX_BODY_BYTES) {
+                throw new HttpError(413, "payload_too_large", "the body is larger than " + MAX_BODY_BYTES + " bytes");
+            }
+            return body;
+        }
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(body);
+        } catch (IllegalArgumentException e) {
+            throw HttpError.badRequest("the body is marked base64 but is not valid base64");
+        }
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw new HttpError(413, "payload_too_large", "the body is larger than " + MAX_BODY_BYTES + " bytes");
+        }
+        var decoder = StandardCharsets.UTF_8.newDecoder();
+        try {
+            return decoder.decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw HttpError.badRequest("the body is not UTF-8 text");
+        }
+    }
+
+    private static Map<String, List<String>> parseUrlEncoded(String encoded, String what) {
+        if (encoded.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<String>> parameters = new LinkedHashMap<>();
+        for (String pair : encoded.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            String name = decode(equals < 0 ? pair : pair.substring(0, equals), what);
+            String value = equals < 0 ? "" : decode(pair.substring(equals + 1), what);
+            parameters.computeIfAbsent(name, key -> new ArrayList<>(1)).add(value);
+        }
+        parameters.replaceAll((name, values) -> List.copyOf(values));
+        return Collections.unmodifiableMap(parameters);
+    }
+
+    private static String decode(String text, String what) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw HttpError.badRequest("the " + what + " has a malformed %-escape");
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.callcontrol.http;
+
+/**
+ * A request that cannot be served, with the status and a stable machine-readable code. The message
+ * is shown to the caller, so it never carries internals or personal data.
+ */
+public class HttpError extends RuntimeException {
+    private final int status;
+    private final String code;
+
+    public HttpError(int status, String code, String message) {
+        super(message, null, false, false);
+        this.status = status;
+        this.code = code;
+    }
+
+    public static HttpError badRequest(String message) {
+        return new HttpError(400, "bad_request", message);
+    }
+
+    public static HttpError unsupportedMediaType(String message) {
+        return new HttpError(415, "unsupported_media_type", message);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.callcontrol.twilio;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.callcontrol.config.Config;
+import dev.callcontrol.http.ApiRequest;
+import dev.callcontrol.http.ApiResponses;
+import dev.callcontrol.http.HttpError;
+import dev.callcontrol.logging.CallLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Base of every {@code /twilio/*} function: parse the API Gateway event, refuse anything whose
+ * Twilio signature does not check out (403, nothing executed), then hand the request to the
+ * operation. Failures become clear 4xx answers; no stack trace ever leaves the function.
+ */
+public abstract class TwilioWebhook implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+    private static final Logger LOG = LoggerFactory.getLogger(TwilioWebhook.class);
+
+    private final SignatureVerifier signatures;
+
+    protected TwilioWebhook(Config config) {
+        this.signatures = new SignatureVerifier(config.authToken(), config.publicBaseUrl());
+    }
+
+    @Override
+    public final APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return CallLog.invocation(context, () -> serve(event));
+    }
+
+    private APIGatewayV2HTTPResponse serve(APIGatewayV2HTTPEvent event) {
+        ApiRequest request;
+        try {
+            request = ApiRequest.from(event);
+        } catch (HttpError e) {
+            LOG.warn("Rejected unreadable webhook: {}", e.getMessage());
+            return rejection(e);
+        }
+        if (!signatures.isValid(request)) {
+            LOG.warn("Rejected webhook with a missing or invalid {} on {} {}", SignatureVerifier.HEADER, request.method(), request.path());
+            return rejection(new HttpError(403, "invalid_signature", "the Twilio signature is missing or does not match"));
+        }
+        try {
+            return handle(request);
+        } catch (HttpError e) {
+            LOG.warn("Rejected webhook on {}: {} {}", request.path(), e.status(), e.getMessage());
+            return rejection(e);
+        }
+    }
+
+    /** Serves a request whose signature has been verified. */
+    protected abstract APIGatewayV2HTTPResponse handle(ApiRequest request);
+
+    /** The answer to a refused request; TwiML routes override this to stay valid TwiML where Twilio needs it. */
+    protected APIGatewayV2HTTPResponse rejection(HttpError error) {
+        return ApiResponses.error(error);
+    }
+}

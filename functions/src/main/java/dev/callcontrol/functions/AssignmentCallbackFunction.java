@@ -1,0 +1,65 @@
+package dev.callcontrol.functions;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.callcontrol.callsetup.AssignmentRejected;
+import dev.callcontrol.callsetup.CallSetup;
+import dev.callcontrol.callsetup.ConferenceInstruction;
+import dev.callcontrol.callsetup.TaskAssignment;
+import dev.callcontrol.config.Config;
+import dev.callcontrol.http.ApiRequest;
+import dev.callcontrol.http.ApiResponses;
+import dev.callcontrol.http.HttpError;
+import dev.callcontrol.logging.CallLog;
+import dev.callcontrol.logging.Redact;
+import dev.callcontrol.taskrouter.AssignmentCallback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code POST /twilio/assignment}: TaskRouter offers a reservation and the product answers with the
+ * {@code conference} instruction. No network call happens here, so the answer is well inside the
+ * five seconds TaskRouter allows.
+ */
+public final class AssignmentCallbackFunction extends dev.callcontrol.twilio.TwilioWebhook {
+    private static final Logger LOG = LoggerFactory.getLogger(AssignmentCallbackFunction.class);
+
+    private final CallSetup callSetup;
+
+    public AssignmentCallbackFunction() {
+        this(Config.fromEnvironment());
+    }
+
+    public AssignmentCallbackFunction(Config config) {
+        super(config);
+        this.callSetup = new CallSetup(config.callerId(), config.publicBaseUrl(),
+                config.agentRingTimeoutSeconds(), config.recordConferences());
+    }
+
+    @Override
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
+        if (!"POST".equals(request.method())) {
+            throw new HttpError(405, "method_not_allowed", "the assignment callback takes POST");
+        }
+        Map<String, String> form = request.form();
+        CallLog.identify(form);
+        TaskAssignment assignment = AssignmentCallback.parse(form);
+        Optional<ConferenceInstruction> instruction;
+        try {
+            instruction = callSetup.answer(assignment);
+        } catch (AssignmentRejected e) {
+            LOG.warn("Declined to answer reservation: {}", e.getMessage());
+            throw new HttpError(422, e.reason().name().toLowerCase(java.util.Locale.ROOT), e.getMessage());
+        }
+        if (instruction.isEmpty()) {
+            LOG.info("Not a voice task; leaving the reservation to its channel");
+            return ApiResponses.json(200, "{}");
+        }
+        ConferenceInstruction conference = instruction.get();
+        LOG.info("Answering with the conference instruction: ringing {} from {}",
+                Redact.phone(conference.to()), Redact.phone(conference.from()));
+        return ApiResponses.json(200, AssignmentCallback.json(conference));
+    }
+}

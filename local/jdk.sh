@@ -1,0 +1,25 @@
+# Sourced by local/mvn and local/run: exports JAVA_HOME as a JDK 21 or newer (JAVA_HOME itself when it
+# is one, otherwise the newest found in the usual places). The project targets the Lambda java21 runtime.
+major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n 1; }
+
+pick=""
+if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] && [ "$(major "$JAVA_HOME")" -ge 21 ] 2>/dev/null; then
+  pick="$JAVA_HOME"
+else
+  best=0
+  for home in /usr/lib/jvm/* /usr/local/lib/jvm/* /opt/java/* /opt/jdk* "$HOME"/.sdkman/candidates/java/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+    [ -x "$home/bin/javac" ] || continue
+    v=$(major "$home")
+    if [ -n "$v" ] && [ "$v" -ge 21 ] 2>/dev/null && [ "$v" -gt "$best" ]; then best=$v; pick=$home; fi
+  done
+  if [ -z "$pick" ] && command -v javac >/dev/null 2>&1; then
+    home=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
+    v=$(major "$home")
+    if [ -n "$v" ] && [ "$v" -ge 21 ] 2>/dev/null; then pick=$home; fi
+  fi
+fi
+if [ -z "$pick" ]; then
+  echo "local/mvn: no JDK 21 or newer found. Install one (for example Temurin 21) and set JAVA_HOME to it." >&2
+  exit 1
+fi
+export JAVA_HOME="$pick"

@@ -1,0 +1,223 @@
+package dev.callcontrol.local;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Does locally what an API Gateway HTTP API does in front of Lambda: match the request to a route of
+ * template.yaml, build the payload 2.0 event (lower-case headers, base64 bodies for non-text media
+ * such as form posts), invoke the handler in-process and write its response back.
+ */
+final class ApiGatewayEmulator implements HttpHandler {
+    /** A route bound to the handler instance that serves it (one "container" per function). */
+    record Binding(SamTemplate.Route route, SamTemplate.Function function,
+                   RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler, Pattern pattern, List<String> names) {
+    }
+
+    private static final DateTimeFormatter REQUEST_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH);
+    private static final Pattern PATH_VARIABLE = Pattern.compile("\\{([^}+]+)\\+?}");
+
+    private final List<Binding> bindings;
+    private final int maxBodyBytes;
+
+    ApiGatewayEmulator(List<Binding> bindings, int maxBodyBytes) {
+        this.bindings = List.copyOf(bindings);
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    static Binding bind(SamTemplate.Route route, SamTemplate.Function function,
+                        RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
+        List<String> names = new ArrayList<>();
+        Matcher matcher = PATH_VARIABLE.matcher(route.path());
+        StringBuilder regex = new StringBuilder("^");
+        int last = 0;
+        while (matcher.find()) {
+            regex.append(Pattern.quote(route.path().substring(last, matcher.start())));
+            boolean greedy = matcher.group().endsWith("+}");
+            regex.append(greedy ? "(.+)" : "([^/]+)");
+            names.add(matcher.group(1));
+            last = matcher.end();
+        }
+        regex.append(Pattern.quote(route.path().substring(last))).append('$');
+        return new Binding(route, function, handler, Pattern.compile(regex.toString()), names);
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+            String rawPath = exchange.getRequestURI().getRawPath();
+            Binding match = null;
+            Matcher matched = null;
+            for (Binding binding : bindings) {
+                Matcher m = binding.pattern().matcher(rawPath);
+                if (m.matches() && (binding.route().method().equals(method) || "ANY".equals(binding.route().method()))) {
+                    match = binding;
+                    matched = m;
+                    break;
+                }
+            }
+            if (match == null) {
+                write(exchange, 404, Map.of("Content-Type", "application/json"), "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            byte[] body = readBody(exchange.getRequestBody());
+            if (body == null) {
+                write(exchange, 413, Map.of("Content-Type", "application/json"), "{\"message\":\"Request Entity Too Large\"}".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            Map<String, String> pathParameters = new LinkedHashMap<>();
+            for (int i = 0; i < match.names().size(); i++) {
+                pathParameters.put(match.names().get(i), URLDecoder.decode(matched.group(i + 1), StandardCharsets.UTF_8));
+            }
+            APIGatewayV2HTTPEvent event = event(exchange, match, method, rawPath, pathParameters, body);
+            APIGatewayV2HTTPResponse response;
+            try {
+                response = match.handler().handleRequest(event, new LocalContext(match.function(), event.getRequestContext().getRequestId()));
+            } catch (RuntimeException e) {
+                // What API Gateway answers when the function itself fails.
+                System.err.println("[local] " + match.function().logicalId() + " failed:");
+                e.printStackTrace();
+                write(exchange, 500, Map.of("Content-Type", "application/json"), "{\"message\":\"Internal Server Error\"}".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            respond(exchange, response);
+        }
+    }
+
+    private APIGatewayV2HTTPEvent event(HttpExchange exchange, Binding binding, String method, String rawPath,
+                                        Map<String, String> pathParameters, byte[] body) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        List<String> cookies = new ArrayList<>();
+        exchange.getRequestHeaders().forEach((name, values) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if ("cookie".equals(lower)) {
+                values.forEach(v -> cookies.addAll(List.of(v.split(";\\s*"))));
+            } else {
+                headers.put(lower, String.join(",", values));
+            }
+        });
+        String rawQuery = exchange.getRequestURI().getRawQuery();
+        Map<String, String> query = new LinkedHashMap<>();
+        if (rawQuery != null && !rawQuery.isEmpty()) {
+            for (String pair : rawQuery.split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String name = decodeLeniently(eq < 0 ? pair : pair.substring(0, eq));
+                String value = eq < 0 ? "" : decodeLeniently(pair.substring(eq + 1));
+                query.merge(name, value, (a, b) -> a + "," + b);
+            }
+        }
+        String routeKey = binding.route().method() + " " + binding.route().path();
+        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+        String host = headers.getOrDefault("host", "127.0.0.1");
+        var http = APIGatewayV2HTTPEvent.RequestContext.Http.builder()
+                .withMethod(method)
+                .withPath(rawPath)
+                .withProtocol(exchange.getProtocol())
+                .withSourceIp(exchange.getRemoteAddress().getAddress().getHostAddress())
+                .withUserAgent(headers.get("user-agent"))
+                .build();
+        var context = APIGatewayV2HTTPEvent.RequestContext.builder()
+                .withAccountId("123456789012")
+                .withApiId("local")
+                .withDomainName(host)
+                .withDomainPrefix(host.split("[.:]")[0])
+                .withHttp(http)
+                .withRequestId(UUID.randomUUID().toString())
+                .withRouteKey(routeKey)
+                .withStage("$default")
+                .withTime(REQUEST_TIME.format(now))
+                .withTimeEpoch(now.toInstant().toEpochMilli())
+                .build();
+        boolean text = isText(headers.get("content-type"));
+        return APIGatewayV2HTTPEvent.builder()
+                .withVersion("2.0")
+                .withRouteKey(routeKey)
+                .withRawPath(rawPath)
+                .withRawQueryString(rawQuery == null ? "" : rawQuery)
+                .withCookies(cookies.isEmpty() ? null : cookies)
+                .withHeaders(headers)
+                .withQueryStringParameters(query.isEmpty() ? null : query)
+                .withPathParameters(pathParameters.isEmpty() ? null : pathParameters)
+                .withRequestContext(context)
+                .withBody(body.length == 0 ? null : text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body))
+                .withIsBase64Encoded(body.length > 0 && !text)
+                .build();
+    }
+
+    /** HTTP APIs pass JSON, XML and text/* bodies as they are and base64-encode everything else, forms included. */
+    static boolean isText(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String type = contentType.toLowerCase(Locale.ROOT).split(";")[0].trim();
+        return type.startsWith("text/") || type.equals("application/json") || type.endsWith("+json")
+                || type.equals("application/xml") || type.endsWith("+xml") || type.equals("application/javascript");
+    }
+
+    private static String decodeLeniently(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return text;
+        }
+    }
+
+    private byte[] readBody(InputStream in) throws IOException {
+        byte[] body = in.readNBytes(maxBodyBytes + 1);
+        return body.length > maxBodyBytes ? null : body;
+    }
+
+    private static void respond(HttpExchange exchange, APIGatewayV2HTTPResponse response) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (response.getHeaders() != null) {
+            headers.putAll(response.getHeaders());
+        }
+        if (response.getMultiValueHeaders() != null) {
+            response.getMultiValueHeaders().forEach((name, values) -> headers.put(name, String.join(",", values)));
+        }
+        if (response.getCookies() != null) {
+            response.getCookies().forEach(cookie -> exchange.getResponseHeaders().add("Set-Cookie", cookie));
+        }
+        String body = response.getBody();
+        byte[] bytes = body == null ? new byte[0]
+                : response.getIsBase64Encoded() ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
+        int status = response.getStatusCode() == 0 ? 200 : response.getStatusCode();
+        write(exchange, status, headers, bytes);
+    }
+
+    private static void write(HttpExchange exchange, int status, Map<String, String> headers, byte[] body) throws IOException {
+        headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+        boolean noBody = status == 204 || status == 304 || "HEAD".equals(exchange.getRequestMethod());
+        exchange.sendResponseHeaders(status, noBody ? -1 : body.length == 0 ? -1 : body.length);
+        if (!noBody && body.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.callcontrol.local;
+
+import java.util.Map;
+
+/**
+ * What the local runtime uses when nothing is configured: made-up but well-formed Twilio SIDs, a
+ * local auth token, and loopback URLs. Nothing here is a secret; every value can be overridden by
+ * the environment variable of the same name.
+ */
+public final class LocalDefaults {
+    public static final String ACCOUNT_SID = "AC00000000000000000000000000000001";
+    public static final String AUTH_TOKEN = "local-auth-token";
+    public static final String WORKSPACE_SID = "WS00000000000000000000000000000001";
+    public static final String WORKFLOW_SID = "WW00000000000000000000000000000001";
+    public static final String CALLER_ID = "+15005550006";
+    public static final int PORT = 3000;
+    public static final String HOST = "127.0.0.1";
+
+    private LocalDefaults() {
+    }
+
+    /** Values for template parameters that have no default of their own. */
+    static Map<String, String> parameters(String publicBaseUrl) {
+        return Map.of(
+                "TwilioAccountSid", ACCOUNT_SID,
+                "PublicBaseUrl", publicBaseUrl,
+                "TaskRouterWorkspaceSid", WORKSPACE_SID,
+                "TaskRouterWorkflowSid", WORKFLOW_SID,
+                "CallerId", CALLER_ID);
+    }
+
+    /** Local stand-ins for values the deployment resolves from Secrets Manager or SSM. */
+    static Map<String, String> secrets() {
+        return Map.of("TWILIO_AUTH_TOKEN", AUTH_TOKEN);
+    }
+}

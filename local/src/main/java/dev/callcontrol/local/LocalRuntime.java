@@ -1,0 +1,291 @@
+package dev.callcontrol.local;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.sun.net.httpserver.HttpServer;
+import dev.callcontrol.config.Config;
+import dev.callcontrol.config.Setting;
+import dev.callcontrol.store.DynamoDbClients;
+import dev.callcontrol.store.TableSchema;
+
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs every route of template.yaml on localhost with no Docker: an API Gateway emulator in front
+ * of the handlers (invoked in-process, one instance per function as Lambda keeps one per
+ * container) and DynamoDB Local in memory with the template's tables.
+ */
+public final class LocalRuntime implements AutoCloseable {
+    /** What to start; {@link #fromEnvironment} reads it from LOCAL_* variables and the usual settings. */
+    public record Options(Path template, String host, int port, int dynamoDbPort, Map<String, String> environment) {
+        public static Options fromEnvironment(Map<String, String> env) {
+            return new Options(
+                    locateTemplate(env.get("LOCAL_TEMPLATE")),
+                    env.getOrDefault("LOCAL_HOST", LocalDefaults.HOST),
+                    Integer.parseInt(env.getOrDefault("LOCAL_PORT", Integer.toString(LocalDefaults.PORT))),
+                    Integer.parseInt(env.getOrDefault("LOCAL_DYNAMODB_PORT", "0")),
+                    env);
+        }
+
+        public Options withPort(int newPort) {
+            return new Options(template, host, newPort, dynamoDbPort, environment);
+        }
+    }
+
+    /** A route as printed at start and used by tests. */
+    public record ServedRoute(String method, String path, String function) {
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final EmbeddedDynamoDb dynamoDb;
+    private final URI dynamoDbEndpoint;
+    private final List<ServedRoute> routes;
+    private final Map<String, Map<String, String>> environments;
+    private final Map<String, String> tableNames;
+
+    private LocalRuntime(HttpServer server, ExecutorService executor, EmbeddedDynamoDb dynamoDb, URI dynamoDbEndpoint,
+                         List<ServedRoute> routes, Map<String, Map<String, String>> environments, Map<String, String> tableNames) {
+        this.server = server;
+        this.executor = executor;
+        this.dynamoDb = dynamoDb;
+        this.dynamoDbEndpoint = dynamoDbEndpoint;
+        this.routes = routes;
+        this.environments = environments;
+        this.tableNames = tableNames;
+    }
+
+    public static void main(String[] args) throws Exception {
+        LocalRuntime runtime;
+        try {
+            runtime = start(Options.fromEnvironment(System.getenv()));
+        } catch (IllegalStateException | IllegalArgumentException | dev.callcontrol.config.ConfigurationException e) {
+            System.err.println("local runtime: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nStopping the local runtime.");
+            runtime.close();
+            stopped.countDown();
+        }, "local-runtime-shutdown"));
+        runtime.printBanner();
+        stopped.await();
+    }
+
+    public static LocalRuntime start(Options options) throws IOException {
+        SamTemplate template = SamTemplate.read(options.template());
+        EmbeddedDynamoDb embedded = null;
+        HttpServer server = null;
+        try {
+            String endpointOverride = options.environment().get(Setting.DYNAMODB_ENDPOINT.name());
+            URI dynamoEndpoint;
+            if (endpointOverride != null && !endpointOverride.isBlank()) {
+                dynamoEndpoint = URI.create(endpointOverride);
+            } else {
+                embedded = EmbeddedDynamoDb.start(options.dynamoDbPort());
+                dynamoEndpoint = embedded.endpoint();
+            }
+
+            server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 64);
+            int port = server.getAddress().getPort();
+            String publicBaseUrl = options.environment().getOrDefault(Setting.PUBLIC_BASE_URL.name(),
+                    "http://" + options.host() + ":" + port);
+
+            Map<String, String> tableNames = new LinkedHashMap<>();
+            for (SamTemplate.Table table : template.tables()) {
+                Object declared = table.properties().get("TableName");
+                tableNames.put(table.logicalId(), declared instanceof String name ? name : table.logicalId());
+            }
+            Intrinsics intrinsics = new Intrinsics(references(template, publicBaseUrl, tableNames, options.environment()));
+            try (var dynamo = DynamoDbClients.create(dynamoEndpoint, "us-east-1", false)) {
+                for (SamTemplate.Table table : template.tables()) {
+                    TableSchema.create(dynamo, tableNames.get(table.logicalId()), table.properties());
+                }
+            }
+
+            List<ApiGatewayEmulator.Binding> bindings = new ArrayList<>();
+            List<ServedRoute> served = new ArrayList<>();
+            Map<String, Map<String, String>> environments = new LinkedHashMap<>();
+            for (SamTemplate.Function function : template.functions()) {
+                Map<String, String> environment = environment(function, intrinsics, dynamoEndpoint, options.environment());
+                environments.put(function.logicalId(), environment);
+                var handler = instantiate(function, environment);
+                for (SamTemplate.Route route : function.routes()) {
+                    bindings.add(ApiGatewayEmulator.bind(route, function, handler));
+                    served.add(new ServedRoute(route.method(), route.path(), function.logicalId()));
+                }
+            }
+            ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+            server.createContext("/", new ApiGatewayEmulator(bindings, 10 * 1024 * 1024));
+            server.setExecutor(executor);
+            server.start();
+            return new LocalRuntime(server, executor, embedded, dynamoEndpoint, List.copyOf(served), environments, tableNames);
+        } catch (IOException | RuntimeException e) {
+            if (server != null) {
+                server.stop(0);
+            }
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw e;
+        }
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public String baseUrl() {
+        return "http://" + server.getAddress().getHostString() + ":" + port();
+    }
+
+    public URI dynamoDbEndpoint() {
+        return dynamoDbEndpoint;
+    }
+
+    public List<ServedRoute> routes() {
+        return routes;
+    }
+
+    /** The environment a function was started with (what Lambda would see). */
+    public Map<String, String> environment(String functionLogicalId) {
+        return environments.get(functionLogicalId);
+    }
+
+    public Map<String, String> tableNames() {
+        return tableNames;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+        if (dynamoDb != null) {
+            dynamoDb.close();
+        }
+    }
+
+    void printBanner() {
+        Map<String, String> anyEnvironment = environments.values().stream().findFirst().orElse(Map.of());
+        StringBuilder out = new StringBuilder();
+        out.append("Call control is running locally.\n");
+        out.append("  API             ").append(baseUrl()).append('\n');
+        for (ServedRoute route : routes) {
+            out.append(String.format("    %-6s %s%s  ->  %s%n", route.method(), baseUrl(), route.path(), route.function()));
+        }
+        out.append("  DynamoDB        ").append(dynamoDbEndpoint).append(dynamoDb != null ? " (embedded, in memory)" : "")
+                .append("  tables: ").append(String.join(", ", tableNames.values())).append('\n');
+        out.append("  Public base URL ").append(anyEnvironment.get(Setting.PUBLIC_BASE_URL.name())).append('\n');
+        out.append("  Webhooks are signed with the auth token in TWILIO_AUTH_TOKEN")
+                .append(LocalDefaults.AUTH_TOKEN.equals(anyEnvironment.get(Setting.TWILIO_AUTH_TOKEN.name())) ? " (local default '" + LocalDefaults.AUTH_TOKEN + "')" : "")
+                .append(".\n");
+        out.append("Press Ctrl-C to stop.");
+        System.out.println(out);
+    }
+
+    private static java.util.function.Function<String, String> references(SamTemplate template, String publicBaseUrl,
+                                                                         Map<String, String> tableNames, Map<String, String> env) {
+        Map<String, String> localParameters = LocalDefaults.parameters(publicBaseUrl);
+        String region = env.getOrDefault("AWS_REGION", "us-east-1");
+        return name -> switch (name) {
+            case "AWS::Region" -> region;
+            case "AWS::AccountId" -> "123456789012";
+            case "AWS::Partition" -> "aws";
+            case "AWS::URLSuffix" -> "amazonaws.com";
+            case "AWS::StackName" -> "call-control-local";
+            default -> {
+                if (tableNames.containsKey(name)) {
+                    yield tableNames.get(name);
+                }
+                if (template.resources().containsKey(name)) {
+                    yield name;
+                }
+                Object parameter = template.parameters().get(name);
+                if (parameter instanceof Map<?, ?> definition) {
+                    if (localParameters.containsKey(name)) {
+                        yield localParameters.get(name);
+                    }
+                    Object defaultValue = definition.get("Default");
+                    yield defaultValue == null ? null : String.valueOf(defaultValue);
+                }
+                yield null;
+            }
+        };
+    }
+
+    /** The template's environment for a function, made local: secrets, DynamoDB endpoint, then the caller's own overrides. */
+    private static Map<String, String> environment(SamTemplate.Function function, Intrinsics intrinsics, URI dynamoEndpoint,
+                                                   Map<String, String> processEnvironment) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        function.environment().forEach((name, value) -> {
+            String resolved = intrinsics.resolve(value);
+            if (resolved.contains("{{resolve:")) {
+                resolved = LocalDefaults.secrets().get(name);
+                if (resolved == null) {
+                    throw new IllegalStateException(name + " is resolved from a secret store in template.yaml and has no local default");
+                }
+            }
+            environment.put(name, resolved);
+        });
+        environment.put(Setting.DYNAMODB_ENDPOINT.name(), dynamoEndpoint.toString());
+        environment.put("AWS_REGION", processEnvironment.getOrDefault("AWS_REGION", "us-east-1"));
+        environment.put("AWS_LAMBDA_FUNCTION_NAME", function.logicalId());
+        for (Setting setting : Setting.values()) {
+            String override = processEnvironment.get(setting.name());
+            if (override != null && !override.isBlank()) {
+                environment.put(setting.name(), override);
+            }
+        }
+        return environment;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> instantiate(SamTemplate.Function function, Map<String, String> environment) {
+        try {
+            Class<?> type = Class.forName(function.handlerClass());
+            if (!RequestHandler.class.isAssignableFrom(type) || !"handleRequest".equals(function.handlerMethod())) {
+                throw new IllegalStateException(function.logicalId() + ": handler " + function.handler() + " is not a RequestHandler::handleRequest");
+            }
+            try {
+                return (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>) type.getConstructor(Config.class).newInstance(Config.of(environment));
+            } catch (NoSuchMethodException noConfigConstructor) {
+                return (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>) type.getConstructor().newInstance();
+            }
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            throw new IllegalStateException(function.logicalId() + " did not start: " + cause.getMessage(), cause);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(function.logicalId() + ": cannot load handler " + function.handler() + ": " + e, e);
+        }
+    }
+
+    private static Path locateTemplate(String configured) {
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        Path directory = Path.of("").toAbsolutePath();
+        while (directory != null) {
+            Path candidate = directory.resolve("template.yaml");
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+            directory = directory.getParent();
+        }
+        throw new IllegalStateException("template.yaml not found from " + Path.of("").toAbsolutePath() + "; set LOCAL_TEMPLATE");
+    }
+}

@@ -1,0 +1,167 @@
+package dev.callcontrol.local;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.AbstractConstruct;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The SAM template as the local runtime needs it: functions with their handler, environment and
+ * HTTP API routes, and the DynamoDB tables. Reading routes and handlers from template.yaml keeps the
+ * local runtime and the deployment from ever diverging.
+ */
+public final class SamTemplate {
+    /** A function with the routes its HttpApi events declare. */
+    public record Function(String logicalId, String handler, int memoryMb, int timeoutSeconds,
+                           Map<String, Object> environment, List<Route> routes) {
+        public String handlerClass() {
+            int colon = handler.indexOf("::");
+            return colon < 0 ? handler : handler.substring(0, colon);
+        }
+
+        public String handlerMethod() {
+            int colon = handler.indexOf("::");
+            return colon < 0 ? "handleRequest" : handler.substring(colon + 2);
+        }
+    }
+
+    /** One HttpApi event: method (upper case, or ANY) and path template such as /calls/{taskSid}/hold. */
+    public record Route(String method, String path, String functionLogicalId, boolean authorized) {
+    }
+
+    /** A DynamoDB table declared as AWS::DynamoDB::Table. */
+    public record Table(String logicalId, Map<String, Object> properties) {
+    }
+
+    private final Map<String, Object> root;
+
+    private SamTemplate(Map<String, Object> root) {
+        this.root = root;
+    }
+
+    public static SamTemplate read(Path file) throws IOException {
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            Object loaded = new Yaml(new CloudFormationConstructor()).load(reader);
+            if (!(loaded instanceof Map<?, ?> map)) {
+                throw new IOException(file + " is not a SAM template");
+            }
+            return new SamTemplate(cast(map));
+        }
+    }
+
+    public Map<String, Object> parameters() {
+        return section("Parameters");
+    }
+
+    public Map<String, Object> resources() {
+        return section("Resources");
+    }
+
+    public List<Function> functions() {
+        Map<String, Object> globals = nested(section("Globals"), "Function");
+        List<Function> functions = new ArrayList<>();
+        resources().forEach((id, value) -> {
+            Map<String, Object> resource = cast(value);
+            if (!"AWS::Serverless::Function".equals(resource.get("Type"))) {
+                return;
+            }
+            Map<String, Object> properties = nested(resource, "Properties");
+            Map<String, Object> environment = new LinkedHashMap<>(nested(nested(globals, "Environment"), "Variables"));
+            environment.putAll(nested(nested(properties, "Environment"), "Variables"));
+            List<Route> routes = new ArrayList<>();
+            nested(properties, "Events").forEach((eventId, eventValue) -> {
+                Map<String, Object> event = cast(eventValue);
+                if ("HttpApi".equals(event.get("Type"))) {
+                    Map<String, Object> eventProperties = nested(event, "Properties");
+                    Object authorizer = nested(eventProperties, "Auth").get("Authorizer");
+                    routes.add(new Route(
+                            String.valueOf(eventProperties.getOrDefault("Method", "ANY")).toUpperCase(java.util.Locale.ROOT),
+                            String.valueOf(eventProperties.get("Path")),
+                            id,
+                            !"NONE".equals(authorizer)));
+                }
+            });
+            functions.add(new Function(id,
+                    String.valueOf(properties.getOrDefault("Handler", globals.get("Handler"))),
+                    number(properties.getOrDefault("MemorySize", globals.getOrDefault("MemorySize", 128))),
+                    number(properties.getOrDefault("Timeout", globals.getOrDefault("Timeout", 3))),
+                    environment,
+                    routes));
+        });
+        return functions;
+    }
+
+    public List<Table> tables() {
+        List<Table> tables = new ArrayList<>();
+        resources().forEach((id, value) -> {
+            Map<String, Object> resource = cast(value);
+            if ("AWS::DynamoDB::Table".equals(resource.get("Type"))) {
+                tables.add(new Table(id, nested(resource, "Properties")));
+            }
+        });
+        return tables;
+    }
+
+    private Map<String, Object> section(String name) {
+        return nested(root, name);
+    }
+
+    static Map<String, Object> nested(Map<String, Object> map, String key) {
+        Object value = map.get(key);
+        return value instanceof Map<?, ?> m ? cast(m) : Map.of();
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> cast(Object map) {
+        return (Map<String, Object>) map;
+    }
+
+    private static int number(Object value) {
+        return value instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(value));
+    }
+
+    /**
+     * Reads CloudFormation's short-form tags ({@code !Ref X}, {@code !Sub '...'}, {@code !GetAtt A.B})
+     * into their long form ({@code {Ref: X}}, {@code {Fn::Sub: ...}}, {@code {Fn::GetAtt: [A, B]}}).
+     */
+    private static final class CloudFormationConstructor extends SafeConstructor {
+        CloudFormationConstructor() {
+            super(new LoaderOptions());
+            this.yamlMultiConstructors.put("!", new AbstractConstruct() {
+                @Override
+                public Object construct(Node node) {
+                    String tag = node.getTag().getValue().substring(1);
+                    String function = "Ref".equals(tag) || "Condition".equals(tag) ? tag : "Fn::" + tag;
+                    Object value;
+                    if (node instanceof ScalarNode scalar) {
+                        value = constructScalar(scalar);
+                        if ("Fn::GetAtt".equals(function)) {
+                            String text = String.valueOf(value);
+                            int dot = text.indexOf('.');
+                            value = List.of(text.substring(0, dot), text.substring(dot + 1));
+                        }
+                    } else if (node instanceof SequenceNode sequence) {
+                        value = constructSequence(sequence);
+                    } else {
+                        value = constructMapping((MappingNode) node);
+                    }
+                    return Map.of(function, value);
+                }
+            });
+        }
+    }
+}
