@@ -20,7 +20,12 @@ public record TaskAssignment(
 
     /** A voice task carries the customer's call SID, written by {@code <Enqueue>} or by our outbound flow. */
     public boolean isVoice() {
-        return text(taskAttributes, "call_sid") != null;
+        return customerCallSid() != null;
+    }
+
+    /** The customer's call SID for voice tasks, else {@code null}. */
+    public String customerCallSid() {
+        return text(taskAttributes, "call_sid");
     }
 
     /** Transfer tasks carry a {@code transfer} object naming the original task and conference. */

@@ -46,6 +46,7 @@ public final class AssignmentCallbackFunction extends dev.callcontrol.twilio.Twi
         Map<String, String> form = request.form();
         CallLog.identify(form);
         TaskAssignment assignment = AssignmentCallback.parse(form);
+        CallLog.put(CallLog.CALL_SID, assignment.customerCallSid());
         Optional<ConferenceInstruction> instruction;
         try {
             instruction = callSetup.answer(assignment);

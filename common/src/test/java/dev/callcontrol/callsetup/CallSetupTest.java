@@ -1,0 +1,75 @@
+package dev.callcontrol.callsetup;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CallSetupTest {
+    private final CallSetup setup = new CallSetup("+15005550006", "https://calls.example.com", 25, false);
+
+    private static TaskAssignment assignment(Map<String, Object> task, Map<String, Object> worker) {
+        return new TaskAssignment("WT1", "WR1", "WK1", task, worker);
+    }
+
+    private static Map<String, Object> voiceTask() {
+        Map<String, Object> task = new HashMap<>();
+        task.put("call_sid", "CA1");
+        task.put("from", "+14155550123");
+        task.put("called", "+14155559999");
+        return task;
+    }
+
+    @Test
+    void voiceTaskIsAnsweredWithTheConferenceInstruction() {
+        ConferenceInstruction instruction = setup.answer(assignment(voiceTask(), Map.of("contact_uri", "client:alice"))).orElseThrow();
+        assertEquals("+14155559999", instruction.from());
+        assertEquals("client:alice", instruction.to());
+        assertEquals(25, instruction.timeoutSeconds());
+        assertEquals("https://calls.example.com/twilio/conference-events", instruction.statusCallbackUrl());
+        assertTrue(instruction.statusCallbackEvents().containsAll(java.util.List.of("start", "end", "join", "leave", "hold")));
+        assertFalse(instruction.endConferenceOnExit(), "the agent leaving must not end the conference: transfers keep it up");
+        assertTrue(instruction.endConferenceOnCustomerExit());
+        assertFalse(instruction.beep());
+        assertFalse(instruction.record());
+    }
+
+    @Test
+    void callerIdFallsBackToTheConfiguredNumberWhenTheTaskHasNoCalledNumber() {
+        Map<String, Object> task = voiceTask();
+        task.remove("called");
+        assertEquals("+15005550006", setup.answer(assignment(task, Map.of("contact_uri", "client:alice"))).orElseThrow().from());
+        task.put("to", "+14155558888");
+        assertEquals("+14155558888", setup.answer(assignment(task, Map.of("contact_uri", "client:alice"))).orElseThrow().from());
+    }
+
+    @Test
+    void recordingFollowsConfiguration() {
+        CallSetup recording = new CallSetup("+15005550006", "https://calls.example.com", 25, true);
+        assertTrue(recording.answer(assignment(voiceTask(), Map.of("contact_uri", "client:alice"))).orElseThrow().record());
+    }
+
+    @Test
+    void nonVoiceTasksAreLeftToTheirChannel() {
+        assertTrue(setup.answer(assignment(Map.of("channel", "chat"), Map.of("contact_uri", "client:alice"))).isEmpty());
+    }
+
+    @Test
+    void workerWithoutContactUriIsRejected() {
+        AssignmentRejected rejected = assertThrows(AssignmentRejected.class, () -> setup.answer(assignment(voiceTask(), Map.of("name", "Bob"))));
+        assertEquals(AssignmentRejected.Reason.MISSING_CONTACT_URI, rejected.reason());
+    }
+
+    @Test
+    void transferTasksAreRejectedUntilTransfersAreHandled() {
+        Map<String, Object> task = voiceTask();
+        task.put("transfer", Map.of("original_task_sid", "WT0"));
+        AssignmentRejected rejected = assertThrows(AssignmentRejected.class, () -> setup.answer(assignment(task, Map.of("contact_uri", "client:alice"))));
+        assertEquals(AssignmentRejected.Reason.TRANSFER_NOT_SUPPORTED, rejected.reason());
+    }
+}

@@ -1,0 +1,67 @@
+package dev.callcontrol.config;
+
+import dev.callcontrol.testing.Webhooks;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigTest {
+    private static Config with(String name, String value) {
+        Map<String, String> env = new HashMap<>(Webhooks.localEnvironment());
+        if (value == null) {
+            env.remove(name);
+        } else {
+            env.put(name, value);
+        }
+        return Config.of(env);
+    }
+
+    @Test
+    void missingRequiredSettingNamesTheVariable() {
+        var error = assertThrows(ConfigurationException.class, () -> with("TWILIO_AUTH_TOKEN", null).authToken());
+        assertTrue(error.getMessage().contains("TWILIO_AUTH_TOKEN"), error.getMessage());
+        var blank = assertThrows(ConfigurationException.class, () -> with("PUBLIC_BASE_URL", "  ").publicBaseUrl());
+        assertTrue(blank.getMessage().contains("PUBLIC_BASE_URL"), blank.getMessage());
+    }
+
+    @Test
+    void malformedSidsAreRefusedWithTheirName() {
+        var error = assertThrows(ConfigurationException.class, () -> with("TWILIO_ACCOUNT_SID", "AC123").accountSid());
+        assertTrue(error.getMessage().startsWith("TWILIO_ACCOUNT_SID must be an account SID"), error.getMessage());
+        assertThrows(ConfigurationException.class, () -> with("TASKROUTER_WORKSPACE_SID", "WW00000000000000000000000000000001").workspaceSid());
+        assertThrows(ConfigurationException.class, () -> with("CALLER_ID", "5551234").callerId());
+    }
+
+    @Test
+    void publicBaseUrlLosesItsTrailingSlashAndMustBeAbsolute() {
+        assertEquals("https://calls.example.com/prod", with("PUBLIC_BASE_URL", "https://calls.example.com/prod/").publicBaseUrl());
+        assertThrows(ConfigurationException.class, () -> with("PUBLIC_BASE_URL", "calls.example.com").publicBaseUrl());
+        assertThrows(ConfigurationException.class, () -> with("PUBLIC_BASE_URL", "https://calls.example.com/?x=1").publicBaseUrl());
+        assertThrows(ConfigurationException.class, () -> with("PUBLIC_BASE_URL", "ftp://calls.example.com").publicBaseUrl());
+    }
+
+    @Test
+    void optionalSettingsFallBackToTheirDefaults() {
+        Config config = Config.of(Webhooks.localEnvironment());
+        assertNull(config.dynamoDbEndpoint());
+        assertNull(config.twilioApiBaseUrl());
+        assertEquals(20, config.agentRingTimeoutSeconds());
+        assertEquals(false, config.recordConferences());
+        assertEquals("http://127.0.0.1:3001", with("TWILIO_API_BASE_URL", "http://127.0.0.1:3001/").twilioApiBaseUrl());
+    }
+
+    @Test
+    void numbersAndBooleansAreChecked() {
+        assertEquals(45, with("AGENT_RING_TIMEOUT", "45").agentRingTimeoutSeconds());
+        assertThrows(ConfigurationException.class, () -> with("AGENT_RING_TIMEOUT", "soon").agentRingTimeoutSeconds());
+        assertThrows(ConfigurationException.class, () -> with("AGENT_RING_TIMEOUT", "2").agentRingTimeoutSeconds());
+        assertEquals(true, with("CONFERENCE_RECORD", "TRUE").recordConferences());
+        assertThrows(ConfigurationException.class, () -> with("CONFERENCE_RECORD", "yes").recordConferences());
+    }
+}

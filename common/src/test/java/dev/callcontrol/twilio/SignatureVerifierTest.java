@@ -1,0 +1,118 @@
+package dev.callcontrol.twilio;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import dev.callcontrol.http.ApiRequest;
+import dev.callcontrol.testing.Webhooks;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SignatureVerifierTest {
+    private static final String TOKEN = "12345";
+    private static final String BASE = "https://mycompany.com";
+    private final SignatureVerifier verifier = new SignatureVerifier(TOKEN, BASE);
+
+    private static Map<String, String> params() {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("CallSid", "CA1234567890ABCDE");
+        params.put("Caller", "+12349013030");
+        params.put("Digits", "1234");
+        params.put("From", "+12349013030");
+        params.put("To", "+18005551212");
+        return params;
+    }
+
+    private static APIGatewayV2HTTPEvent post(String path, String query, Map<String, String> form, String signature) {
+        Map<String, String> headers = new HashMap<>();
+        headers.put("content-type", "application/x-www-form-urlencoded");
+        if (signature != null) {
+            headers.put("x-twilio-signature", signature);
+        }
+        return APIGatewayV2HTTPEvent.builder()
+                .withRawPath(path).withRawQueryString(query).withHeaders(headers)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("POST").build()).build())
+                .withBody(Webhooks.encode(form)).build();
+    }
+
+    @Test
+    void signProducesWhatTwilioJavasValidatorAccepts() {
+        String url = "https://mycompany.com/myapp.php?foo=1&bar=2";
+        String signature = SignatureVerifier.sign(TOKEN, url, params());
+        assertTrue(new com.twilio.security.RequestValidator(TOKEN).validate(url, params(), signature));
+        assertFalse(new com.twilio.security.RequestValidator("other").validate(url, params(), signature));
+    }
+
+    @Test
+    void validSignatureIsAccepted() {
+        String signature = SignatureVerifier.sign(TOKEN, BASE + "/myapp.php?foo=1&bar=2", params());
+        assertTrue(verifier.isValid(ApiRequest.from(post("/myapp.php", "foo=1&bar=2", params(), signature))));
+    }
+
+    @Test
+    void tamperedParameterIsRefused() {
+        String signature = SignatureVerifier.sign(TOKEN, BASE + "/myapp.php", params());
+        Map<String, String> tampered = params();
+        tampered.put("To", "+18005550000");
+        assertFalse(verifier.isValid(ApiRequest.from(post("/myapp.php", "", tampered, signature))));
+    }
+
+    @Test
+    void addedParameterIsRefused() {
+        String signature = SignatureVerifier.sign(TOKEN, BASE + "/myapp.php", params());
+        Map<String, String> added = params();
+        added.put("Hold", "true");
+        assertFalse(verifier.isValid(ApiRequest.from(post("/myapp.php", "", added, signature))));
+    }
+
+    @Test
+    void signatureForAnotherUrlIsRefused() {
+        String signature = SignatureVerifier.sign(TOKEN, "https://attacker.example/myapp.php", params());
+        assertFalse(verifier.isValid(ApiRequest.from(post("/myapp.php", "", params(), signature))));
+        String otherPath = SignatureVerifier.sign(TOKEN, BASE + "/other.php", params());
+        assertFalse(verifier.isValid(ApiRequest.from(post("/myapp.php", "", params(), otherPath))));
+    }
+
+    @Test
+    void missingHeaderIsRefused() {
+        assertFalse(verifier.isValid(ApiRequest.from(post("/myapp.php", "", params(), null))));
+        assertFalse(verifier.isValid(ApiRequest.from(post("/myapp.php", "", params(), ""))));
+    }
+
+    @Test
+    void wrongTokenIsRefused() {
+        String signature = SignatureVerifier.sign("another-token", BASE + "/myapp.php", params());
+        assertFalse(verifier.isValid(ApiRequest.from(post("/myapp.php", "", params(), signature))));
+    }
+
+    @Test
+    void jsonBodiesAreCheckedAgainstTheirSignedHash() throws Exception {
+        String body = "{\"property\":\"value\",\"boolean\":true}";
+        String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
+        String query = "bodySHA256=" + hash;
+        String signature = SignatureVerifier.sign(TOKEN, BASE + "/json?" + query, Map.of());
+        APIGatewayV2HTTPEvent event = post("/json", query, Map.of(), signature);
+        event.getHeaders().put("content-type", "application/json");
+        event.setBody(body);
+        assertTrue(verifier.isValid(ApiRequest.from(event)));
+        event.setBody(body.replace("true", "false"));
+        assertFalse(verifier.isValid(ApiRequest.from(event)));
+    }
+
+    @Test
+    void nonFormBodyWithoutBodyHashIsRefused() {
+        String signature = SignatureVerifier.sign(TOKEN, BASE + "/json", Map.of());
+        APIGatewayV2HTTPEvent event = post("/json", "", Map.of(), signature);
+        event.getHeaders().put("content-type", "application/json");
+        event.setBody("{\"x\":1}");
+        assertFalse(verifier.isValid(ApiRequest.from(event)));
+    }
+}

@@ -1,0 +1,168 @@
+package dev.callcontrol.functions;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.callcontrol.config.Config;
+import dev.callcontrol.config.ConfigurationException;
+import dev.callcontrol.http.Json;
+import dev.callcontrol.testing.Webhooks;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AssignmentCallbackFunctionTest {
+    private static AssignmentCallbackFunction function() {
+        return new AssignmentCallbackFunction(Config.of(Webhooks.localEnvironment()));
+    }
+
+    private static JsonNode body(APIGatewayV2HTTPResponse response) {
+        return Json.parse(response.getBody(), "response");
+    }
+
+    @Test
+    void voiceTaskIsAnsweredWithTheConferenceInstruction() {
+        APIGatewayV2HTTPResponse response = function().handleRequest(Webhooks.sample("assignment-voice-task.json"), null);
+        assertEquals(200, response.getStatusCode());
+        assertEquals("application/json", response.getHeaders().get("Content-Type"));
+        JsonNode instruction = body(response);
+        assertEquals("conference", instruction.get("instruction").asText());
+        assertEquals("+15005550006", instruction.get("from").asText(), "the number the customer called");
+        assertEquals("client:alice", instruction.get("to").asText(), "the worker's contact_uri");
+        assertEquals(20, instruction.get("timeout").asInt());
+        assertFalse(instruction.get("end_conference_on_exit").asBoolean(true));
+        assertTrue(instruction.get("end_conference_on_customer_exit").asBoolean());
+        assertFalse(instruction.get("beep").asBoolean(true));
+        assertEquals("http://127.0.0.1:3000/twilio/conference-events", instruction.get("conference_status_callback").asText());
+        assertTrue(instruction.get("conference_status_callback_event").asText().contains("join"));
+    }
+
+    @Test
+    void malformedRequestIsA400SoTaskRouterUsesItsFallback() {
+        APIGatewayV2HTTPResponse response = function().handleRequest(Webhooks.sample("assignment-malformed.json"), null);
+        assertEquals(400, response.getStatusCode());
+        assertEquals("application/json", response.getHeaders().get("Content-Type"));
+        assertEquals("bad_request", body(response).path("error").path("code").asText());
+        assertTrue(body(response).path("error").path("message").asText().contains("TaskAttributes"));
+    }
+
+    @Test
+    void missingParametersAreA400() {
+        APIGatewayV2HTTPEvent event = Webhooks.sample("assignment-voice-task.json");
+        Map<String, String> form = Webhooks.form(event);
+        form.remove("WorkerAttributes");
+        APIGatewayV2HTTPResponse response = function().handleRequest(Webhooks.signed(Webhooks.withForm(event, form)), null);
+        assertEquals(400, response.getStatusCode());
+        assertTrue(response.getBody().contains("WorkerAttributes"), response.getBody());
+    }
+
+    @Test
+    void transferTaskGetsAClear4xx() {
+        APIGatewayV2HTTPResponse response = function().handleRequest(Webhooks.sample("assignment-transfer-task.json"), null);
+        assertEquals(422, response.getStatusCode());
+        assertEquals("transfer_not_supported", body(response).path("error").path("code").asText());
+    }
+
+    @Test
+    void unsignedRequestIsForbidden() {
+        APIGatewayV2HTTPResponse response = function().handleRequest(Webhooks.sample("assignment-unsigned.json"), null);
+        assertEquals(403, response.getStatusCode());
+        assertEquals("invalid_signature", body(response).path("error").path("code").asText());
+    }
+
+    @Test
+    void tamperedRequestIsForbidden() {
+        APIGatewayV2HTTPEvent event = Webhooks.sample("assignment-voice-task.json");
+        Map<String, String> form = Webhooks.form(event);
+        form.put("WorkerAttributes", "{\"contact_uri\":\"+15551230000\"}");
+        APIGatewayV2HTTPResponse response = function().handleRequest(Webhooks.withForm(event, form), null);
+        assertEquals(403, response.getStatusCode());
+    }
+
+    @Test
+    void requestSignedForAnotherDeploymentIsForbidden() {
+        APIGatewayV2HTTPEvent event = Webhooks.signed(Webhooks.sample("assignment-voice-task.json"), Webhooks.AUTH_TOKEN, "https://other.example.com");
+        assertEquals(403, function().handleRequest(event, null).getStatusCode());
+    }
+
+    @Test
+    void nonVoiceTaskIsLeftPending() {
+        APIGatewayV2HTTPEvent event = Webhooks.sample("assignment-voice-task.json");
+        Map<String, String> form = Webhooks.form(event);
+        form.put("TaskAttributes", "{\"channel\":\"chat\"}");
+        APIGatewayV2HTTPResponse response = function().handleRequest(Webhooks.signed(Webhooks.withForm(event, form)), null);
+        assertEquals(200, response.getStatusCode());
+        assertEquals("{}", response.getBody());
+    }
+
+    @Test
+    void missingRequiredSettingStopsTheFunctionAtStartWithItsName() {
+        Map<String, String> env = new HashMap<>(Webhooks.localEnvironment());
+        env.remove("CALLER_ID");
+        ConfigurationException error = assertThrows(ConfigurationException.class, () -> new AssignmentCallbackFunction(Config.of(env)));
+        assertTrue(error.getMessage().contains("CALLER_ID"), error.getMessage());
+    }
+
+    /**
+     * TaskRouter allows five seconds including a cold start, so the callback must not wait on any
+     * network: DynamoDB and Twilio point at a socket that counts connections, and every proxy
+     * lookup (how URLConnection and Apache's client find their route) is recorded.
+     */
+    @Test
+    void answersWithoutAnyNetworkCall() throws Exception {
+        AtomicInteger connections = new AtomicInteger();
+        List<URI> lookedUp = new CopyOnWriteArrayList<>();
+        ProxySelector previous = ProxySelector.getDefault();
+        try (ServerSocket trap = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                while (!trap.isClosed()) {
+                    try (Socket ignored = trap.accept()) {
+                        connections.incrementAndGet();
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            ProxySelector.setDefault(new ProxySelector() {
+                @Override
+                public List<Proxy> select(URI uri) {
+                    lookedUp.add(uri);
+                    return List.of(Proxy.NO_PROXY);
+                }
+
+                @Override
+                public void connectFailed(URI uri, SocketAddress address, IOException e) {
+                }
+            });
+            Map<String, String> env = new HashMap<>(Webhooks.localEnvironment());
+            env.put("DYNAMODB_ENDPOINT", "http://127.0.0.1:" + trap.getLocalPort());
+            env.put("TWILIO_API_BASE_URL", "http://127.0.0.1:" + trap.getLocalPort());
+            AssignmentCallbackFunction function = new AssignmentCallbackFunction(Config.of(env));
+            for (String sample : List.of("assignment-voice-task.json", "assignment-malformed.json", "assignment-transfer-task.json")) {
+                function.handleRequest(Webhooks.sample(sample), null);
+            }
+            assertEquals(200, function.handleRequest(Webhooks.sample("assignment-voice-task.json"), null).getStatusCode());
+        } finally {
+            ProxySelector.setDefault(previous);
+        }
+        assertEquals(0, connections.get(), "connections made to DynamoDB or Twilio");
+        assertEquals(List.of(), lookedUp, "network destinations looked up");
+    }
+}

@@ -1,0 +1,102 @@
+package dev.callcontrol.local;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.callcontrol.http.Json;
+import dev.callcontrol.twilio.SignatureVerifier;
+
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Signs requests the way Twilio does, for trying the local runtime with curl and for keeping the
+ * sample events in events/ valid.
+ *
+ * <pre>
+ * local/sign URL [name=value ...]   prints X-Twilio-Signature for a form POST of those parameters
+ * local/sign --events [DIR]         re-signs every sample event whose headers carry x-twilio-signature
+ * </pre>
+ *
+ * The token is TWILIO_AUTH_TOKEN, or the local runtime's default; events are signed for
+ * PUBLIC_BASE_URL, or the local runtime's default base URL.
+ */
+public final class Sign {
+    private Sign() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        String token = System.getenv().getOrDefault("TWILIO_AUTH_TOKEN", LocalDefaults.AUTH_TOKEN);
+        if (args.length == 0) {
+            System.err.println("usage: local/sign URL [name=value ...] | local/sign --events [DIR]");
+            System.exit(2);
+        }
+        if ("--events".equals(args[0])) {
+            String base = System.getenv().getOrDefault("PUBLIC_BASE_URL", "http://" + LocalDefaults.HOST + ":" + LocalDefaults.PORT);
+            Path directory = Path.of(args.length > 1 ? args[1] : "events");
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.json")) {
+                for (Path file : files) {
+                    if (resignEvent(file, base, token)) {
+                        System.out.println("signed " + file);
+                    }
+                }
+            }
+            return;
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            int eq = args[i].indexOf('=');
+            parameters.put(eq < 0 ? args[i] : args[i].substring(0, eq), eq < 0 ? "" : args[i].substring(eq + 1));
+        }
+        System.out.println(signature(token, args[0], parameters));
+    }
+
+    /** Base64(HMAC-SHA1(token, url + each parameter's name and value, sorted by name)). */
+    public static String signature(String token, String url, Map<String, String> parameters) {
+        return SignatureVerifier.sign(token, url, parameters);
+    }
+
+    /** Form-encodes parameters in the order given. */
+    public static String formBody(Map<String, String> parameters) {
+        StringBuilder body = new StringBuilder();
+        parameters.forEach((name, value) -> {
+            if (!body.isEmpty()) {
+                body.append('&');
+            }
+            body.append(URLEncoder.encode(name, StandardCharsets.UTF_8)).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+        });
+        return body.toString();
+    }
+
+    private static boolean resignEvent(Path file, String base, String token) throws IOException {
+        ObjectNode event = (ObjectNode) Json.MAPPER.readTree(file.toFile());
+        ObjectNode headers = (ObjectNode) event.get("headers");
+        if (headers == null || !headers.has("x-twilio-signature")) {
+            return false;
+        }
+        String body = event.path("body").asText("");
+        if (event.path("isBase64Encoded").asBoolean(false)) {
+            body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        for (String pair : body.split("&")) {
+            if (!pair.isEmpty()) {
+                int eq = pair.indexOf('=');
+                parameters.putIfAbsent(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        String query = event.path("rawQueryString").asText("");
+        String url = base + event.path("rawPath").asText() + (query.isEmpty() ? "" : "?" + query);
+        headers.put("x-twilio-signature", signature(token, url, parameters));
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), event);
+        Files.writeString(file, Files.readString(file) + "\n");
+        return true;
+    }
+}

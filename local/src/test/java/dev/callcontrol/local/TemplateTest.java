@@ -1,0 +1,148 @@
+package dev.callcontrol.local;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.callcontrol.config.Setting;
+import dev.callcontrol.http.ApiRequest;
+import dev.callcontrol.http.Json;
+import dev.callcontrol.testing.Project;
+import dev.callcontrol.testing.Webhooks;
+import dev.callcontrol.twilio.SignatureVerifier;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** template.yaml, events/, the settings and the README stay true to each other. */
+class TemplateTest {
+    /** Variables the platform libraries read themselves rather than through {@link Setting}. */
+    private static final Set<String> PLATFORM_VARIABLES = Set.of("POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL", "JAVA_TOOL_OPTIONS");
+
+    private static SamTemplate template;
+
+    @BeforeAll
+    static void read() throws IOException {
+        template = SamTemplate.read(Project.template());
+    }
+
+    private static List<Path> sampleEvents() throws IOException {
+        try (Stream<Path> files = Files.list(Project.root().resolve("events"))) {
+            return files.filter(f -> f.toString().endsWith(".json") && !f.getFileName().toString().equals("env.json")).sorted().toList();
+        }
+    }
+
+    @Test
+    void everyHandlerNamesAnExistingClassAndMethod() throws Exception {
+        assertTrue(!template.functions().isEmpty());
+        for (SamTemplate.Function function : template.functions()) {
+            Class<?> type = Class.forName(function.handlerClass());
+            assertTrue(RequestHandler.class.isAssignableFrom(type), function.handler() + " is a RequestHandler");
+            var method = type.getMethod(function.handlerMethod(), APIGatewayV2HTTPEvent.class, Context.class);
+            assertTrue(Modifier.isPublic(method.getModifiers()), function.handler());
+            assertTrue(Modifier.isPublic(type.getConstructor().getModifiers()), function.handler() + " has the public no-argument constructor Lambda uses");
+        }
+    }
+
+    @Test
+    void everyFunctionHasASampleEventAndEveryEventARoute() throws IOException {
+        Map<String, String> routeKeys = new java.util.HashMap<>();
+        template.functions().forEach(f -> f.routes().forEach(r -> routeKeys.put(r.method() + " " + r.path(), f.logicalId())));
+        Set<String> covered = new java.util.HashSet<>();
+        for (Path event : sampleEvents()) {
+            String routeKey = Json.MAPPER.readTree(event.toFile()).path("routeKey").asText();
+            assertTrue(routeKeys.containsKey(routeKey), event.getFileName() + " names route " + routeKey + ", which template.yaml does not have");
+            covered.add(routeKeys.get(routeKey));
+        }
+        for (SamTemplate.Function function : template.functions()) {
+            assertTrue(covered.contains(function.logicalId()), function.logicalId() + " has no sample event in events/");
+        }
+    }
+
+    @Test
+    void signedSampleEventsAreSignedForTheLocalRuntime() throws IOException {
+        var verifier = new SignatureVerifier(Webhooks.AUTH_TOKEN, Webhooks.PUBLIC_BASE_URL);
+        for (Path event : sampleEvents()) {
+            APIGatewayV2HTTPEvent loaded = Webhooks.sample(event.getFileName().toString());
+            if (loaded.getHeaders() != null && loaded.getHeaders().containsKey("x-twilio-signature")) {
+                assertTrue(verifier.isValid(ApiRequest.from(loaded)), event.getFileName() + " has a stale signature: run local/sign --events");
+            }
+        }
+    }
+
+    @Test
+    void everySettingIsInTheTemplateTheReadmeAndTheLocalEnvFile() throws IOException {
+        Set<String> settings = Stream.of(Setting.values()).map(Enum::name).collect(Collectors.toSet());
+        for (SamTemplate.Function function : template.functions()) {
+            Set<String> variables = function.environment().keySet();
+            assertTrue(variables.containsAll(settings), function.logicalId() + " lacks " + difference(settings, variables));
+            Set<String> unknown = difference(variables, settings);
+            unknown.removeAll(PLATFORM_VARIABLES);
+            assertEquals(Set.of(), unknown, "template variables that no Setting declares");
+        }
+        String readme = Files.readString(Project.root().resolve("README.md"), StandardCharsets.UTF_8);
+        for (String name : settings) {
+            assertTrue(readme.contains("| `" + name + "`"), "README's environment table lacks " + name);
+        }
+        for (String name : List.of("LOCAL_PORT", "LOCAL_DYNAMODB_PORT", "LOCAL_HOST", "LOCAL_TEMPLATE")) {
+            assertTrue(readme.contains("| `" + name + "`"), "README's environment table lacks " + name);
+        }
+        JsonNode env = Json.MAPPER.readTree(Project.root().resolve("events/env.json").toFile());
+        for (SamTemplate.Function function : template.functions()) {
+            JsonNode variables = env.path(function.logicalId());
+            for (String name : settings) {
+                assertTrue(variables.has(name), "events/env.json lacks " + function.logicalId() + "." + name);
+            }
+        }
+    }
+
+    @Test
+    void cfnLintReportsNoErrors() throws Exception {
+        String cfnLint = findOnPath("cfn-lint");
+        Assumptions.assumeTrue(cfnLint != null, "cfn-lint is not on PATH: template lint skipped");
+        Process process = new ProcessBuilder(cfnLint, Project.template().toString()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "cfn-lint did not finish");
+        // cfn-lint exits 2 on errors, 4 on warnings, 8 on informational findings (bit flags).
+        assertEquals(0, process.exitValue() & 2, "cfn-lint found errors:\n" + output);
+        assertEquals(0, process.exitValue(), "cfn-lint findings:\n" + output);
+    }
+
+    private static String findOnPath(String command) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String directory : path.split(File.pathSeparator)) {
+            Path candidate = Path.of(directory, command);
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        return null;
+    }
+
+    private static Set<String> difference(Set<String> a, Set<String> b) {
+        Set<String> result = new java.util.TreeSet<>(a);
+        result.removeAll(b);
+        return result;
+    }
+
+}
