@@ -6,7 +6,6 @@ import dev.callcontrol.twilio.SignatureVerifier;
 
 import java.io.IOException;
 import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -60,18 +59,6 @@ public final class Sign {
     /** Base64(HMAC-SHA1(token, url + each parameter's name and value, sorted by name)). */
     public static String signature(String token, String url, Map<String, String> parameters) {
         return SignatureVerifier.sign(token, url, parameters);
-    }
-
-    /** Form-encodes parameters in the order given. */
-    public static String formBody(Map<String, String> parameters) {
-        StringBuilder body = new StringBuilder();
-        parameters.forEach((name, value) -> {
-            if (!body.isEmpty()) {
-                body.append('&');
-            }
-            body.append(URLEncoder.encode(name, StandardCharsets.UTF_8)).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
-        });
-        return body.toString();
     }
 
     private static boolean resignEvent(Path file, String base, String token) throws IOException {
