@@ -14,6 +14,7 @@ public final class LocalDefaults {
     public static final String WORKFLOW_SID = "WW00000000000000000000000000000001";
     public static final String CALLER_ID = "+15005550006";
     public static final int PORT = 3000;
+    public static final int SIMULATOR_PORT = 3001;
     public static final String HOST = "127.0.0.1";
 
     private LocalDefaults() {

@@ -6,6 +6,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.sun.net.httpserver.HttpServer;
 import dev.callcontrol.config.Config;
 import dev.callcontrol.config.Setting;
+import dev.callcontrol.local.sim.ContractCheck;
+import dev.callcontrol.local.sim.TwilioSimulator;
 import dev.callcontrol.store.DynamoDbClients;
 import dev.callcontrol.store.TableSchema;
 
@@ -30,19 +32,49 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class LocalRuntime implements AutoCloseable {
     /** What to start; {@link #fromEnvironment} reads it from LOCAL_* variables and the usual settings. */
-    public record Options(Path template, String host, int port, int dynamoDbPort, Map<String, String> environment) {
+    public record Options(Path template, String host, int port, int dynamoDbPort, int simulatorPort, TwilioMode twilio,
+                          Map<String, String> environment) {
         public static Options fromEnvironment(Map<String, String> env) {
+            TwilioMode twilio;
+            String apiBase = env.get(Setting.TWILIO_API_BASE_URL.name());
+            if (apiBase != null && !apiBase.isBlank()) {
+                twilio = TwilioMode.CONFIGURED;
+            } else {
+                String mode = env.getOrDefault("LOCAL_TWILIO", "simulator");
+                twilio = switch (mode) {
+                    case "simulator" -> TwilioMode.SIMULATOR;
+                    case "real" -> TwilioMode.REAL;
+                    default -> throw new IllegalArgumentException("LOCAL_TWILIO must be simulator or real, not '" + mode + "'");
+                };
+            }
             return new Options(
                     locateTemplate(env.get("LOCAL_TEMPLATE")),
                     env.getOrDefault("LOCAL_HOST", LocalDefaults.HOST),
-                    Integer.parseInt(env.getOrDefault("LOCAL_PORT", Integer.toString(LocalDefaults.PORT))),
-                    Integer.parseInt(env.getOrDefault("LOCAL_DYNAMODB_PORT", "0")),
+                    number(env, "LOCAL_PORT", LocalDefaults.PORT),
+                    number(env, "LOCAL_DYNAMODB_PORT", 0),
+                    number(env, "LOCAL_SIMULATOR_PORT", LocalDefaults.SIMULATOR_PORT),
+                    twilio,
                     env);
         }
 
-        public Options withPort(int newPort) {
-            return new Options(template, host, newPort, dynamoDbPort, environment);
+        private static int number(Map<String, String> env, String name, int fallback) {
+            String value = env.get(name);
+            try {
+                return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " must be a port number, not '" + value + "'");
+            }
         }
+    }
+
+    /** Where the functions' Twilio requests go. */
+    public enum TwilioMode {
+        /** The built-in simulator, started with the runtime (the default). */
+        SIMULATOR,
+        /** TWILIO_API_BASE_URL from the environment; no simulator is started. */
+        CONFIGURED,
+        /** Twilio itself, with the credentials and public URL from the environment (LOCAL_TWILIO=real). */
+        REAL
     }
 
     /** A route as printed at start and used by tests. */
@@ -52,16 +84,19 @@ public final class LocalRuntime implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final EmbeddedDynamoDb dynamoDb;
+    private final TwilioSimulator simulator;
     private final URI dynamoDbEndpoint;
     private final List<ServedRoute> routes;
     private final Map<String, Map<String, String>> environments;
     private final Map<String, String> tableNames;
 
-    private LocalRuntime(HttpServer server, ExecutorService executor, EmbeddedDynamoDb dynamoDb, URI dynamoDbEndpoint,
-                         List<ServedRoute> routes, Map<String, Map<String, String>> environments, Map<String, String> tableNames) {
+    private LocalRuntime(HttpServer server, ExecutorService executor, EmbeddedDynamoDb dynamoDb, TwilioSimulator simulator,
+                         URI dynamoDbEndpoint, List<ServedRoute> routes, Map<String, Map<String, String>> environments,
+                         Map<String, String> tableNames) {
         this.server = server;
         this.executor = executor;
         this.dynamoDb = dynamoDb;
+        this.simulator = simulator;
         this.dynamoDbEndpoint = dynamoDbEndpoint;
         this.routes = routes;
         this.environments = environments;
@@ -72,8 +107,13 @@ public final class LocalRuntime implements AutoCloseable {
         LocalRuntime runtime;
         try {
             runtime = start(Options.fromEnvironment(System.getenv()));
-        } catch (IllegalStateException | IllegalArgumentException | dev.callcontrol.config.ConfigurationException e) {
+        } catch (IllegalStateException | IllegalArgumentException e) {
             System.err.println("local runtime: " + e.getMessage());
+            System.exit(1);
+            return;
+        } catch (Exception | Error e) {
+            System.err.println("local runtime did not start:");
+            e.printStackTrace();
             System.exit(1);
             return;
         }
@@ -91,6 +131,15 @@ public final class LocalRuntime implements AutoCloseable {
         SamTemplate template = SamTemplate.read(options.template());
         EmbeddedDynamoDb embedded = null;
         HttpServer server = null;
+        TwilioSimulator simulator = null;
+        if (options.twilio() == TwilioMode.REAL) {
+            for (Setting required : List.of(Setting.TWILIO_ACCOUNT_SID, Setting.TWILIO_AUTH_TOKEN, Setting.PUBLIC_BASE_URL)) {
+                String value = options.environment().get(required.name());
+                if (value == null || value.isBlank()) {
+                    throw new IllegalStateException("LOCAL_TWILIO=real needs " + required.name() + " in the environment");
+                }
+            }
+        }
         try {
             String endpointOverride = options.environment().get(Setting.DYNAMODB_ENDPOINT.name());
             URI dynamoEndpoint;
@@ -112,6 +161,15 @@ public final class LocalRuntime implements AutoCloseable {
                 tableNames.put(table.logicalId(), declared instanceof String name ? name : table.logicalId());
             }
             Intrinsics intrinsics = new Intrinsics(references(template, publicBaseUrl, tableNames, options.environment()));
+            Map<String, String> processEnvironment = new LinkedHashMap<>(options.environment());
+            if (options.twilio() == TwilioMode.SIMULATOR) {
+                Path specs = ContractCheck.defaultDirectory(options.environment(), options.template().toAbsolutePath().getParent());
+                simulator = TwilioSimulator.start(new TwilioSimulator.Settings(options.host(), options.simulatorPort(),
+                        processEnvironment.getOrDefault(Setting.TWILIO_ACCOUNT_SID.name(), LocalDefaults.ACCOUNT_SID),
+                        processEnvironment.getOrDefault(Setting.TWILIO_AUTH_TOKEN.name(), LocalDefaults.AUTH_TOKEN),
+                        ContractCheck.load(specs)));
+                processEnvironment.put(Setting.TWILIO_API_BASE_URL.name(), simulator.baseUrl());
+            }
             try (var dynamo = DynamoDbClients.create(dynamoEndpoint, "us-east-1", false)) {
                 for (SamTemplate.Table table : template.tables()) {
                     TableSchema.create(dynamo, tableNames.get(table.logicalId()), table.properties());
@@ -122,7 +180,7 @@ public final class LocalRuntime implements AutoCloseable {
             List<ServedRoute> served = new ArrayList<>();
             Map<String, Map<String, String>> environments = new LinkedHashMap<>();
             for (SamTemplate.Function function : template.functions()) {
-                Map<String, String> environment = environment(function, intrinsics, dynamoEndpoint, options.environment());
+                Map<String, String> environment = environment(function, intrinsics, dynamoEndpoint, processEnvironment);
                 environments.put(function.logicalId(), environment);
                 var handler = instantiate(function, environment);
                 for (SamTemplate.Route route : function.routes()) {
@@ -134,10 +192,13 @@ public final class LocalRuntime implements AutoCloseable {
             server.createContext("/", new ApiGatewayEmulator(bindings, 10 * 1024 * 1024));
             server.setExecutor(executor);
             server.start();
-            return new LocalRuntime(server, executor, embedded, dynamoEndpoint, List.copyOf(served), environments, tableNames);
-        } catch (IOException | RuntimeException e) {
+            return new LocalRuntime(server, executor, embedded, simulator, dynamoEndpoint, List.copyOf(served), environments, tableNames);
+        } catch (IOException | RuntimeException | Error e) {
             if (server != null) {
                 server.stop(0);
+            }
+            if (simulator != null) {
+                simulator.close();
             }
             if (embedded != null) {
                 embedded.close();
@@ -158,6 +219,11 @@ public final class LocalRuntime implements AutoCloseable {
         return dynamoDbEndpoint;
     }
 
+    /** The Twilio simulator, when the runtime started one. */
+    public java.util.Optional<TwilioSimulator> simulator() {
+        return java.util.Optional.ofNullable(simulator);
+    }
+
     public List<ServedRoute> routes() {
         return routes;
     }
@@ -175,6 +241,9 @@ public final class LocalRuntime implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        if (simulator != null) {
+            simulator.close();
+        }
         if (dynamoDb != null) {
             dynamoDb.close();
         }
@@ -191,6 +260,14 @@ public final class LocalRuntime implements AutoCloseable {
         out.append("  DynamoDB        ").append(dynamoDbEndpoint).append(dynamoDb != null ? " (embedded, in memory)" : "")
                 .append("  tables: ").append(String.join(", ", tableNames.values())).append('\n');
         out.append("  Public base URL ").append(anyEnvironment.get(Setting.PUBLIC_BASE_URL.name())).append('\n');
+        if (simulator != null) {
+            out.append("  Twilio          simulator at ").append(simulator.baseUrl())
+                    .append(" (control: ").append(simulator.baseUrl()).append("/sim/workers, /sim/requests, /sim/faults; contract check ")
+                    .append(simulator.contractChecked() ? "on" : "off: Twilio's OpenAPI specs not found, set TWILIO_OAI_DIR").append(")\n");
+        } else {
+            String apiBase = anyEnvironment.get(Setting.TWILIO_API_BASE_URL.name());
+            out.append("  Twilio          ").append(apiBase == null || apiBase.isBlank() ? "Twilio's own API (LOCAL_TWILIO=real)" : apiBase).append('\n');
+        }
         out.append("  Webhooks are signed with the auth token in TWILIO_AUTH_TOKEN")
                 .append(LocalDefaults.AUTH_TOKEN.equals(anyEnvironment.get(Setting.TWILIO_AUTH_TOKEN.name())) ? " (local default '" + LocalDefaults.AUTH_TOKEN + "')" : "")
                 .append(".\n");

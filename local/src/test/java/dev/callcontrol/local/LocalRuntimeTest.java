@@ -30,6 +30,7 @@ class LocalRuntimeTest {
         Map<String, String> env = Map.of(
                 "LOCAL_TEMPLATE", Project.template().toString(),
                 "LOCAL_PORT", "0",
+                "LOCAL_SIMULATOR_PORT", "0",
                 "CALLER_ID", "+14155550100");
         runtime = LocalRuntime.start(LocalRuntime.Options.fromEnvironment(env));
     }
@@ -96,6 +97,7 @@ class LocalRuntimeTest {
         assertEquals(runtime.dynamoDbEndpoint().toString(), env.get("DYNAMODB_ENDPOINT"));
         assertEquals("+14155550100", env.get("CALLER_ID"), "the caller's environment overrides the template");
         assertEquals("20", env.get("AGENT_RING_TIMEOUT"), "parameter defaults come from the template");
+        assertEquals(runtime.simulator().orElseThrow().baseUrl(), env.get("TWILIO_API_BASE_URL"), "Twilio requests go to the simulator");
     }
 
     @Test

@@ -100,7 +100,8 @@ class TemplateTest {
         for (String name : settings) {
             assertTrue(readme.contains("| `" + name + "`"), "README's environment table lacks " + name);
         }
-        for (String name : List.of("LOCAL_PORT", "LOCAL_DYNAMODB_PORT", "LOCAL_HOST", "LOCAL_TEMPLATE")) {
+        for (String name : List.of("LOCAL_PORT", "LOCAL_DYNAMODB_PORT", "LOCAL_HOST", "LOCAL_TEMPLATE",
+                "LOCAL_SIMULATOR_PORT", "LOCAL_TWILIO", "TWILIO_OAI_DIR")) {
             assertTrue(readme.contains("| `" + name + "`"), "README's environment table lacks " + name);
         }
         JsonNode env = Json.MAPPER.readTree(Project.root().resolve("events/env.json").toFile());

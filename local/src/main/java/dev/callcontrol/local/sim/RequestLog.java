@@ -1,0 +1,30 @@
+package dev.callcontrol.local.sim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Every REST request the simulator received, in order: what tests and the round-trip figures read. */
+final class RequestLog {
+    /**
+     * @param violations how the request departed from Twilio's contract (empty when it conformed)
+     * @param fault      the injected fault that answered it, if any
+     */
+    record Entry(String time, String method, String host, String path, Map<String, List<String>> parameters,
+                 int status, List<String> violations, String fault) {
+    }
+
+    private final List<Entry> entries = new ArrayList<>();
+
+    synchronized void add(Entry entry) {
+        entries.add(entry);
+    }
+
+    synchronized List<Entry> entries() {
+        return List.copyOf(entries);
+    }
+
+    synchronized void clear() {
+        entries.clear();
+    }
+}

@@ -1,0 +1,338 @@
+package dev.callcontrol.local.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.callcontrol.http.HttpError;
+import dev.callcontrol.http.Json;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * TaskRouter's configuration resources in the simulator: the workspace, its activities, task
+ * queues, workers and workflows, answered at Twilio's v1 paths in Twilio's JSON shapes. The
+ * simulator serialises calls into it, so it holds no locks of its own.
+ */
+final class TaskRouterState {
+    private static final String SID = "([A-Z]{2}[0-9a-fA-F]{32})";
+
+    private final String accountSid;
+    private final String workspaceSid = DemoWorkspace.WORKSPACE_SID;
+    private final Instant created = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    private final Map<String, Map<String, Object>> activities = new LinkedHashMap<>();
+    private final Map<String, Map<String, Object>> queues = new LinkedHashMap<>();
+    private final Map<String, Map<String, Object>> workers = new LinkedHashMap<>();
+    private final Map<String, Map<String, Object>> workflows = new LinkedHashMap<>();
+    private int nextSid = 0x100;
+
+    TaskRouterState(String accountSid) {
+        this.accountSid = accountSid;
+        DemoWorkspace.ACTIVITIES.forEach(a -> activities.put(a.sid(), activity(a.sid(), a.name(), a.available())));
+        DemoWorkspace.QUEUES.forEach(q -> queues.put(q.sid(), queue(q.sid(), q.name(), q.targetWorkers())));
+        DemoWorkspace.WORKERS.forEach(w -> workers.put(w.sid(), worker(w.sid(), w.name(), w.activitySid(), w.attributes())));
+        workflows.put(DemoWorkspace.WORKFLOW_SID, workflow(DemoWorkspace.WORKFLOW_SID, "Inbound and transfers", DemoWorkspace.WORKFLOW_CONFIGURATION));
+    }
+
+    void register(TwilioSimulator simulator) {
+        String ws = "/v1/Workspaces/" + SID;
+        simulator.route("GET", ws, call -> workspace(call.variable(1)));
+        simulator.route("GET", ws + "/Activities", call -> list(call, "activities", activities, "FriendlyName", "friendly_name"));
+        simulator.route("GET", ws + "/Activities/" + SID, call -> fetch(call, activities, "Activity"));
+        simulator.route("GET", ws + "/TaskQueues", call -> list(call, "task_queues", queues, "FriendlyName", "friendly_name"));
+        simulator.route("GET", ws + "/TaskQueues/" + SID, call -> fetch(call, queues, "TaskQueue"));
+        simulator.route("POST", ws + "/TaskQueues", this::createQueue);
+        simulator.route("POST", ws + "/TaskQueues/" + SID, this::updateQueue);
+        simulator.route("GET", ws + "/Workers", this::listWorkers);
+        simulator.route("GET", ws + "/Workers/" + SID, call -> fetch(call, workers, "Worker"));
+        simulator.route("POST", ws + "/Workers/" + SID, this::updateWorker);
+        simulator.route("GET", ws + "/Workflows", call -> list(call, "workflows", workflows, "FriendlyName", "friendly_name"));
+        simulator.route("GET", ws + "/Workflows/" + SID, call -> fetch(call, workflows, "Workflow"));
+        simulator.route("POST", ws + "/Workflows", this::createWorkflow);
+        simulator.route("POST", ws + "/Workflows/" + SID, this::updateWorkflow);
+    }
+
+    /** What {@code GET /sim/workers} shows: the seeded workspace at a glance. */
+    Map<String, Object> directory() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("workspaceSid", workspaceSid);
+        out.put("workflowSid", DemoWorkspace.WORKFLOW_SID);
+        out.put("phoneNumber", DemoWorkspace.PHONE_NUMBER);
+        out.put("queues", queues.values().stream().map(q -> Map.of("sid", q.get("sid"), "name", q.get("friendly_name"))).toList());
+        out.put("workers", workers.values().stream().map(w -> {
+            JsonNode attributes = Json.parse((String) w.get("attributes"), "attributes");
+            Map<String, Object> worker = new LinkedHashMap<>();
+            worker.put("sid", w.get("sid"));
+            worker.put("name", w.get("friendly_name"));
+            worker.put("contactUri", attributes.path("contact_uri").asText(null));
+            worker.put("roles", Json.MAPPER.convertValue(attributes.path("roles"), List.class));
+            worker.put("activity", w.get("activity_name"));
+            worker.put("available", w.get("available"));
+            return worker;
+        }).toList());
+        return out;
+    }
+
+    /** Sets a worker's activity by worker name or SID and activity name or SID. */
+    Map<String, Object> setActivity(String worker, String activity) {
+        Map<String, Object> found = workers.values().stream()
+                .filter(w -> w.get("sid").equals(worker) || w.get("friendly_name").equals(worker)).findFirst()
+                .orElseThrow(() -> new TwilioError(404, 20404, "No worker " + worker));
+        Map<String, Object> target = activities.values().stream()
+                .filter(a -> a.get("sid").equals(activity) || ((String) a.get("friendly_name")).equalsIgnoreCase(activity)).findFirst()
+                .orElseThrow(() -> new TwilioError(400, 20001, "No activity " + activity));
+        applyActivity(found, target);
+        return found;
+    }
+
+    private Map<String, Object> workspace(String sid) {
+        requireWorkspace(sid);
+        Map<String, Object> out = base(workspaceSid, "");
+        out.remove("workspace_sid");
+        out.put("friendly_name", "Call control demo");
+        out.put("default_activity_sid", DemoWorkspace.OFFLINE);
+        out.put("default_activity_name", "Offline");
+        out.put("timeout_activity_sid", DemoWorkspace.UNAVAILABLE);
+        out.put("timeout_activity_name", "Unavailable");
+        out.put("event_callback_url", null);
+        out.put("events_filter", null);
+        out.put("multi_task_enabled", true);
+        out.put("prioritize_queue_order", "FIFO");
+        return out;
+    }
+
+    private Object list(TwilioSimulator.Call call, String key, Map<String, Map<String, Object>> resources, String filter, String field) {
+        requireWorkspace(call.variable(1));
+        String wanted = call.first(filter);
+        return page(call, key, resources.values().stream().filter(r -> wanted == null || wanted.equals(r.get(field))).toList());
+    }
+
+    private Object listWorkers(TwilioSimulator.Call call) {
+        requireWorkspace(call.variable(1));
+        List<Predicate<Map<String, Object>>> filters = new ArrayList<>();
+        filterBy(call, "FriendlyName", "friendly_name", value -> value, filters);
+        filterBy(call, "ActivitySid", "activity_sid", value -> value, filters);
+        filterBy(call, "ActivityName", "activity_name", value -> value, filters);
+        filterBy(call, "Available", "available", Boolean::valueOf, filters);
+        return page(call, "workers", workers.values().stream().filter(w -> filters.stream().allMatch(f -> f.test(w))).toList());
+    }
+
+    private static void filterBy(TwilioSimulator.Call call, String parameter, String field, Function<String, Object> convert,
+                                 List<Predicate<Map<String, Object>>> filters) {
+        String value = call.first(parameter);
+        if (value != null) {
+            Object wanted = convert.apply(value);
+            filters.add(resource -> wanted.equals(resource.get(field)));
+        }
+    }
+
+    private Object fetch(TwilioSimulator.Call call, Map<String, Map<String, Object>> resources, String kind) {
+        requireWorkspace(call.variable(1));
+        Map<String, Object> resource = resources.get(call.variable(2));
+        if (resource == null) {
+            throw new TwilioError(404, 20404, "The requested " + kind + " " + call.variable(2) + " was not found");
+        }
+        return resource;
+    }
+
+    private Object updateWorker(TwilioSimulator.Call call) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> worker = (Map<String, Object>) fetch(call, workers, "Worker");
+        String activitySid = call.first("ActivitySid");
+        if (activitySid != null) {
+            Map<String, Object> activity = activities.get(activitySid);
+            if (activity == null) {
+                throw new TwilioError(400, 20001, "Activity " + activitySid + " does not exist in this workspace");
+            }
+            applyActivity(worker, activity);
+        }
+        if (call.first("Attributes") != null) {
+            worker.put("attributes", jsonObject(call.first("Attributes"), "Attributes"));
+        }
+        if (call.first("FriendlyName") != null) {
+            worker.put("friendly_name", call.first("FriendlyName"));
+        }
+        touch(worker);
+        return worker;
+    }
+
+    private Object createQueue(TwilioSimulator.Call call) {
+        requireWorkspace(call.variable(1));
+        String name = required(call, "FriendlyName");
+        String sid = nextSid("WQ");
+        Map<String, Object> queue = queue(sid, name, call.first("TargetWorkers") == null ? "1==1" : call.first("TargetWorkers"));
+        queues.put(sid, queue);
+        return new TwilioSimulator.Created(queue);
+    }
+
+    private Object updateQueue(TwilioSimulator.Call call) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> queue = (Map<String, Object>) fetch(call, queues, "TaskQueue");
+        if (call.first("FriendlyName") != null) {
+            queue.put("friendly_name", call.first("FriendlyName"));
+        }
+        if (call.first("TargetWorkers") != null) {
+            queue.put("target_workers", call.first("TargetWorkers"));
+        }
+        touch(queue);
+        return queue;
+    }
+
+    private Object createWorkflow(TwilioSimulator.Call call) {
+        requireWorkspace(call.variable(1));
+        String name = required(call, "FriendlyName");
+        String sid = nextSid("WW");
+        Map<String, Object> workflow = workflow(sid, name, jsonObject(required(call, "Configuration"), "Configuration"));
+        applyWorkflowParameters(call, workflow);
+        workflows.put(sid, workflow);
+        return new TwilioSimulator.Created(workflow);
+    }
+
+    private Object updateWorkflow(TwilioSimulator.Call call) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> workflow = (Map<String, Object>) fetch(call, workflows, "Workflow");
+        if (call.first("FriendlyName") != null) {
+            workflow.put("friendly_name", call.first("FriendlyName"));
+        }
+        if (call.first("Configuration") != null) {
+            workflow.put("configuration", jsonObject(call.first("Configuration"), "Configuration"));
+        }
+        applyWorkflowParameters(call, workflow);
+        touch(workflow);
+        return workflow;
+    }
+
+    private static void applyWorkflowParameters(TwilioSimulator.Call call, Map<String, Object> workflow) {
+        if (call.first("AssignmentCallbackUrl") != null) {
+            workflow.put("assignment_callback_url", call.first("AssignmentCallbackUrl"));
+        }
+        if (call.first("FallbackAssignmentCallbackUrl") != null) {
+            workflow.put("fallback_assignment_callback_url", call.first("FallbackAssignmentCallbackUrl"));
+        }
+        if (call.first("TaskReservationTimeout") != null) {
+            int timeout = Integer.parseInt(call.first("TaskReservationTimeout"));
+            if (timeout < 1 || timeout > 86_400) {
+                throw new TwilioError(400, 20001, "TaskReservationTimeout must be between 1 and 86400");
+            }
+            workflow.put("task_reservation_timeout", timeout);
+        }
+    }
+
+    private void applyActivity(Map<String, Object> worker, Map<String, Object> activity) {
+        worker.put("activity_sid", activity.get("sid"));
+        worker.put("activity_name", activity.get("friendly_name"));
+        worker.put("available", activity.get("available"));
+        worker.put("date_status_changed", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        touch(worker);
+    }
+
+    private void requireWorkspace(String sid) {
+        if (!workspaceSid.equals(sid)) {
+            throw new TwilioError(404, 20404, "The requested Workspace " + sid + " was not found");
+        }
+    }
+
+    private static String required(TwilioSimulator.Call call, String name) {
+        String value = call.first(name);
+        if (value == null || value.isBlank()) {
+            throw new TwilioError(400, 20001, "Missing required parameter " + name + " in the post body");
+        }
+        return value;
+    }
+
+    private static String jsonObject(String text, String name) {
+        try {
+            JsonNode node = Json.parse(text, name);
+            if (!node.isObject()) {
+                throw new TwilioError(400, 20001, name + " must be a JSON object");
+            }
+        } catch (HttpError e) {
+            throw new TwilioError(400, 20001, name + " is not valid JSON");
+        }
+        return text;
+    }
+
+    private String nextSid(String prefix) {
+        return prefix + String.format("%032x", nextSid++);
+    }
+
+    private Map<String, Object> base(String sid, String path) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("sid", sid);
+        out.put("account_sid", accountSid);
+        out.put("workspace_sid", workspaceSid);
+        out.put("date_created", created.toString());
+        out.put("date_updated", created.toString());
+        out.put("url", "https://taskrouter.twilio.com/v1/Workspaces/" + workspaceSid + path);
+        out.put("links", Map.of());
+        return out;
+    }
+
+    private static void touch(Map<String, Object> resource) {
+        resource.put("date_updated", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    }
+
+    private Map<String, Object> activity(String sid, String name, boolean available) {
+        Map<String, Object> out = base(sid, "/Activities/" + sid);
+        out.put("friendly_name", name);
+        out.put("available", available);
+        return out;
+    }
+
+    private Map<String, Object> queue(String sid, String name, String targetWorkers) {
+        Map<String, Object> out = base(sid, "/TaskQueues/" + sid);
+        out.put("friendly_name", name);
+        out.put("target_workers", targetWorkers);
+        out.put("max_reserved_workers", 1);
+        out.put("task_order", "FIFO");
+        out.put("assignment_activity_sid", null);
+        out.put("assignment_activity_name", null);
+        out.put("reservation_activity_sid", null);
+        out.put("reservation_activity_name", null);
+        return out;
+    }
+
+    private Map<String, Object> worker(String sid, String name, String activitySid, String attributes) {
+        Map<String, Object> out = base(sid, "/Workers/" + sid);
+        Map<String, Object> activity = activities.get(activitySid);
+        out.put("friendly_name", name);
+        out.put("attributes", attributes);
+        out.put("activity_sid", activitySid);
+        out.put("activity_name", activity.get("friendly_name"));
+        out.put("available", activity.get("available"));
+        out.put("date_status_changed", created.toString());
+        return out;
+    }
+
+    private Map<String, Object> workflow(String sid, String name, String configuration) {
+        Map<String, Object> out = base(sid, "/Workflows/" + sid);
+        out.put("friendly_name", name);
+        out.put("configuration", configuration);
+        out.put("assignment_callback_url", null);
+        out.put("fallback_assignment_callback_url", null);
+        out.put("task_reservation_timeout", 120);
+        out.put("document_content_type", "application/json");
+        return out;
+    }
+
+    private Object page(TwilioSimulator.Call call, String key, List<Map<String, Object>> items) {
+        int pageSize = call.first("PageSize") == null ? 50 : Integer.parseInt(call.first("PageSize"));
+        String url = "https://taskrouter.twilio.com" + call.path().group(0) + "?PageSize=" + pageSize + "&Page=0";
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("page", 0);
+        meta.put("page_size", pageSize);
+        meta.put("first_page_url", url);
+        meta.put("previous_page_url", null);
+        meta.put("url", url);
+        meta.put("next_page_url", null);
+        meta.put("key", key);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put(key, items.size() > pageSize ? items.subList(0, pageSize) : items);
+        out.put("meta", meta);
+        return out;
+    }
+}

@@ -1,0 +1,311 @@
+package dev.callcontrol.local.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.callcontrol.http.Json;
+import dev.callcontrol.twilio.RedirectingHttpClient;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A stateful stand-in for Twilio's REST API on loopback, at Twilio's own paths: the product reaches
+ * it only through {@code TWILIO_API_BASE_URL}. It authenticates like Twilio (HTTP basic with the
+ * account SID and auth token), answers Twilio-shaped resources and errors, checks every request
+ * against Twilio's OpenAPI contract, logs every request, and injects faults on demand. The control
+ * API under {@code /sim} drives and inspects it.
+ */
+public final class TwilioSimulator implements AutoCloseable {
+    /** What the simulator answers to. */
+    public record Settings(String host, int port, String accountSid, String authToken, Optional<ContractCheck> contract) {
+    }
+
+    private static final int MAX_BODY = 1024 * 1024;
+    /** Twilio's resources carry explicit nulls (next_page_url, links), which clients read, so they are kept. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper TWILIO_JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder().build();
+
+    private final Settings settings;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final TaskRouterState taskRouter;
+    private final RequestLog log = new RequestLog();
+    private final Faults faults = new Faults();
+    private final List<Route> routes = new ArrayList<>();
+
+    private record Route(String method, Pattern pattern, Handler handler) {
+    }
+
+    @FunctionalInterface
+    interface Handler {
+        Object handle(Call call);
+    }
+
+    /** One REST request: path variables, parameters (query and form), and headers. */
+    record Call(Matcher path, Map<String, List<String>> parameters, Map<String, String> headers) {
+        String variable(int group) {
+            return path.group(group);
+        }
+
+        String first(String name) {
+            List<String> values = parameters.get(name);
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
+    }
+
+    private TwilioSimulator(Settings settings) throws IOException {
+        this.settings = settings;
+        this.taskRouter = new TaskRouterState(settings.accountSid());
+        this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 64);
+        this.executor = Executors.newVirtualThreadPerTaskExecutor();
+        taskRouter.register(this);
+        server.createContext("/", this::serve);
+        server.setExecutor(executor);
+    }
+
+    public static TwilioSimulator start(Settings settings) throws IOException {
+        TwilioSimulator simulator = new TwilioSimulator(settings);
+        simulator.server.start();
+        return simulator;
+    }
+
+    void route(String method, String regex, Handler handler) {
+        routes.add(new Route(method, Pattern.compile("^" + regex + "$"), handler));
+    }
+
+    public String baseUrl() {
+        return "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public boolean contractChecked() {
+        return settings.contract().isPresent();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getRawPath();
+            if (path.startsWith("/sim/") || path.equals("/sim")) {
+                control(exchange, path);
+            } else {
+                rest(exchange, path);
+            }
+        }
+    }
+
+    private void rest(HttpExchange exchange, String path) throws IOException {
+        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+        String rawQuery = exchange.getRequestURI().getRawQuery();
+        byte[] bytes = exchange.getRequestBody().readNBytes(MAX_BODY + 1);
+        String body = new String(bytes, StandardCharsets.UTF_8);
+        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        Map<String, List<String>> parameters = new LinkedHashMap<>();
+        String host = Optional.ofNullable(exchange.getRequestHeaders().getFirst(RedirectingHttpClient.ORIGINAL_HOST_HEADER))
+                .orElse(path.startsWith("/v1/") ? "taskrouter.twilio.com" : "api.twilio.com");
+        Map<String, String> headers = new LinkedHashMap<>();
+        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values.get(0)));
+
+        List<String> violations = List.of();
+        int status;
+        Object response;
+        Faults.Effect fault = faults.match(method, path);
+        try {
+            if (bytes.length > MAX_BODY) {
+                throw new TwilioError(413, 20001, "The request body is too large");
+            }
+            query.putAll(decode(rawQuery));
+            parameters.putAll(query);
+            if (contentType != null && contentType.startsWith("application/x-www-form-urlencoded")) {
+                decode(body).forEach((name, values) -> parameters.computeIfAbsent(name, k -> new ArrayList<>()).addAll(values));
+            }
+            if (!authenticated(headers.get("authorization"))) {
+                throw new TwilioError(401, 20003, "Authenticate");
+            }
+            if (settings.contract().isPresent()) {
+                violations = settings.contract().get().violations(method, path, query, contentType, body, headers.get("authorization"));
+                if (!violations.isEmpty()) {
+                    throw TwilioError.invalidParameter("Request does not match Twilio's API contract: " + String.join("; ", violations));
+                }
+            }
+            if (fault != null && fault.status() > 0) {
+                throw fault.status() == 429
+                        ? new TwilioError(429, 20429, "Too Many Requests")
+                        : new TwilioError(fault.status(), 20500, "Internal Server Error");
+            }
+            response = dispatch(method, path, parameters, headers);
+            status = method.equals("DELETE") ? 204 : (response instanceof Created ? 201 : 200);
+        } catch (TwilioError e) {
+            status = e.status;
+            response = e.body();
+        }
+        log.add(new RequestLog.Entry(Instant.now().toString(), method, host, path, parameters, status, violations,
+                fault != null ? fault.describe() : null));
+        if (fault != null && fault.delayMillis() > 0) {
+            sleep(fault.delayMillis());
+        }
+        if (fault != null && fault.hang()) {
+            // A dead upstream: the client waits out the delay, then sees the connection close with no answer.
+            return;
+        }
+        Object payload = response instanceof Created created ? created.resource() : response;
+        write(exchange, status, status == 204 ? null : twilioJson(payload), null);
+    }
+
+    private Object dispatch(String method, String path, Map<String, List<String>> parameters, Map<String, String> headers) {
+        boolean pathKnown = false;
+        for (Route route : routes) {
+            Matcher matcher = route.pattern().matcher(path);
+            if (matcher.matches()) {
+                pathKnown = true;
+                if (route.method().equals(method)) {
+                    synchronized (this) {
+                        return route.handler().handle(new Call(matcher, parameters, headers));
+                    }
+                }
+            }
+        }
+        if (pathKnown) {
+            throw new TwilioError(405, 20004, "Method not allowed");
+        }
+        throw TwilioError.notFound(path);
+    }
+
+    private boolean authenticated(String authorization) {
+        if (authorization == null || !authorization.startsWith("Basic ")) {
+            return false;
+        }
+        String expected = settings.accountSid() + ":" + settings.authToken();
+        try {
+            String given = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            return java.security.MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private void control(HttpExchange exchange, String path) throws IOException {
+        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+        String body = new String(exchange.getRequestBody().readNBytes(MAX_BODY), StandardCharsets.UTF_8);
+        try {
+            Object response = switch (method + " " + path) {
+                case "GET /sim/health" -> Map.of("status", "ok", "contractChecked", contractChecked());
+                case "GET /sim/workers" -> synchronizedCall(taskRouter::directory);
+                case "GET /sim/requests" -> log.entries();
+                case "DELETE /sim/requests" -> {
+                    log.clear();
+                    yield Map.of("cleared", true);
+                }
+                case "GET /sim/faults" -> faults.rules();
+                case "POST /sim/faults" -> faults.add(Json.parse(body, "the fault"));
+                case "DELETE /sim/faults" -> {
+                    faults.clear();
+                    yield Map.of("cleared", true);
+                }
+                default -> {
+                    Matcher activity = Pattern.compile("^/sim/workers/([^/]+)/activity$").matcher(path);
+                    if (method.equals("POST") && activity.matches()) {
+                        JsonNode request = Json.parse(body, "the activity");
+                        String worker = URLDecoder.decode(activity.group(1), StandardCharsets.UTF_8);
+                        yield synchronizedCall(() -> taskRouter.setActivity(worker, request.path("activity").asText()));
+                    }
+                    throw new TwilioError(404, 20404, "No simulator control at " + method + " " + path);
+                }
+            };
+            write(exchange, 200, twilioJson(response), null);
+        } catch (TwilioError e) {
+            write(exchange, e.status, twilioJson(e.body()), null);
+        } catch (dev.callcontrol.http.HttpError e) {
+            write(exchange, e.status(), Json.write(Map.of("code", 20001, "message", e.getMessage(), "status", e.status())), null);
+        }
+    }
+
+    private synchronized Object synchronizedCall(java.util.function.Supplier<Object> work) {
+        return work.get();
+    }
+
+    /** A resource the handler created: answered with 201. */
+    record Created(Object resource) {
+    }
+
+    private static String twilioJson(Object value) {
+        try {
+            return TWILIO_JSON.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a simulator answer", e);
+        }
+    }
+
+    static Map<String, List<String>> decode(String encoded) {
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        if (encoded == null || encoded.isEmpty()) {
+            return values;
+        }
+        for (String pair : encoded.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name;
+            try {
+                name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw TwilioError.invalidParameter("Malformed %-escape in a parameter name");
+            }
+            String value;
+            try {
+                value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw TwilioError.invalidParameter("Malformed %-escape in parameter " + name);
+            }
+            values.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        }
+        return values;
+    }
+
+    private static void write(HttpExchange exchange, int status, String body, Map<String, String> headers) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        if (headers != null) {
+            headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
+        }
+        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
