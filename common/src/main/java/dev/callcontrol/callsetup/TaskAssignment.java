@@ -14,8 +14,9 @@ public record TaskAssignment(
         Map<String, Object> workerAttributes) {
 
     public TaskAssignment {
-        taskAttributes = Map.copyOf(taskAttributes);
-        workerAttributes = Map.copyOf(workerAttributes);
+        // TaskRouter attributes may hold JSON nulls, which Map.copyOf refuses.
+        taskAttributes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(taskAttributes));
+        workerAttributes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(workerAttributes));
     }
 
     /** A voice task carries the customer's call SID, written by {@code <Enqueue>} or by our outbound flow. */

@@ -103,6 +103,24 @@ class AssignmentCallbackFunctionTest {
     }
 
     @Test
+    void nullAttributeValuesAreAccepted() {
+        APIGatewayV2HTTPEvent event = Webhooks.sample("assignment-voice-task.json");
+        Map<String, String> form = Webhooks.form(event);
+        form.put("TaskAttributes", "{\"call_sid\":\"CA0123456789abcdef0123456789abcdef\",\"called\":null,\"caller_name\":null}");
+        form.put("WorkerAttributes", "{\"contact_uri\":\"client:alice\",\"team\":null}");
+        APIGatewayV2HTTPResponse response = function().handleRequest(Webhooks.signed(Webhooks.withForm(event, form)), null);
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        assertEquals("+15005550006", body(response).get("from").asText(), "a null called number falls back to CALLER_ID");
+    }
+
+    @Test
+    void malformedQueryStringIsForbiddenNotAnError() {
+        APIGatewayV2HTTPEvent event = Webhooks.sample("assignment-voice-task.json");
+        event.setRawQueryString("a=%zz");
+        assertEquals(403, function().handleRequest(event, null).getStatusCode());
+    }
+
+    @Test
     void nonVoiceTaskIsLeftPending() {
         APIGatewayV2HTTPEvent event = Webhooks.sample("assignment-voice-task.json");
         Map<String, String> form = Webhooks.form(event);
