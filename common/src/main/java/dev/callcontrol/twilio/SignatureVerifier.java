@@ -17,10 +17,15 @@ public final class SignatureVerifier {
 
     private final RequestValidator validator;
     private final String publicBaseUrl;
+    private final String origin;
+    private final String basePath;
 
     public SignatureVerifier(String authToken, String publicBaseUrl) {
         this.validator = new RequestValidator(authToken);
         this.publicBaseUrl = publicBaseUrl;
+        java.net.URI uri = java.net.URI.create(publicBaseUrl);
+        this.basePath = uri.getRawPath() == null ? "" : uri.getRawPath();
+        this.origin = publicBaseUrl.substring(0, publicBaseUrl.length() - basePath.length());
     }
 
     /**
@@ -44,7 +49,10 @@ public final class SignatureVerifier {
     /** The URL Twilio signed for this request. */
     public String signedUrl(ApiRequest request) {
         String query = request.rawQueryString();
-        return publicBaseUrl + request.path() + (query.isEmpty() ? "" : "?" + query);
+        String path = request.path();
+        // A custom domain's API mapping key stays in the path HTTP APIs pass on; do not add it twice.
+        String base = !basePath.isEmpty() && path.startsWith(basePath + "/") ? origin : publicBaseUrl;
+        return base + path + (query.isEmpty() ? "" : "?" + query);
     }
 
     public boolean isValid(ApiRequest request) {
@@ -53,7 +61,13 @@ public final class SignatureVerifier {
             return false;
         }
         String url = signedUrl(request);
-        if (request.queryParameter("bodySHA256") != null) {
+        String bodyHash;
+        try {
+            bodyHash = request.queryParameter("bodySHA256");
+        } catch (HttpError malformedQuery) {
+            return false;
+        }
+        if (bodyHash != null) {
             // JSON webhooks: the body's SHA-256 rides in the signed URL and the body is checked against it.
             try {
                 return validator.validate(url, request.body(), signature);

@@ -108,6 +108,20 @@ class SignatureVerifierTest {
     }
 
     @Test
+    void customDomainBasePathIsNotCountedTwice() {
+        SignatureVerifier mapped = new SignatureVerifier(TOKEN, "https://api.example.com/cc");
+        String signature = SignatureVerifier.sign(TOKEN, "https://api.example.com/cc/twilio/assignment", params());
+        assertTrue(mapped.isValid(ApiRequest.from(post("/cc/twilio/assignment", "", params(), signature))), "mapping key kept in rawPath");
+        assertTrue(mapped.isValid(ApiRequest.from(post("/twilio/assignment", "", params(), signature))), "mapping key removed from rawPath");
+    }
+
+    @Test
+    void malformedQueryStringIsRefusedNotThrown() {
+        String signature = SignatureVerifier.sign(TOKEN, BASE + "/myapp.php?a=%zz", params());
+        assertFalse(verifier.isValid(ApiRequest.from(post("/myapp.php", "a=%zz", params(), signature))));
+    }
+
+    @Test
     void nonFormBodyWithoutBodyHashIsRefused() {
         String signature = SignatureVerifier.sign(TOKEN, BASE + "/json", Map.of());
         APIGatewayV2HTTPEvent event = post("/json", "", Map.of(), signature);
