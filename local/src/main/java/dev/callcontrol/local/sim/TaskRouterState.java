@@ -86,7 +86,7 @@ final class TaskRouterState {
                 .filter(a -> a.get("sid").equals(activity) || ((String) a.get("friendly_name")).equalsIgnoreCase(activity)).findFirst()
                 .orElseThrow(() -> new TwilioError(400, 20001, "No activity " + activity));
         applyActivity(found, target);
-        return found;
+        return new LinkedHashMap<>(found);
     }
 
     private Map<String, Object> workspace(String sid) {
@@ -214,7 +214,7 @@ final class TaskRouterState {
             workflow.put("fallback_assignment_callback_url", call.first("FallbackAssignmentCallbackUrl"));
         }
         if (call.first("TaskReservationTimeout") != null) {
-            int timeout = Integer.parseInt(call.first("TaskReservationTimeout"));
+            int timeout = integer(call.first("TaskReservationTimeout"), "TaskReservationTimeout");
             if (timeout < 1 || timeout > 86_400) {
                 throw new TwilioError(400, 20001, "TaskReservationTimeout must be between 1 and 86400");
             }
@@ -233,6 +233,14 @@ final class TaskRouterState {
     private void requireWorkspace(String sid) {
         if (!workspaceSid.equals(sid)) {
             throw new TwilioError(404, 20404, "The requested Workspace " + sid + " was not found");
+        }
+    }
+
+    private static int integer(String value, String name) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new TwilioError(400, 20001, name + " must be an integer");
         }
     }
 
@@ -320,7 +328,10 @@ final class TaskRouterState {
     }
 
     private Object page(TwilioSimulator.Call call, String key, List<Map<String, Object>> items) {
-        int pageSize = call.first("PageSize") == null ? 50 : Integer.parseInt(call.first("PageSize"));
+        int pageSize = call.first("PageSize") == null ? 50 : integer(call.first("PageSize"), "PageSize");
+        if (pageSize < 1 || pageSize > 1000) {
+            throw new TwilioError(400, 20001, "PageSize must be between 1 and 1000");
+        }
         String url = "https://taskrouter.twilio.com" + call.path().group(0) + "?PageSize=" + pageSize + "&Page=0";
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("page", 0);

@@ -132,9 +132,12 @@ public final class TwilioSimulator implements AutoCloseable {
 
         List<String> violations = List.of();
         int status;
-        Object response;
-        Faults.Effect fault = faults.match(method, path);
+        String response;
+        Faults.Effect fault = null;
         try {
+            if (!List.of("GET", "POST", "DELETE").contains(method)) {
+                throw new TwilioError(405, 20004, "Method not allowed");
+            }
             if (bytes.length > MAX_BODY) {
                 throw new TwilioError(413, 20001, "The request body is too large");
             }
@@ -152,16 +155,26 @@ public final class TwilioSimulator implements AutoCloseable {
                     throw TwilioError.invalidParameter("Request does not match Twilio's API contract: " + String.join("; ", violations));
                 }
             }
+            // Faults count only requests Twilio would have accepted: refused ones never reach its services.
+            fault = faults.match(method, path);
             if (fault != null && fault.status() > 0) {
-                throw fault.status() == 429
-                        ? new TwilioError(429, 20429, "Too Many Requests")
-                        : new TwilioError(fault.status(), 20500, "Internal Server Error");
+                throw switch (fault.status()) {
+                    case 429 -> new TwilioError(429, 20429, "Too Many Requests");
+                    case 503 -> new TwilioError(503, 20503, "Service Unavailable");
+                    default -> new TwilioError(fault.status(), 20500, "Internal Server Error");
+                };
             }
-            response = dispatch(method, path, parameters, headers);
-            status = method.equals("DELETE") ? 204 : (response instanceof Created ? 201 : 200);
+            Answer answer = dispatch(method, path, parameters, headers);
+            status = answer.status();
+            response = answer.json();
         } catch (TwilioError e) {
             status = e.status;
-            response = e.body();
+            response = twilioJson(e.body());
+        } catch (RuntimeException e) {
+            // A simulator bug must still answer like Twilio's 500, never drop the connection.
+            System.err.println("[simulator] " + method + " " + path + " failed: " + e);
+            status = 500;
+            response = twilioJson(new TwilioError(500, 20500, "Internal Server Error").body());
         }
         log.add(new RequestLog.Entry(Instant.now().toString(), method, host, path, parameters, status, violations,
                 fault != null ? fault.describe() : null));
@@ -172,11 +185,14 @@ public final class TwilioSimulator implements AutoCloseable {
             // A dead upstream: the client waits out the delay, then sees the connection close with no answer.
             return;
         }
-        Object payload = response instanceof Created created ? created.resource() : response;
-        write(exchange, status, status == 204 ? null : twilioJson(payload), null);
+        write(exchange, status, status == 204 ? null : response, null);
     }
 
-    private Object dispatch(String method, String path, Map<String, List<String>> parameters, Map<String, String> headers) {
+    /** A REST answer, serialised while the state it shows was locked. */
+    private record Answer(int status, String json) {
+    }
+
+    private Answer dispatch(String method, String path, Map<String, List<String>> parameters, Map<String, String> headers) {
         boolean pathKnown = false;
         for (Route route : routes) {
             Matcher matcher = route.pattern().matcher(path);
@@ -184,7 +200,13 @@ public final class TwilioSimulator implements AutoCloseable {
                 pathKnown = true;
                 if (route.method().equals(method)) {
                     synchronized (this) {
-                        return route.handler().handle(new Call(matcher, parameters, headers));
+                        Object result = route.handler().handle(new Call(matcher, parameters, headers));
+                        if (method.equals("DELETE")) {
+                            return new Answer(204, null);
+                        }
+                        return result instanceof Created created
+                                ? new Answer(201, twilioJson(created.resource()))
+                                : new Answer(200, twilioJson(result));
                     }
                 }
             }
@@ -214,7 +236,7 @@ public final class TwilioSimulator implements AutoCloseable {
         try {
             Object response = switch (method + " " + path) {
                 case "GET /sim/health" -> Map.of("status", "ok", "contractChecked", contractChecked());
-                case "GET /sim/workers" -> synchronizedCall(taskRouter::directory);
+                case "GET /sim/workers" -> synchronizedJson(taskRouter::directory);
                 case "GET /sim/requests" -> log.entries();
                 case "DELETE /sim/requests" -> {
                     log.clear();
@@ -231,21 +253,28 @@ public final class TwilioSimulator implements AutoCloseable {
                     if (method.equals("POST") && activity.matches()) {
                         JsonNode request = Json.parse(body, "the activity");
                         String worker = URLDecoder.decode(activity.group(1), StandardCharsets.UTF_8);
-                        yield synchronizedCall(() -> taskRouter.setActivity(worker, request.path("activity").asText()));
+                        yield synchronizedJson(() -> taskRouter.setActivity(worker, request.path("activity").asText()));
                     }
                     throw new TwilioError(404, 20404, "No simulator control at " + method + " " + path);
                 }
             };
-            write(exchange, 200, twilioJson(response), null);
+            write(exchange, 200, response instanceof RawJson raw ? raw.json() : twilioJson(response), null);
         } catch (TwilioError e) {
             write(exchange, e.status, twilioJson(e.body()), null);
         } catch (dev.callcontrol.http.HttpError e) {
             write(exchange, e.status(), Json.write(Map.of("code", 20001, "message", e.getMessage(), "status", e.status())), null);
+        } catch (RuntimeException e) {
+            System.err.println("[simulator] " + method + " " + path + " failed: " + e);
+            write(exchange, 500, twilioJson(new TwilioError(500, 20500, "Internal Server Error").body()), null);
         }
     }
 
-    private synchronized Object synchronizedCall(java.util.function.Supplier<Object> work) {
-        return work.get();
+    /** JSON already serialised under the lock. */
+    private record RawJson(String json) {
+    }
+
+    private synchronized RawJson synchronizedJson(java.util.function.Supplier<Object> work) {
+        return new RawJson(twilioJson(work.get()));
     }
 
     /** A resource the handler created: answered with 201. */

@@ -185,6 +185,30 @@ class TwilioSimulatorTest {
         sim.clearRequests();
     }
 
+    @Test
+    void malformedNumbersAndUnknownMethodsGetTwilioErrorsNotADroppedConnection() throws Exception {
+        assertEquals(400, rawStatus("GET", "/v1/Workspaces/" + WS + "/Workers?PageSize=-1"));
+        assertEquals(405, rawStatus("PUT", "/v1/Workspaces/" + WS + "/Workers"));
+        sim.clearRequests(); // the PageSize request broke the contract on purpose
+    }
+
+    @Test
+    void refusedRequestsDoNotUseUpAFault() {
+        // times 3: twilio-java's reliableRequest makes three attempts on any 5xx, whatever the method.
+        sim.addFault(Map.of("method", "GET", "path", "/Workers/WK[0-9a-f]+$", "nth", 1, "times", 3, "status", 503));
+        assertThrows(ApiException.class, () -> Worker.fetcher(WS, DemoWorkspace.ALICE).fetch(client("wrong-token")));
+        ApiException unavailable = assertThrows(ApiException.class, () -> Worker.fetcher(WS, DemoWorkspace.ALICE).fetch(client()));
+        assertEquals(503, unavailable.getStatusCode());
+        assertEquals(20503, unavailable.getCode());
+        assertEquals(List.of(401, 503, 503, 503), sim.requests().stream().map(r -> r.path("status").asInt()).toList());
+    }
+
+    private static int rawStatus(String method, String path) throws Exception {
+        String auth = Base64.getEncoder().encodeToString((LocalDefaults.ACCOUNT_SID + ":" + LocalDefaults.AUTH_TOKEN).getBytes(StandardCharsets.UTF_8));
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + path)).header("Authorization", "Basic " + auth)
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     /** Sends a request twilio-java would never send; returns the 400 error's message. */
     private static String raw(String method, String path, String form) throws Exception {
         String auth = Base64.getEncoder().encodeToString((LocalDefaults.ACCOUNT_SID + ":" + LocalDefaults.AUTH_TOKEN).getBytes(StandardCharsets.UTF_8));
