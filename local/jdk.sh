@@ -6,11 +6,15 @@ pick=""
 if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] && [ "$(major "$JAVA_HOME")" -ge 21 ] 2>/dev/null; then
   pick="$JAVA_HOME"
 else
+  # Prefer 21, the Lambda runtime's version; otherwise the newest JDK above it.
   best=0
   for home in /usr/lib/jvm/* /usr/local/lib/jvm/* /opt/java/* /opt/jdk* "$HOME"/.sdkman/candidates/java/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
     [ -x "$home/bin/javac" ] || continue
     v=$(major "$home")
-    if [ -n "$v" ] && [ "$v" -ge 21 ] 2>/dev/null && [ "$v" -gt "$best" ]; then best=$v; pick=$home; fi
+    if [ -n "$v" ] && [ "$v" -ge 21 ] 2>/dev/null; then
+      if [ "$v" -eq 21 ] && [ "$best" -ne 21 ]; then best=21; pick=$home
+      elif [ "$best" -ne 21 ] && [ "$v" -gt "$best" ]; then best=$v; pick=$home; fi
+    fi
   done
   if [ -z "$pick" ] && command -v javac >/dev/null 2>&1; then
     home=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")

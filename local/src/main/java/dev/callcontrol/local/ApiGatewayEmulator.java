@@ -42,7 +42,11 @@ final class ApiGatewayEmulator implements HttpHandler {
     private final int maxBodyBytes;
 
     ApiGatewayEmulator(List<Binding> bindings, int maxBodyBytes) {
-        this.bindings = List.copyOf(bindings);
+        // API Gateway prefers the most specific route: fewer path variables first, greedy ones last.
+        this.bindings = bindings.stream()
+                .sorted(java.util.Comparator.<Binding>comparingInt(b -> b.route().path().contains("+}") ? 1 : 0)
+                        .thenComparingInt(b -> b.names().size()))
+                .toList();
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -89,7 +93,8 @@ final class ApiGatewayEmulator implements HttpHandler {
             }
             Map<String, String> pathParameters = new LinkedHashMap<>();
             for (int i = 0; i < match.names().size(); i++) {
-                pathParameters.put(match.names().get(i), URLDecoder.decode(matched.group(i + 1), StandardCharsets.UTF_8));
+                // Percent-escapes are decoded in path parameters; a '+' stays a '+', unlike in forms.
+                pathParameters.put(match.names().get(i), URLDecoder.decode(matched.group(i + 1).replace("+", "%2B"), StandardCharsets.UTF_8));
             }
             APIGatewayV2HTTPEvent event = event(exchange, match, method, rawPath, pathParameters, body);
             APIGatewayV2HTTPResponse response;

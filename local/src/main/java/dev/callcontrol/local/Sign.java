@@ -75,8 +75,9 @@ public final class Sign {
         for (String pair : body.split("&")) {
             if (!pair.isEmpty()) {
                 int eq = pair.indexOf('=');
-                parameters.putIfAbsent(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                String name = eq < 0 ? pair : pair.substring(0, eq);
+                String value = eq < 0 ? "" : pair.substring(eq + 1);
+                parameters.putIfAbsent(URLDecoder.decode(name, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
             }
         }
         String query = event.path("rawQueryString").asText("");
