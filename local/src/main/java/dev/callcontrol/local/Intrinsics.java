@@ -74,7 +74,8 @@ final class Intrinsics {
             matcher.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }
         matcher.appendTail(out);
-        return out.toString();
+        // ${!Literal} is CloudFormation's escape for a literal ${Literal}.
+        return out.toString().replace("${!", "${");
     }
 
     private String reference(String name) {
