@@ -28,13 +28,11 @@ public final class ApiRequest {
     private final Map<String, String> headers;
     private final Map<String, String> pathParameters;
     private final String body;
-    private final APIGatewayV2HTTPEvent.RequestContext requestContext;
     private Map<String, List<String>> query;
     private Map<String, List<String>> form;
 
     private ApiRequest(APIGatewayV2HTTPEvent event) {
         var context = event.getRequestContext();
-        this.requestContext = context;
         String httpMethod = context != null && context.getHttp() != null ? context.getHttp().getMethod() : null;
         if (httpMethod == null || httpMethod.isBlank()) {
             throw HttpError.badRequest("the event has no HTTP method");
@@ -86,10 +84,6 @@ public final class ApiRequest {
 
     public String body() {
         return body;
-    }
-
-    public APIGatewayV2HTTPEvent.RequestContext requestContext() {
-        return requestContext;
     }
 
     /** The media type of the body without parameters, lower case; empty when absent. */
