@@ -188,6 +188,9 @@ public final class LocalRuntime implements AutoCloseable {
                     served.add(new ServedRoute(route.method(), route.path(), function.logicalId()));
                 }
             }
+            if (simulator != null) {
+                simulator.connectProduct(routeUrl(served, publicBaseUrl, "/twilio/assignment"), routeUrl(served, publicBaseUrl, "/twilio/taskrouter-events"));
+            }
             ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
             server.createContext("/", new ApiGatewayEmulator(bindings, 10 * 1024 * 1024));
             server.setExecutor(executor);
@@ -217,6 +220,11 @@ public final class LocalRuntime implements AutoCloseable {
 
     public URI dynamoDbEndpoint() {
         return dynamoDbEndpoint;
+    }
+
+    /** The public URL of a POST route the template declares, or null when it has none. */
+    private static String routeUrl(List<ServedRoute> served, String publicBaseUrl, String path) {
+        return served.stream().anyMatch(route -> route.path().equals(path) && route.method().equalsIgnoreCase("POST")) ? publicBaseUrl + path : null;
     }
 
     /** The Twilio simulator, when the runtime started one. */

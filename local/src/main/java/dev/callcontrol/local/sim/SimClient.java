@@ -62,6 +62,102 @@ public final class SimClient {
         send("DELETE", "/sim/faults", null);
     }
 
+    /** A customer dials a number (the demo number when {@code to} is null); answers the new call's SID. */
+    public String dial(String from, String to) {
+        Map<String, Object> request = new java.util.LinkedHashMap<>();
+        request.put("from", from);
+        if (to != null) {
+            request.put("to", to);
+        }
+        return send("POST", "/sim/calls", request).path("callSid").asText();
+    }
+
+    /** The person on a ringing leg picks up. */
+    public JsonNode answer(String callSid) {
+        return send("POST", "/sim/calls/" + callSid + "/answer", null);
+    }
+
+    /** The person on a ringing leg declines it (Twilio reports busy). */
+    public JsonNode decline(String callSid) {
+        return send("POST", "/sim/calls/" + callSid + "/decline", null);
+    }
+
+    /** The leg fails to connect. */
+    public JsonNode fail(String callSid) {
+        return send("POST", "/sim/calls/" + callSid + "/fail", null);
+    }
+
+    /** The person on the leg hangs up (a ringing leg is declined). */
+    public JsonNode hangup(String callSid) {
+        return send("POST", "/sim/calls/" + callSid + "/hangup", null);
+    }
+
+    /** Every live call with what it hears and who hears it. */
+    public JsonNode hearing() {
+        return send("GET", "/sim/hearing", null).path("calls");
+    }
+
+    /** The live call of a party ("alice" for client:alice, or a phone number), or null. */
+    public JsonNode liveCall(String party) {
+        JsonNode found = null;
+        for (JsonNode call : hearing()) {
+            if (call.path("party").asText().equals(party)) {
+                found = call;
+            }
+        }
+        return found;
+    }
+
+    /** The SID of the leg ringing a party; fails when none rings. */
+    public String ringing(String party) {
+        JsonNode call = liveCall(party);
+        if (call == null || !call.path("status").asText().equals("ringing") && !call.path("status").asText().equals("queued")) {
+            throw new IllegalStateException(party + " has no ringing call; calls now: " + hearing());
+        }
+        return call.path("callSid").asText();
+    }
+
+    /**
+     * What a party hears right now, each source as text: another party's name, or
+     * {@code music:<url>}, {@code say:<text>}, {@code silence}, {@code ringing}. Empty when the party has no live call.
+     */
+    public java.util.Set<String> hears(String party) {
+        JsonNode call = liveCall(party);
+        java.util.Set<String> sources = new java.util.TreeSet<>();
+        if (call == null) {
+            return sources;
+        }
+        for (JsonNode source : call.path("hears")) {
+            if (source.has("party")) {
+                sources.add(source.path("party").asText());
+            } else {
+                String kind = source.path("sound").asText();
+                String detail = source.has("text") ? source.path("text").asText() : source.path("source").asText(null);
+                sources.add(detail == null ? kind : kind + ":" + detail);
+            }
+        }
+        return sources;
+    }
+
+    /** Moves the simulated clock forward, firing timers (ring and reservation timeouts) on the way. */
+    public JsonNode advance(long seconds) {
+        return send("POST", "/sim/clock/advance", Map.of("seconds", seconds));
+    }
+
+    /** Every task with its reservations. */
+    public JsonNode tasks() {
+        return send("GET", "/sim/tasks", null);
+    }
+
+    /** What Twilio's debugger would show: failed webhooks, invalid TwiML, refused instructions. */
+    public JsonNode alerts() {
+        return send("GET", "/sim/alerts", null);
+    }
+
+    public void clearAlerts() {
+        send("DELETE", "/sim/alerts", null);
+    }
+
     public boolean contractChecked() {
         return send("GET", "/sim/health", null).path("contractChecked").asBoolean();
     }

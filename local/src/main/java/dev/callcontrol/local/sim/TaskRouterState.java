@@ -21,6 +21,7 @@ import java.util.function.Predicate;
 final class TaskRouterState {
     private static final String SID = "([A-Z]{2}[0-9a-fA-F]{32})";
 
+    private final SimWorld world;
     private final String accountSid;
     private final String workspaceSid = DemoWorkspace.WORKSPACE_SID;
     private final Instant created = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -28,10 +29,14 @@ final class TaskRouterState {
     private final Map<String, Map<String, Object>> queues = new LinkedHashMap<>();
     private final Map<String, Map<String, Object>> workers = new LinkedHashMap<>();
     private final Map<String, Map<String, Object>> workflows = new LinkedHashMap<>();
-    private int nextSid = 0x100;
 
-    TaskRouterState(String accountSid) {
-        this.accountSid = accountSid;
+    private String eventCallbackUrl;
+    private String eventsFilter;
+    private String timeoutActivitySid = DemoWorkspace.UNAVAILABLE;
+
+    TaskRouterState(SimWorld world) {
+        this.world = world;
+        this.accountSid = world.accountSid;
         DemoWorkspace.ACTIVITIES.forEach(a -> activities.put(a.sid(), activity(a.sid(), a.name(), a.available())));
         DemoWorkspace.QUEUES.forEach(q -> queues.put(q.sid(), queue(q.sid(), q.name(), q.targetWorkers())));
         DemoWorkspace.WORKERS.forEach(w -> workers.put(w.sid(), worker(w.sid(), w.name(), w.activitySid(), w.attributes())));
@@ -41,6 +46,7 @@ final class TaskRouterState {
     void register(TwilioSimulator simulator) {
         String ws = "/v1/Workspaces/" + SID;
         simulator.route("GET", ws, call -> workspace(call.variable(1)));
+        simulator.route("POST", ws, this::updateWorkspace);
         simulator.route("GET", ws + "/Activities", call -> list(call, "activities", activities, "FriendlyName", "friendly_name"));
         simulator.route("GET", ws + "/Activities/" + SID, call -> fetch(call, activities, "Activity"));
         simulator.route("GET", ws + "/TaskQueues", call -> list(call, "task_queues", queues, "FriendlyName", "friendly_name"));
@@ -96,13 +102,76 @@ final class TaskRouterState {
         out.put("friendly_name", "Call control demo");
         out.put("default_activity_sid", DemoWorkspace.OFFLINE);
         out.put("default_activity_name", "Offline");
-        out.put("timeout_activity_sid", DemoWorkspace.UNAVAILABLE);
-        out.put("timeout_activity_name", "Unavailable");
-        out.put("event_callback_url", null);
-        out.put("events_filter", null);
+        out.put("timeout_activity_sid", timeoutActivitySid);
+        out.put("timeout_activity_name", activities.get(timeoutActivitySid).get("friendly_name"));
+        out.put("event_callback_url", eventCallbackUrl);
+        out.put("events_filter", eventsFilter);
         out.put("multi_task_enabled", true);
         out.put("prioritize_queue_order", "FIFO");
         return out;
+    }
+
+    private Object updateWorkspace(TwilioSimulator.Call call) {
+        requireWorkspace(call.variable(1));
+        if (call.first("EventCallbackUrl") != null) {
+            String url = call.first("EventCallbackUrl").trim();
+            eventCallbackUrl = url.isEmpty() ? null : url;
+        }
+        if (call.first("EventsFilter") != null) {
+            String filter = call.first("EventsFilter").trim();
+            eventsFilter = filter.isEmpty() ? null : filter;
+        }
+        if (call.first("TimeoutActivitySid") != null) {
+            String activity = call.first("TimeoutActivitySid");
+            if (!activities.containsKey(activity)) {
+                throw new TwilioError(400, 20001, "Activity " + activity + " does not exist in this workspace");
+            }
+            timeoutActivitySid = activity;
+        }
+        return workspace(call.variable(1));
+    }
+
+    void setEventCallback(String url) {
+        eventCallbackUrl = url;
+    }
+
+    String eventCallbackUrl() {
+        return eventCallbackUrl;
+    }
+
+    /** Whether the workspace's event callback wants this event type (no filter means every event). */
+    boolean wantsEvent(String type) {
+        return eventCallbackUrl != null && (eventsFilter == null || java.util.Arrays.stream(eventsFilter.split(","))
+                .map(String::trim).anyMatch(type::equals));
+    }
+
+    Map<String, Map<String, Object>> workers() {
+        return workers;
+    }
+
+    Map<String, Map<String, Object>> queues() {
+        return queues;
+    }
+
+    Map<String, Map<String, Object>> workflows() {
+        return workflows;
+    }
+
+    String workspaceSid() {
+        return workspaceSid;
+    }
+
+    String timeoutActivitySid() {
+        return timeoutActivitySid;
+    }
+
+    /** Sets a worker's activity by SID, as TaskRouter does itself (a reservation timeout, a reject with an activity). */
+    void changeActivity(Map<String, Object> worker, String activitySid) {
+        Map<String, Object> activity = activities.get(activitySid);
+        if (activity == null) {
+            throw new TwilioError(400, 20001, "Activity " + activitySid + " does not exist in this workspace");
+        }
+        applyActivity(worker, activity);
     }
 
     private Object list(TwilioSimulator.Call call, String key, Map<String, Map<String, Object>> resources, String filter, String field) {
@@ -152,6 +221,7 @@ final class TaskRouterState {
         }
         if (call.first("Attributes") != null) {
             worker.put("attributes", jsonObject(call.first("Attributes"), "Attributes"));
+            world.routing.workerChanged(worker);
         }
         if (call.first("FriendlyName") != null) {
             worker.put("friendly_name", call.first("FriendlyName"));
@@ -223,11 +293,15 @@ final class TaskRouterState {
     }
 
     private void applyActivity(Map<String, Object> worker, Map<String, Object> activity) {
+        boolean changed = !activity.get("sid").equals(worker.get("activity_sid"));
         worker.put("activity_sid", activity.get("sid"));
         worker.put("activity_name", activity.get("friendly_name"));
         worker.put("available", activity.get("available"));
-        worker.put("date_status_changed", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        worker.put("date_status_changed", world.now().toString());
         touch(worker);
+        if (changed && world.routing != null) {
+            world.routing.workerChanged(worker);
+        }
     }
 
     private void requireWorkspace(String sid) {
@@ -265,7 +339,7 @@ final class TaskRouterState {
     }
 
     private String nextSid(String prefix) {
-        return prefix + String.format("%032x", nextSid++);
+        return world.sid(prefix);
     }
 
     private Map<String, Object> base(String sid, String path) {
@@ -280,8 +354,8 @@ final class TaskRouterState {
         return out;
     }
 
-    private static void touch(Map<String, Object> resource) {
-        resource.put("date_updated", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    private void touch(Map<String, Object> resource) {
+        resource.put("date_updated", world.now().toString());
     }
 
     private Map<String, Object> activity(String sid, String name, boolean available) {

@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -43,7 +44,7 @@ public final class TwilioSimulator implements AutoCloseable {
     private final Settings settings;
     private final HttpServer server;
     private final ExecutorService executor;
-    private final TaskRouterState taskRouter;
+    private final SimWorld world;
     private final RequestLog log = new RequestLog();
     private final Faults faults = new Faults();
     private final List<Route> routes = new ArrayList<>();
@@ -70,10 +71,12 @@ public final class TwilioSimulator implements AutoCloseable {
 
     private TwilioSimulator(Settings settings) throws IOException {
         this.settings = settings;
-        this.taskRouter = new TaskRouterState(settings.accountSid());
+        this.world = new SimWorld(settings.accountSid(), settings.authToken());
         this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 64);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
-        taskRouter.register(this);
+        world.taskRouter.register(this);
+        world.routing.register(this);
+        world.voice.register(this);
         server.createContext("/", this::serve);
         server.setExecutor(executor);
     }
@@ -100,9 +103,26 @@ public final class TwilioSimulator implements AutoCloseable {
         return settings.contract().isPresent();
     }
 
+    /**
+     * Points the demo workflow's assignment callback and the workspace's event callback at the
+     * product, as a deployment does once in the Twilio console or with the workflow command.
+     */
+    public void connectProduct(String assignmentCallbackUrl, String eventCallbackUrl) {
+        synchronized (world) {
+            Map<String, Object> workflow = world.taskRouter.workflows().get(DemoWorkspace.WORKFLOW_SID);
+            if (assignmentCallbackUrl != null) {
+                workflow.put("assignment_callback_url", assignmentCallbackUrl);
+            }
+            if (eventCallbackUrl != null) {
+                world.taskRouter.setEventCallback(eventCallbackUrl);
+            }
+        }
+    }
+
     @Override
     public void close() {
         server.stop(0);
+        world.close();
         executor.shutdownNow();
     }
 
@@ -131,6 +151,7 @@ public final class TwilioSimulator implements AutoCloseable {
         exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values.get(0)));
 
         List<String> violations = List.of();
+        Map<String, String> answerHeaders = null;
         int status;
         String response;
         Faults.Effect fault = null;
@@ -167,6 +188,7 @@ public final class TwilioSimulator implements AutoCloseable {
             Answer answer = dispatch(method, path, parameters, headers);
             status = answer.status();
             response = answer.json();
+            answerHeaders = answer.headers();
         } catch (TwilioError e) {
             status = e.status;
             response = twilioJson(e.body());
@@ -185,11 +207,15 @@ public final class TwilioSimulator implements AutoCloseable {
             // A dead upstream: the client waits out the delay, then sees the connection close with no answer.
             return;
         }
-        write(exchange, status, status == 204 ? null : response, null);
+        write(exchange, status, status == 204 ? null : response, answerHeaders);
     }
 
     /** A REST answer, serialised while the state it shows was locked. */
-    private record Answer(int status, String json) {
+    private record Answer(int status, String json, Map<String, String> headers) {
+    }
+
+    /** A handler's result with its own status and headers (an ETag, say). */
+    record Answered(int status, Object resource, Map<String, String> headers) {
     }
 
     private Answer dispatch(String method, String path, Map<String, List<String>> parameters, Map<String, String> headers) {
@@ -199,14 +225,17 @@ public final class TwilioSimulator implements AutoCloseable {
             if (matcher.matches()) {
                 pathKnown = true;
                 if (route.method().equals(method)) {
-                    synchronized (this) {
+                    synchronized (world) {
                         Object result = route.handler().handle(new Call(matcher, parameters, headers));
                         if (method.equals("DELETE")) {
-                            return new Answer(204, null);
+                            return new Answer(204, null, null);
+                        }
+                        if (result instanceof Answered answered) {
+                            return new Answer(answered.status(), twilioJson(answered.resource()), answered.headers());
                         }
                         return result instanceof Created created
-                                ? new Answer(201, twilioJson(created.resource()))
-                                : new Answer(200, twilioJson(result));
+                                ? new Answer(201, twilioJson(created.resource()), null)
+                                : new Answer(200, twilioJson(result), null);
                     }
                 }
             }
@@ -230,13 +259,22 @@ public final class TwilioSimulator implements AutoCloseable {
         }
     }
 
+    private static final Pattern WORKER_ACTIVITY = Pattern.compile("^/sim/workers/([^/]+)/activity$");
+    private static final Pattern CALL_ACTION = Pattern.compile("^/sim/calls/(CA[0-9a-fA-F]{32})/(answer|decline|busy|fail|hangup)$");
+    private static final Duration SETTLE = Duration.ofSeconds(20);
+
+    /**
+     * The control API. Every request first lets the simulator settle (webhooks delivered, the
+     * product's answers applied) and settles again after acting, so a test reads a settled world.
+     */
     private void control(HttpExchange exchange, String path) throws IOException {
         String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
         String body = new String(exchange.getRequestBody().readNBytes(MAX_BODY), StandardCharsets.UTF_8);
         try {
+            settle();
             Object response = switch (method + " " + path) {
                 case "GET /sim/health" -> Map.of("status", "ok", "contractChecked", contractChecked());
-                case "GET /sim/workers" -> synchronizedJson(taskRouter::directory);
+                case "GET /sim/workers" -> locked(this::directory);
                 case "GET /sim/requests" -> log.entries();
                 case "DELETE /sim/requests" -> {
                     log.clear();
@@ -248,12 +286,67 @@ public final class TwilioSimulator implements AutoCloseable {
                     faults.clear();
                     yield Map.of("cleared", true);
                 }
+                case "GET /sim/hearing" -> locked(() -> Map.of("time", world.now().toString(), "calls", world.voice.hearing()));
+                case "GET /sim/calls" -> locked(() -> world.voice.hearing());
+                case "POST /sim/calls" -> {
+                    JsonNode request = Json.parse(body, "the call");
+                    String from = text(request, "from");
+                    String to = request.path("to").asText(DemoWorkspace.PHONE_NUMBER);
+                    RawJson answer = locked(() -> Map.of("callSid", world.voice.dialIn(from, to).sid));
+                    settle();
+                    yield answer;
+                }
+                case "GET /sim/tasks" -> locked(() -> world.routing.describe());
+                case "GET /sim/clock" -> locked(world.clock::describe);
+                case "POST /sim/clock/advance" -> {
+                    JsonNode request = Json.parse(body, "the clock advance");
+                    long seconds = request.path("seconds").asLong(-1);
+                    if (seconds < 0 || seconds > 30L * 86_400) {
+                        throw new TwilioError(400, 20001, "seconds must be between 0 and 2592000");
+                    }
+                    world.advance(Duration.ofSeconds(seconds), SETTLE);
+                    yield locked(world.clock::describe);
+                }
+                case "GET /sim/alerts" -> world.alerts();
+                case "DELETE /sim/alerts" -> {
+                    world.clearAlerts();
+                    yield Map.of("cleared", true);
+                }
                 default -> {
-                    Matcher activity = Pattern.compile("^/sim/workers/([^/]+)/activity$").matcher(path);
+                    Matcher activity = WORKER_ACTIVITY.matcher(path);
                     if (method.equals("POST") && activity.matches()) {
                         JsonNode request = Json.parse(body, "the activity");
                         String worker = URLDecoder.decode(activity.group(1), StandardCharsets.UTF_8);
-                        yield synchronizedJson(() -> taskRouter.setActivity(worker, request.path("activity").asText()));
+                        RawJson answer = locked(() -> world.taskRouter.setActivity(worker, request.path("activity").asText()));
+                        settle();
+                        yield answer;
+                    }
+                    Matcher action = CALL_ACTION.matcher(path);
+                    if (method.equals("POST") && action.matches()) {
+                        RawJson answer = locked(() -> {
+                            Voice.SimCall call = world.voice.find(action.group(1));
+                            if (call == null) {
+                                throw new TwilioError(404, 20404, "No call " + action.group(1));
+                            }
+                            if (!call.live()) {
+                                throw new TwilioError(409, 20001, "Call " + call.sid + " has already ended (" + call.status + ")");
+                            }
+                            switch (action.group(2)) {
+                                case "answer" -> world.voice.answer(call);
+                                case "decline", "busy" -> requireRinging(call, () -> world.voice.unanswered(call, "busy"));
+                                case "fail" -> requireRinging(call, () -> world.voice.unanswered(call, "failed"));
+                                default -> {
+                                    if (call.status.equals("in-progress")) {
+                                        world.voice.end(call, "completed");
+                                    } else {
+                                        world.voice.unanswered(call, call.direction.equals("inbound") ? "canceled" : "busy");
+                                    }
+                                }
+                            }
+                            return world.voice.callJson(call);
+                        });
+                        settle();
+                        yield answer;
                     }
                     throw new TwilioError(404, 20404, "No simulator control at " + method + " " + path);
                 }
@@ -269,12 +362,46 @@ public final class TwilioSimulator implements AutoCloseable {
         }
     }
 
+    private static void requireRinging(Voice.SimCall call, Runnable action) {
+        if (call.status.equals("in-progress")) {
+            throw new TwilioError(409, 20001, "Call " + call.sid + " was already answered; hang it up instead");
+        }
+        action.run();
+    }
+
+    private static String text(JsonNode request, String field) {
+        String value = request.path(field).asText(null);
+        if (value == null || value.isBlank()) {
+            throw new TwilioError(400, 20001, "'" + field + "' is required");
+        }
+        return value;
+    }
+
+    private void settle() {
+        if (!world.outbox.awaitIdle(SETTLE)) {
+            System.err.println("[simulator] still delivering webhooks after " + SETTLE.toSeconds() + "s");
+        }
+    }
+
+    /** The seeded workspace at a glance, with each worker's current tasks. */
+    private Map<String, Object> directory() {
+        Map<String, Object> directory = world.taskRouter.directory();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> workers = (List<Map<String, Object>>) directory.get("workers");
+        for (Map<String, Object> worker : workers) {
+            worker.put("tasks", world.routing.tasksOf((String) worker.get("sid")));
+        }
+        return directory;
+    }
+
     /** JSON already serialised under the lock. */
     private record RawJson(String json) {
     }
 
-    private synchronized RawJson synchronizedJson(java.util.function.Supplier<Object> work) {
-        return new RawJson(twilioJson(work.get()));
+    private RawJson locked(java.util.function.Supplier<Object> work) {
+        synchronized (world) {
+            return new RawJson(twilioJson(work.get()));
+        }
     }
 
     /** A resource the handler created: answered with 201. */

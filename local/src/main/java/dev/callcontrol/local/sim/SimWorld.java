@@ -1,0 +1,100 @@
+package dev.callcontrol.local.sim;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Everything the simulator knows: TaskRouter's configuration and routing, the voice network
+ * (calls, conferences, participants), the simulated clock, the outbox of webhooks, and the
+ * alerts Twilio's debugger would show. The world is its own lock: REST requests, control
+ * requests, timers and webhook results each change it while holding that lock, and nothing that
+ * holds it waits on the network.
+ */
+final class SimWorld implements AutoCloseable {
+    private static final DateTimeFormatter RFC_2822 = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.US).withZone(ZoneOffset.UTC);
+
+    final String accountSid;
+    final String authToken;
+    final SimClock clock = new SimClock(Instant.now());
+    final Outbox outbox;
+    final TaskRouterState taskRouter;
+    final Routing routing;
+    final Voice voice;
+    private final List<Map<String, Object>> alerts = new ArrayList<>();
+    private long sids = 0x1000;
+
+    SimWorld(String accountSid, String authToken) {
+        this.accountSid = accountSid;
+        this.authToken = authToken;
+        this.outbox = new Outbox(this, authToken, problem -> alert(11200, problem));
+        this.taskRouter = new TaskRouterState(this);
+        this.voice = new Voice(this);
+        this.routing = new Routing(this);
+    }
+
+    /** A new SID: the prefix and 32 hex digits, counting up so that runs are repeatable. */
+    String sid(String prefix) {
+        return prefix + String.format("%032x", sids++);
+    }
+
+    Instant now() {
+        return clock.now();
+    }
+
+    /** Twilio's 2010-04-01 API writes dates as RFC 2822. */
+    String rfc2822(Instant instant) {
+        return instant == null ? null : RFC_2822.format(instant);
+    }
+
+    /** What Twilio's debugger would show: a failed webhook, an invalid document, a refused instruction. */
+    synchronized void alert(int code, String message) {
+        Map<String, Object> alert = new LinkedHashMap<>();
+        alert.put("time", clock.now().toString());
+        alert.put("code", code);
+        alert.put("message", message);
+        alerts.add(alert);
+        System.err.println("[simulator] alert " + code + ": " + message);
+    }
+
+    synchronized List<Map<String, Object>> alerts() {
+        return List.copyOf(alerts);
+    }
+
+    synchronized void clearAlerts() {
+        alerts.clear();
+    }
+
+    /**
+     * Moves the clock forward, firing each timer at its moment and letting the webhooks it caused
+     * settle before the next one, so that what the product does in answer happens "at that time".
+     */
+    void advance(Duration duration, Duration settleLimit) {
+        Instant target;
+        synchronized (this) {
+            target = clock.now().plus(duration);
+        }
+        while (true) {
+            outbox.awaitIdle(settleLimit);
+            synchronized (this) {
+                SimClock.Timer timer = clock.nextDue(target);
+                if (timer == null) {
+                    break;
+                }
+                timer.action.run();
+            }
+        }
+        outbox.awaitIdle(settleLimit);
+    }
+
+    @Override
+    public void close() {
+        outbox.close();
+    }
+}
