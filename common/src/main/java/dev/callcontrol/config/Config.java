@@ -109,6 +109,22 @@ public final class Config {
         throw new ConfigurationException(Setting.AGENT_RING_TIMEOUT.name() + " must be a whole number of seconds from 5 to 600, not '" + value + "'");
     }
 
+    public String holdMusicUrl() {
+        return absoluteUrl(Setting.HOLD_MUSIC_URL);
+    }
+
+    public String authWorkerClaim() {
+        return require(Setting.AUTH_WORKER_CLAIM);
+    }
+
+    public String authGroupsClaim() {
+        return require(Setting.AUTH_GROUPS_CLAIM);
+    }
+
+    public String supervisorGroup() {
+        return require(Setting.SUPERVISOR_GROUP);
+    }
+
     public boolean recordConferences() {
         return bool(Setting.CONFERENCE_RECORD);
     }

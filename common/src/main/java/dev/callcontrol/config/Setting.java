@@ -17,7 +17,12 @@ public enum Setting {
     TWILIO_API_BASE_URL("Optional base URL for every Twilio REST request instead of https://*.twilio.com "
             + "(same path and query; the original host travels in the X-Twilio-Original-Host header).", ""),
     AGENT_RING_TIMEOUT("Seconds TaskRouter rings the agent before giving up on the reservation.", "20"),
-    CONFERENCE_RECORD("true to record conferences from the start.", "false");
+    CONFERENCE_RECORD("true to record conferences from the start.", "false"),
+    HOLD_MUSIC_URL("Audio (mp3/wav) the customer hears on hold, played by the hold-music TwiML.",
+            "http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3"),
+    AUTH_WORKER_CLAIM("JWT claim carrying the caller's TaskRouter worker SID (WK...).", "custom:worker_sid"),
+    AUTH_GROUPS_CLAIM("JWT claim listing the caller's groups.", "cognito:groups"),
+    SUPERVISOR_GROUP("Group (in AUTH_GROUPS_CLAIM) that grants the supervisor role.", "supervisors");
 
     private final String description;
     private final String defaultValue;

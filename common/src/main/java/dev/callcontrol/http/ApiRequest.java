@@ -27,6 +27,7 @@ public final class ApiRequest {
     private final String rawQueryString;
     private final Map<String, String> headers;
     private final Map<String, String> pathParameters;
+    private final Map<String, String> claims;
     private final String body;
     private Map<String, List<String>> query;
     private Map<String, List<String>> form;
@@ -50,6 +51,9 @@ public final class ApiRequest {
         }
         this.headers = Collections.unmodifiableMap(lowered);
         this.pathParameters = event.getPathParameters() == null ? Map.of() : Map.copyOf(event.getPathParameters());
+        var authorizer = context.getAuthorizer();
+        this.claims = authorizer == null || authorizer.getJwt() == null || authorizer.getJwt().getClaims() == null
+                ? Map.of() : Map.copyOf(authorizer.getJwt().getClaims());
         this.body = decodeBody(event.getBody(), event.getIsBase64Encoded());
     }
 
@@ -76,6 +80,14 @@ public final class ApiRequest {
     /** A header by case-insensitive name, or {@code null}. */
     public String header(String name) {
         return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * The claims of the JWT that API Gateway's authorizer verified, as the HTTP API passes them
+     * (every value a string; arrays as {@code [a b]}). Empty when the route has no authorizer.
+     */
+    public Map<String, String> claims() {
+        return claims;
     }
 
     public String pathParameter(String name) {

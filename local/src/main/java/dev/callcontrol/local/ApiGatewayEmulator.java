@@ -40,8 +40,14 @@ final class ApiGatewayEmulator implements HttpHandler {
 
     private final List<Binding> bindings;
     private final int maxBodyBytes;
+    private final LocalAuthorizer authorizer;
 
     ApiGatewayEmulator(List<Binding> bindings, int maxBodyBytes) {
+        this(bindings, maxBodyBytes, null);
+    }
+
+    ApiGatewayEmulator(List<Binding> bindings, int maxBodyBytes, LocalAuthorizer authorizer) {
+        this.authorizer = authorizer;
         // API Gateway prefers the most specific route: fewer path variables first, greedy ones last.
         this.bindings = bindings.stream()
                 .sorted(java.util.Comparator.<Binding>comparingInt(b -> b.route().path().contains("+}") ? 1 : 0)
@@ -82,6 +88,11 @@ final class ApiGatewayEmulator implements HttpHandler {
                     break;
                 }
             }
+            if (match == null && method.equals("OPTIONS") && cors(exchange)) {
+                // The HttpApi's CORS configuration answers browsers' preflight requests itself.
+                write(exchange, 204, new LinkedHashMap<>(), new byte[0]);
+                return;
+            }
             if (match == null) {
                 write(exchange, 404, Map.of("Content-Type", "application/json"), "{\"message\":\"Not Found\"}".getBytes(StandardCharsets.UTF_8));
                 return;
@@ -96,7 +107,18 @@ final class ApiGatewayEmulator implements HttpHandler {
                 // Percent-escapes are decoded in path parameters; a '+' stays a '+', unlike in forms.
                 pathParameters.put(match.names().get(i), URLDecoder.decode(matched.group(i + 1).replace("+", "%2B"), StandardCharsets.UTF_8));
             }
-            APIGatewayV2HTTPEvent event = event(exchange, match, method, rawPath, pathParameters, body);
+            Map<String, String> claims = null;
+            if (match.route().authorized() && authorizer != null) {
+                claims = authorizer.verify(exchange.getRequestHeaders().getFirst("Authorization"));
+                if (claims == null) {
+                    cors(exchange);
+                    write(exchange, 401, Map.of("Content-Type", "application/json", "WWW-Authenticate", "Bearer"),
+                            "{\"message\":\"Unauthorized\"}".getBytes(StandardCharsets.UTF_8));
+                    return;
+                }
+            }
+            cors(exchange);
+            APIGatewayV2HTTPEvent event = event(exchange, match, method, rawPath, pathParameters, body, claims);
             APIGatewayV2HTTPResponse response;
             try {
                 response = match.handler().handleRequest(event, new LocalContext(match.function(), event.getRequestContext().getRequestId()));
@@ -111,8 +133,23 @@ final class ApiGatewayEmulator implements HttpHandler {
         }
     }
 
+    /** Adds the CORS headers the HttpApi adds for a browser origin; locally any origin is allowed. */
+    private static boolean cors(HttpExchange exchange) {
+        String origin = exchange.getRequestHeaders().getFirst("Origin");
+        if (origin == null) {
+            return false;
+        }
+        var headers = exchange.getResponseHeaders();
+        headers.set("Access-Control-Allow-Origin", origin);
+        headers.set("Vary", "Origin");
+        headers.set("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key");
+        headers.set("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
+        headers.set("Access-Control-Max-Age", "600");
+        return true;
+    }
+
     private APIGatewayV2HTTPEvent event(HttpExchange exchange, Binding binding, String method, String rawPath,
-                                        Map<String, String> pathParameters, byte[] body) {
+                                        Map<String, String> pathParameters, byte[] body, Map<String, String> claims) {
         Map<String, String> headers = new LinkedHashMap<>();
         List<String> cookies = new ArrayList<>();
         exchange.getRequestHeaders().forEach((name, values) -> {
@@ -157,6 +194,10 @@ final class ApiGatewayEmulator implements HttpHandler {
                 .withStage("$default")
                 .withTime(REQUEST_TIME.format(now))
                 .withTimeEpoch(now.toInstant().toEpochMilli())
+                .withAuthorizer(claims == null ? null : APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                        .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
+                                .withClaims(claims).withScopes(null).build())
+                        .build())
                 .build();
         boolean text = isText(headers.get("content-type"));
         return APIGatewayV2HTTPEvent.builder()

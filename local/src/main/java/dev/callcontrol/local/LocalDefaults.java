@@ -27,7 +27,10 @@ public final class LocalDefaults {
                 "PublicBaseUrl", publicBaseUrl,
                 "TaskRouterWorkspaceSid", WORKSPACE_SID,
                 "TaskRouterWorkflowSid", WORKFLOW_SID,
-                "CallerId", CALLER_ID);
+                "CallerId", CALLER_ID,
+                "JwtIssuer", publicBaseUrl + "/dev",
+                "JwtAudience", LocalAuthorizer.AUDIENCE,
+                "AgentUiOrigin", "http://127.0.0.1:5173");
     }
 
     /** Local stand-ins for values the deployment resolves from Secrets Manager or SSM. */

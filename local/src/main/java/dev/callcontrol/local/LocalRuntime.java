@@ -192,7 +192,10 @@ public final class LocalRuntime implements AutoCloseable {
                 simulator.connectProduct(routeUrl(served, publicBaseUrl, "/twilio/assignment"), routeUrl(served, publicBaseUrl, "/twilio/taskrouter-events"));
             }
             ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-            server.createContext("/", new ApiGatewayEmulator(bindings, 10 * 1024 * 1024));
+            LocalAuthorizer authorizer = new LocalAuthorizer(publicBaseUrl + "/dev", java.time.Clock.systemUTC());
+            server.createContext("/", new ApiGatewayEmulator(bindings, 10 * 1024 * 1024, authorizer));
+            Map<String, String> anyEnvironment = environments.values().stream().findFirst().orElse(Map.of());
+            server.createContext(DevTokens.PATH, new DevTokens(authorizer, dev.callcontrol.config.Config.of(anyEnvironment)));
             server.setExecutor(executor);
             server.start();
             return new LocalRuntime(server, executor, embedded, simulator, dynamoEndpoint, List.copyOf(served), environments, tableNames);
@@ -276,6 +279,8 @@ public final class LocalRuntime implements AutoCloseable {
             String apiBase = anyEnvironment.get(Setting.TWILIO_API_BASE_URL.name());
             out.append("  Twilio          ").append(apiBase == null || apiBase.isBlank() ? "Twilio's own API (LOCAL_TWILIO=real)" : apiBase).append('\n');
         }
+        out.append("  Agent tokens    POST ").append(baseUrl()).append(DevTokens.PATH)
+                .append(" {\"worker\":\"alice\"} (local only; agent routes need Authorization: Bearer <token>)\n");
         out.append("  Webhooks are signed with the auth token in TWILIO_AUTH_TOKEN")
                 .append(LocalDefaults.AUTH_TOKEN.equals(anyEnvironment.get(Setting.TWILIO_AUTH_TOKEN.name())) ? " (local default '" + LocalDefaults.AUTH_TOKEN + "')" : "")
                 .append(".\n");

@@ -71,6 +71,15 @@ public final class SamTemplate {
         return section("Resources");
     }
 
+    /** The DefaultAuthorizer of the HttpApi an event's ApiId refers to ({@code {Ref: Api}}), or null. */
+    private Object defaultAuthorizer(Object apiId) {
+        if (!(apiId instanceof Map<?, ?> ref) || !(ref.get("Ref") instanceof String name)) {
+            return null;
+        }
+        Object api = resources().get(name);
+        return api == null ? null : nested(nested(cast(api), "Properties"), "Auth").get("DefaultAuthorizer");
+    }
+
     public List<Function> functions() {
         Map<String, Object> globals = nested(section("Globals"), "Function");
         List<Function> functions = new ArrayList<>();
@@ -88,11 +97,13 @@ public final class SamTemplate {
                 if ("HttpApi".equals(event.get("Type"))) {
                     Map<String, Object> eventProperties = nested(event, "Properties");
                     Object authorizer = nested(eventProperties, "Auth").get("Authorizer");
+                    // A route uses the authorizer it names, else its API's default one; NONE opts out.
+                    boolean authorized = authorizer != null ? !"NONE".equals(authorizer) : defaultAuthorizer(eventProperties.get("ApiId")) != null;
                     routes.add(new Route(
                             String.valueOf(eventProperties.getOrDefault("Method", "ANY")).toUpperCase(java.util.Locale.ROOT),
                             String.valueOf(eventProperties.get("Path")),
                             id,
-                            !"NONE".equals(authorizer)));
+                            authorized));
                 }
             });
             functions.add(new Function(id,

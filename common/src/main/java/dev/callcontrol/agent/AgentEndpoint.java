@@ -1,0 +1,65 @@
+package dev.callcontrol.agent;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.callcontrol.config.Config;
+import dev.callcontrol.http.ApiRequest;
+import dev.callcontrol.http.ApiResponses;
+import dev.callcontrol.http.HttpError;
+import dev.callcontrol.logging.CallLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.regex.Pattern;
+
+/**
+ * Base of every agent-API function: parse the event, establish the {@link Principal} from the
+ * verified JWT claims (401 without them), then run the operation. Every failure is a JSON error
+ * with a 4xx status; an unexpected one is logged and answered 502 or 500 without internals.
+ */
+public abstract class AgentEndpoint implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentEndpoint.class);
+    private static final Pattern TASK_SID = Pattern.compile("^WT[0-9a-fA-F]{32}$");
+
+    private final String workerClaim;
+    private final String groupsClaim;
+    private final String supervisorGroup;
+
+    protected AgentEndpoint(Config config) {
+        this.workerClaim = config.authWorkerClaim();
+        this.groupsClaim = config.authGroupsClaim();
+        this.supervisorGroup = config.supervisorGroup();
+    }
+
+    @Override
+    public final APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return CallLog.invocation(context, () -> serve(event));
+    }
+
+    private APIGatewayV2HTTPResponse serve(APIGatewayV2HTTPEvent event) {
+        try {
+            ApiRequest request = ApiRequest.from(event);
+            Principal principal = Principal.fromClaims(request.claims(), workerClaim, groupsClaim, supervisorGroup);
+            CallLog.put("WorkerSid", principal.workerSid());
+            return handle(request, principal);
+        } catch (HttpError e) {
+            LOG.info("Agent request refused: {} {}", e.status(), e.getMessage());
+            return ApiResponses.error(e);
+        }
+    }
+
+    /** Serves a request from an authenticated principal. */
+    protected abstract APIGatewayV2HTTPResponse handle(ApiRequest request, Principal principal);
+
+    /** The {@code taskSid} path parameter, checked against TaskRouter's SID pattern (400 otherwise). */
+    protected static String taskSid(ApiRequest request) {
+        String sid = request.pathParameter("taskSid");
+        if (sid == null || !TASK_SID.matcher(sid).matches()) {
+            throw HttpError.badRequest("taskSid must be a TaskRouter task SID (WT followed by 32 hex digits)");
+        }
+        CallLog.put(CallLog.TASK_SID, sid);
+        return sid;
+    }
+}

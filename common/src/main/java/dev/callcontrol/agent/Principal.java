@@ -1,0 +1,44 @@
+package dev.callcontrol.agent;
+
+import dev.callcontrol.http.HttpError;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Who is calling the agent API, from the claims API Gateway's JWT authorizer has already verified:
+ * the TaskRouter worker they are, and whether they hold the supervisor role.
+ */
+public record Principal(String workerSid, boolean supervisor) {
+    private static final Pattern WORKER_SID = Pattern.compile("^WK[0-9a-fA-F]{32}$");
+
+    /**
+     * Reads the principal from verified claims. No claims means the request did not pass an
+     * authorizer (401); a token without a valid worker SID is not allowed to act (403).
+     */
+    public static Principal fromClaims(Map<String, String> claims, String workerClaim, String groupsClaim, String supervisorGroup) {
+        if (claims == null || claims.isEmpty()) {
+            throw new HttpError(401, "unauthenticated", "a valid bearer token is required");
+        }
+        String worker = claims.get(workerClaim);
+        if (worker == null || !WORKER_SID.matcher(worker.trim()).matches()) {
+            throw new HttpError(403, "not_a_worker", "the token carries no TaskRouter worker SID in claim " + workerClaim);
+        }
+        return new Principal(worker.trim(), groups(claims.get(groupsClaim)).contains(supervisorGroup));
+    }
+
+    /** HTTP APIs pass an array claim as {@code [a b]}; a plain or comma-separated string is accepted too. */
+    static Set<String> groups(String claim) {
+        if (claim == null || claim.isBlank()) {
+            return Set.of();
+        }
+        String inner = claim.trim();
+        if (inner.startsWith("[") && inner.endsWith("]")) {
+            inner = inner.substring(1, inner.length() - 1);
+        }
+        return Arrays.stream(inner.split("[\\s,]+")).map(g -> g.replace("\"", "").trim()).filter(g -> !g.isEmpty()).collect(Collectors.toSet());
+    }
+}

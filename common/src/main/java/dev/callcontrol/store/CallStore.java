@@ -1,0 +1,95 @@
+package dev.callcontrol.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.callcontrol.calls.CallRecord;
+import dev.callcontrol.http.Json;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Call records in DynamoDB: one item per task ({@code pk = TASK#<sid>}, {@code sk = CALL}) holding
+ * the record as a JSON document, a {@code version} for optimistic locking, and {@code expiresAt}
+ * for TTL. Every write is conditional on the version read, so concurrent webhooks never lose
+ * each other's changes; a lost race is retried from a fresh read.
+ */
+public final class CallStore {
+    /** Records live on this long after their last change: long enough for wrap-up and support questions. */
+    static final Duration RETENTION = Duration.ofDays(2);
+    private static final int ATTEMPTS = 8;
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Clock clock;
+
+    public CallStore(DynamoDbClient dynamo, String table, Clock clock) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.clock = clock;
+    }
+
+    public Optional<CallRecord> find(String taskSid) {
+        GetItemResponse response = dynamo.getItem(b -> b.tableName(table).key(key(taskSid)).consistentRead(true));
+        if (!response.hasItem() || response.item().isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, AttributeValue> item = response.item();
+        try {
+            CallRecord record = Json.MAPPER.readValue(item.get("doc").s(), CallRecord.class);
+            record.version = Long.parseLong(item.get("version").n());
+            return Optional.of(record);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("call record " + taskSid + " is not readable", e);
+        }
+    }
+
+    /**
+     * Changes the record (creating it with {@code create} when absent) and writes it back if the
+     * change answered true. Retries from a fresh read when another writer won the race.
+     */
+    public Optional<CallRecord> update(String taskSid, Supplier<CallRecord> create, java.util.function.Predicate<CallRecord> change) {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Optional<CallRecord> found = find(taskSid);
+            CallRecord record = found.orElseGet(create);
+            if (!change.test(record)) {
+                return found;
+            }
+            if (write(record, found.isPresent())) {
+                return Optional.of(record);
+            }
+        }
+        throw new IllegalStateException("call record " + taskSid + " kept changing under " + ATTEMPTS + " attempts");
+    }
+
+    /** Writes a new record or the next version of one read before; false when someone else wrote first. */
+    boolean write(CallRecord record, boolean exists) {
+        Map<String, AttributeValue> item = new HashMap<>(key(record.taskSid));
+        item.put("doc", AttributeValue.fromS(Json.write(record)));
+        item.put("version", AttributeValue.fromN(String.valueOf(record.version + 1)));
+        item.put("expiresAt", AttributeValue.fromN(String.valueOf(clock.instant().plus(RETENTION).getEpochSecond())));
+        try {
+            if (exists) {
+                dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("version = :read")
+                        .expressionAttributeValues(Map.of(":read", AttributeValue.fromN(String.valueOf(record.version)))));
+            } else {
+                dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
+            }
+            record.version++;
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    private static Map<String, AttributeValue> key(String taskSid) {
+        return Map.of("pk", AttributeValue.fromS("TASK#" + taskSid), "sk", AttributeValue.fromS("CALL"));
+    }
+}

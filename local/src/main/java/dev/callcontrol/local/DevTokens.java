@@ -1,0 +1,110 @@
+package dev.callcontrol.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.twilio.base.ResourceSet;
+import com.twilio.exception.ApiConnectionException;
+import com.twilio.exception.ApiException;
+import com.twilio.http.TwilioRestClient;
+import com.twilio.rest.taskrouter.v1.workspace.Worker;
+import dev.callcontrol.config.Config;
+import dev.callcontrol.http.HttpError;
+import dev.callcontrol.http.Json;
+import dev.callcontrol.twilio.TwilioClients;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /dev/token} {@code {"worker": "<name or WK sid>", "ttlSeconds": n}}: mints a token
+ * for a TaskRouter worker, found in the workspace the functions use (the simulator's demo
+ * workspace by default). A worker whose attributes list the {@code supervisor} role gets the
+ * supervisor group. Only the local runtime has this route; deployments use the identity provider.
+ */
+final class DevTokens implements HttpHandler {
+    static final String PATH = "/dev/token";
+
+    private final LocalAuthorizer authorizer;
+    private final Config config;
+    private TwilioRestClient client;
+
+    DevTokens(LocalAuthorizer authorizer, Config config) {
+        this.authorizer = authorizer;
+        this.config = config;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            int status;
+            Object body;
+            try {
+                if (!exchange.getRequestURI().getPath().equals(PATH) || !"POST".equals(exchange.getRequestMethod())) {
+                    throw new HttpError(404, "not_found", "POST " + PATH + " is the only route here");
+                }
+                JsonNode request = Json.parse(new String(exchange.getRequestBody().readNBytes(16 * 1024), StandardCharsets.UTF_8), "the token request");
+                String wanted = request.path("worker").asText("");
+                if (wanted.isBlank()) {
+                    throw HttpError.badRequest("'worker' (a worker name or WK sid) is required");
+                }
+                long ttl = request.path("ttlSeconds").asLong(8 * 3600);
+                if (ttl < -3600 || ttl > 7 * 86_400) {
+                    throw HttpError.badRequest("ttlSeconds must be at most 604800");
+                }
+                Worker worker = find(wanted);
+                JsonNode attributes = Json.parse(worker.getAttributes(), "worker attributes");
+                boolean supervisor = false;
+                for (JsonNode role : attributes.path("roles")) {
+                    supervisor |= role.asText().equals("supervisor");
+                }
+                List<String> groups = supervisor ? List.of(config.supervisorGroup()) : List.of();
+                String token = authorizer.mint(worker.getSid(), worker.getFriendlyName(), groups, config.authWorkerClaim(), config.authGroupsClaim(),
+                        Duration.ofSeconds(ttl));
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("token", token);
+                out.put("workerSid", worker.getSid());
+                out.put("name", worker.getFriendlyName());
+                out.put("groups", groups);
+                out.put("expiresIn", ttl);
+                status = 200;
+                body = out;
+            } catch (HttpError e) {
+                status = e.status();
+                body = Map.of("error", Map.of("code", e.code(), "message", e.getMessage()));
+            }
+            byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    private synchronized Worker find(String wanted) {
+        if (client == null) {
+            client = TwilioClients.restClient(config);
+        }
+        try {
+            if (wanted.matches("^WK[0-9a-fA-F]{32}$")) {
+                return Worker.fetcher(config.workspaceSid(), wanted).fetch(client);
+            }
+            ResourceSet<Worker> found = Worker.reader(config.workspaceSid()).setFriendlyName(wanted).read(client);
+            for (Worker worker : found) {
+                return worker;
+            }
+            throw new HttpError(404, "unknown_worker", "no worker named " + wanted);
+        } catch (ApiException e) {
+            throw new HttpError(e.getStatusCode() != null && e.getStatusCode() == 404 ? 404 : 502, "unknown_worker",
+                    "TaskRouter could not find worker " + wanted + ": " + e.getMessage());
+        } catch (ApiConnectionException e) {
+            throw new HttpError(502, "twilio_unavailable", "TaskRouter did not answer: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.callcontrol.local.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.callcontrol.http.Json;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+/** An agent UI talking to the local runtime: a token from {@code /dev/token}, then the agent API. */
+final class Agent {
+    /** An answer of the agent API. */
+    record Answer(int status, JsonNode body) {
+    }
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final String baseUrl;
+    private final String token;
+
+    private Agent(String baseUrl, String token) {
+        this.baseUrl = baseUrl;
+        this.token = token;
+    }
+
+    /** Signs in as a worker of the demo workspace. */
+    static Agent signIn(String baseUrl, String worker) {
+        Answer answer = send(baseUrl, null, "POST", "/dev/token", Map.of("worker", worker));
+        if (answer.status() != 200) {
+            throw new IllegalStateException("no token for " + worker + ": " + answer);
+        }
+        return new Agent(baseUrl, answer.body().path("token").asText());
+    }
+
+    /** A caller with no token at all. */
+    static Agent anonymous(String baseUrl) {
+        return new Agent(baseUrl, null);
+    }
+
+    Answer get(String path) {
+        return send(baseUrl, token, "GET", path, null);
+    }
+
+    Answer post(String path, Object body) {
+        return send(baseUrl, token, "POST", path, body);
+    }
+
+    private static Answer send(String baseUrl, String token, String method, String path, Object body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(Json.write(body)));
+        }
+        try {
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            String text = response.body();
+            return new Answer(response.statusCode(), text == null || text.isBlank() ? Json.MAPPER.nullNode() : Json.parse(text, "the answer"));
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package dev.callcontrol.local.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.twilio.http.TwilioRestClient;
+import com.twilio.rest.taskrouter.v1.workspace.Task;
+import dev.callcontrol.config.Config;
+import dev.callcontrol.testing.Webhooks;
+import dev.callcontrol.twilio.TwilioClients;
+import dev.callcontrol.local.LocalRuntime;
+import dev.callcontrol.local.sim.DemoWorkspace;
+import dev.callcontrol.local.sim.SimClient;
+import dev.callcontrol.testing.Project;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.StreamSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Hold and resume through the agent API, proven by what each person hears. */
+class HoldScenarioTest {
+    private static final String HOLD_MUSIC = "music:http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3";
+    private static LocalRuntime runtime;
+    private static SimClient sim;
+    private static TwilioRestClient twilio;
+
+    @BeforeAll
+    static void start() throws Exception {
+        runtime = LocalRuntime.start(LocalRuntime.Options.fromEnvironment(Map.of(
+                "LOCAL_TEMPLATE", Project.template().toString(),
+                "LOCAL_PORT", "0",
+                "LOCAL_SIMULATOR_PORT", "0")));
+        sim = new SimClient(runtime.simulator().orElseThrow().baseUrl());
+        Map<String, String> env = new java.util.HashMap<>(Webhooks.localEnvironment());
+        env.put("TWILIO_API_BASE_URL", runtime.simulator().orElseThrow().baseUrl());
+        twilio = TwilioClients.restClient(Config.of(env));
+    }
+
+    @AfterAll
+    static void stop() {
+        runtime.close();
+    }
+
+    @AfterEach
+    void nothingBrokeTheContractAndNoWebhookFailed() {
+        // The agent finishes wrap-up, so the next test finds alice free again.
+        for (JsonNode task : sim.tasks()) {
+            if (task.path("assignment_status").asText().equals("wrapping")) {
+                Task.updater(DemoWorkspace.WORKSPACE_SID, task.path("sid").asText()).setAssignmentStatus(Task.Status.COMPLETED).update(twilio);
+            }
+        }
+        assertEquals(List.of(), sim.contractViolations(), "requests that broke Twilio's contract");
+        assertEquals(List.of(), StreamSupport.stream(sim.alerts().spliterator(), false).toList(), "Twilio debugger alerts");
+    }
+
+    /** A connected call: its task and the support agent TaskRouter chose (the one idle longest). */
+    private record Connected(String task, String agent, String other) {
+    }
+
+    /** A customer calls the support line and the agent whose phone rings answers. */
+    private static Connected connect(String customer) {
+        sim.dial(customer, DemoWorkspace.PHONE_NUMBER);
+        String agent = sim.liveCall("alice") != null ? "alice" : "bob";
+        sim.answer(sim.ringing(agent));
+        assertEquals(Set.of(agent), sim.hears(customer));
+        return new Connected(sim.liveCall(customer).path("conference").asText(), agent, agent.equals("alice") ? "bob" : "alice");
+    }
+
+    @Test
+    void holdPlaysMusicToTheCustomerAndResumeReconnectsThem() {
+        String customer = "+14155550111";
+        Connected connected = connect(customer);
+        String task = connected.task();
+        Agent alice = Agent.signIn(runtime.baseUrl(), connected.agent());
+
+        Agent.Answer held = alice.post("/calls/" + task + "/hold", Map.of("hold", true));
+        assertEquals(200, held.status(), held.body().toString());
+        assertEquals(Set.of(HOLD_MUSIC), sim.hears(customer));
+        assertEquals(Set.of("silence"), sim.hears(connected.agent()));
+        assertTrue(alice.get("/calls/" + task).body().path("hold").asBoolean());
+
+        sim.clearRequests();
+        Agent.Answer again = alice.post("/calls/" + task + "/hold", Map.of("hold", true));
+        assertEquals(200, again.status(), "holding twice is not an error");
+        assertEquals(0, participantUpdates(), "a second hold sends nothing to Twilio");
+        assertEquals(Set.of(HOLD_MUSIC), sim.hears(customer));
+
+        Agent.Answer resumed = alice.post("/calls/" + task + "/hold", Map.of("hold", false));
+        assertEquals(200, resumed.status(), resumed.body().toString());
+        assertEquals(Set.of(connected.agent()), sim.hears(customer));
+        assertEquals(Set.of(customer), sim.hears(connected.agent()));
+        JsonNode call = alice.get("/calls/" + task).body();
+        assertEquals(false, call.path("hold").asBoolean());
+        assertEquals(connected.agent().equals("alice") ? DemoWorkspace.ALICE : DemoWorkspace.BOB, call.path("agent").path("workerSid").asText());
+        assertEquals("customer", call.path("customer").path("role").asText());
+        sim.hangup(sim.liveCall(customer).path("callSid").asText());
+    }
+
+    @Test
+    void holdIsOneTwilioRequest() {
+        String customer = "+14155550112";
+        Connected connected = connect(customer);
+        String task = connected.task();
+        Agent alice = Agent.signIn(runtime.baseUrl(), connected.agent());
+        sim.clearRequests();
+        assertEquals(200, alice.post("/calls/" + task + "/hold", Map.of("hold", true)).status());
+        assertEquals(1, sim.requests().size(), "REST requests for a hold: " + sim.requests());
+        sim.hangup(sim.liveCall(customer).path("callSid").asText());
+    }
+
+    @Test
+    void onlyTheConnectedAgentMayHold() {
+        String customer = "+14155550113";
+        Connected connected = connect(customer);
+        String task = connected.task();
+        Agent bob = Agent.signIn(runtime.baseUrl(), connected.other());
+        Agent sam = Agent.signIn(runtime.baseUrl(), "sam");
+
+        assertEquals(401, Agent.anonymous(runtime.baseUrl()).post("/calls/" + task + "/hold", Map.of("hold", true)).status());
+        Agent.Answer other = bob.post("/calls/" + task + "/hold", Map.of("hold", true));
+        assertEquals(403, other.status());
+        assertEquals("not_allowed", other.body().path("error").path("code").asText());
+        assertEquals(403, bob.get("/calls/" + task).status(), "another agent may not read the call");
+        assertEquals(200, sam.get("/calls/" + task).status(), "a supervisor may read any call");
+        assertEquals(Set.of(connected.agent()), sim.hears(customer), "nothing changed");
+        sim.hangup(sim.liveCall(customer).path("callSid").asText());
+    }
+
+    @Test
+    void badRequestsGetClearErrors() {
+        Agent someone = Agent.signIn(runtime.baseUrl(), "alice");
+        assertEquals(400, someone.post("/calls/not-a-task/hold", Map.of("hold", true)).status());
+        assertEquals(404, someone.post("/calls/WT0123456789abcdef0123456789abcdef/hold", Map.of("hold", true)).status());
+        assertEquals(404, someone.get("/calls/WT0123456789abcdef0123456789abcdef").status());
+        String customer = "+14155550114";
+        Connected connected = connect(customer);
+        String task = connected.task();
+        Agent alice = Agent.signIn(runtime.baseUrl(), connected.agent());
+        Agent.Answer invalid = alice.post("/calls/" + task + "/hold", Map.of("hold", "yes"));
+        assertEquals(400, invalid.status());
+        assertEquals("bad_request", invalid.body().path("error").path("code").asText());
+        sim.hangup(sim.liveCall(customer).path("callSid").asText());
+        Agent.Answer ended = alice.post("/calls/" + task + "/hold", Map.of("hold", true));
+        assertEquals(409, ended.status(), ended.body().toString());
+        assertEquals("call_ended", ended.body().path("error").path("code").asText());
+    }
+
+    private static long participantUpdates() {
+        return sim.requests().stream().filter(r -> r.path("method").asText().equals("POST") && r.path("path").asText().contains("/Participants/")).count();
+    }
+}
