@@ -109,8 +109,18 @@ public final class Config {
         throw new ConfigurationException(Setting.AGENT_RING_TIMEOUT.name() + " must be a whole number of seconds from 5 to 600, not '" + value + "'");
     }
 
+    /** The hold music: any absolute http(s) URL, query included (a signed storage URL, say). */
     public String holdMusicUrl() {
-        return absoluteUrl(Setting.HOLD_MUSIC_URL);
+        String value = require(Setting.HOLD_MUSIC_URL);
+        try {
+            URI uri = URI.create(value);
+            if (uri.getHost() != null && ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))) {
+                return value;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below with the variable's name
+        }
+        throw new ConfigurationException(Setting.HOLD_MUSIC_URL.name() + " must be an absolute http(s) URL, not '" + value + "'");
     }
 
     public String authWorkerClaim() {
