@@ -1263,6 +1263,11 @@ final class Voice {
             return;
         }
         Map<String, String> parameters = callParameters(call);
+        if (event.equals("initiated")) {
+            // The call has left Twilio's queue and is being dialled: the callback says "initiated",
+            // a state the Call resource itself never shows (https://www.twilio.com/docs/voice/api/call-resource#statuscallbackevent).
+            parameters.put("CallStatus", "initiated");
+        }
         parameters.put("CallbackSource", "call-progress-events");
         parameters.put("SequenceNumber", String.valueOf(call.callbackSequence++));
         parameters.put("Timestamp", world.rfc2822(world.now()));

@@ -40,10 +40,7 @@ class CallSetupScenarioTest {
 
     @BeforeAll
     static void start() throws Exception {
-        runtime = LocalRuntime.start(LocalRuntime.Options.fromEnvironment(Map.of(
-                "LOCAL_TEMPLATE", Project.template().toString(),
-                "LOCAL_PORT", "0",
-                "LOCAL_SIMULATOR_PORT", "0")));
+        runtime = LocalRuntime.start(LocalRuntime.Options.fromEnvironment(Scenarios.environment()));
         String simulator = runtime.simulator().orElseThrow().baseUrl();
         sim = new SimClient(simulator);
         Map<String, String> env = new HashMap<>(Webhooks.localEnvironment());

@@ -32,10 +32,7 @@ class HoldScenarioTest {
 
     @BeforeAll
     static void start() throws Exception {
-        runtime = LocalRuntime.start(LocalRuntime.Options.fromEnvironment(Map.of(
-                "LOCAL_TEMPLATE", Project.template().toString(),
-                "LOCAL_PORT", "0",
-                "LOCAL_SIMULATOR_PORT", "0")));
+        runtime = LocalRuntime.start(LocalRuntime.Options.fromEnvironment(Scenarios.environment()));
         sim = new SimClient(runtime.simulator().orElseThrow().baseUrl());
         Map<String, String> env = new java.util.HashMap<>(Webhooks.localEnvironment());
         env.put("TWILIO_API_BASE_URL", runtime.simulator().orElseThrow().baseUrl());
