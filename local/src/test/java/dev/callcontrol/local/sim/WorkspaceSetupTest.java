@@ -1,0 +1,80 @@
+package dev.callcontrol.local.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.twilio.http.TwilioRestClient;
+import com.twilio.rest.taskrouter.v1.workspace.Task;
+import com.twilio.rest.taskrouter.v1.workspace.Workflow;
+import dev.callcontrol.config.Config;
+import dev.callcontrol.local.LocalDefaults;
+import dev.callcontrol.taskrouter.WorkspaceSetup;
+import dev.callcontrol.testing.Project;
+import dev.callcontrol.testing.Webhooks;
+import dev.callcontrol.twilio.TwilioClients;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The shipped TaskRouter configuration, applied through twilio-java to the simulator's workspace: once, then again. */
+class WorkspaceSetupTest {
+    private static final String CALLBACK = "http://127.0.0.1:3000/twilio/assignment";
+    private static TwilioSimulator simulator;
+    private static SimClient sim;
+    private static TwilioRestClient twilio;
+
+    @BeforeAll
+    static void start() throws Exception {
+        simulator = TwilioSimulator.start(new TwilioSimulator.Settings("127.0.0.1", 0, LocalDefaults.ACCOUNT_SID, LocalDefaults.AUTH_TOKEN,
+                ContractCheck.load(ContractCheck.defaultDirectory(System.getenv(), Project.root()))));
+        sim = new SimClient(simulator.baseUrl());
+        Map<String, String> env = new HashMap<>(Webhooks.localEnvironment());
+        env.put("TWILIO_API_BASE_URL", simulator.baseUrl());
+        twilio = TwilioClients.restClient(Config.of(env));
+    }
+
+    @AfterAll
+    static void stop() {
+        simulator.close();
+    }
+
+    @Test
+    void applyingTwiceChangesNothingTheSecondTimeAndTheWorkflowRoutesTransfers() {
+        WorkspaceSetup setup = new WorkspaceSetup(twilio, DemoWorkspace.WORKSPACE_SID);
+        WorkspaceSetup.Outcome first = setup.apply(WorkspaceSetup.bundled(), CALLBACK);
+        assertEquals(List.of("created queue everyone (" + first.queueSids().get("everyone") + ")",
+                "created workflow Call control (" + first.workflowSid() + ")"), first.changes(),
+                "support and sales already match the demo workspace");
+        assertEquals(DemoWorkspace.SUPPORT_QUEUE, first.queueSids().get("support"));
+        Workflow workflow = Workflow.fetcher(DemoWorkspace.WORKSPACE_SID, first.workflowSid()).fetch(twilio);
+        assertEquals(CALLBACK, workflow.getAssignmentCallbackUrl().toString());
+        assertTrue(workflow.getConfiguration().contains(first.queueSids().get("everyone")), workflow.getConfiguration());
+
+        sim.clearRequests();
+        WorkspaceSetup.Outcome second = setup.apply(WorkspaceSetup.bundled(), CALLBACK);
+        assertEquals(List.of(), second.changes());
+        assertEquals(first.workflowSid(), second.workflowSid());
+        assertEquals(0, sim.requests().stream().filter(r -> r.path("method").asText().equals("POST")).count(), "the second run only reads");
+
+        // A transfer to a named agent reaches that agent; one to a queue waits in that queue.
+        Task toCarol = Task.creator(DemoWorkspace.WORKSPACE_SID).setWorkflowSid(first.workflowSid())
+                .setAttributes("{\"requested_agent\":\"" + DemoWorkspace.CAROL + "\"}").setTaskChannel("voice").create(twilio);
+        Task toSales = Task.creator(DemoWorkspace.WORKSPACE_SID).setWorkflowSid(first.workflowSid())
+                .setAttributes("{\"desired_queue\":\"sales\"}").setTaskChannel("voice").create(twilio);
+        JsonNode tasks = sim.tasks();
+        for (JsonNode task : tasks) {
+            if (task.path("sid").asText().equals(toCarol.getSid())) {
+                assertEquals(DemoWorkspace.CAROL, task.path("reservations").get(0).path("worker_sid").asText());
+            }
+            if (task.path("sid").asText().equals(toSales.getSid())) {
+                assertEquals(DemoWorkspace.SALES_QUEUE, task.path("task_queue_sid").asText());
+            }
+        }
+        assertEquals(List.of(), sim.contractViolations());
+    }
+}
