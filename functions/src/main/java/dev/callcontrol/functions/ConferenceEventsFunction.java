@@ -21,7 +21,7 @@ import java.util.Optional;
  * {@code POST /twilio/conference-events}: keeps the call record in step with the conference.
  * Events are applied by {@code SequenceNumber}, so repeats and late deliveries change nothing.
  * The first event of a call reads the task once to learn which leg is the customer's and which
- * worker was connected; every other event costs one DynamoDB read and at most one write.
+ * worker was connected; every event costs one DynamoDB read and at most one write.
  */
 public final class ConferenceEventsFunction extends TwilioWebhook {
     private static final Logger LOG = LoggerFactory.getLogger(ConferenceEventsFunction.class);
@@ -56,19 +56,22 @@ public final class ConferenceEventsFunction extends TwilioWebhook {
             return ApiResponses.json(200, "{}");
         }
         CallLog.put(CallLog.TASK_SID, event.taskSid());
-        Optional<CallRecord> known = store.find(event.taskSid());
-        Telephony.TaskContext context = null;
-        if (event.isParticipantEvent() && Role.ofLabel(event.label()) == null
-                && known.map(record -> record.customerCallSid == null).orElse(true)) {
-            context = telephony.task(event.taskSid()).orElse(null);
-        }
-        Telephony.TaskContext task = context;
+        // The first event of a call reads the task once (not again if a concurrent writer forces a retry).
+        boolean unlabelled = event.isParticipantEvent() && Role.ofLabel(event.label()) == null;
+        Telephony.TaskContext[] task = new Telephony.TaskContext[1];
+        boolean[] looked = new boolean[1];
         Optional<CallRecord> updated = store.update(event.taskSid(), () -> new CallRecord(event.taskSid()), record -> {
             boolean learned = false;
-            if (task != null && record.customerCallSid == null) {
-                record.customerCallSid = task.customerCallSid();
-                record.workerSid = task.workerSid();
-                learned = true;
+            if (unlabelled && record.customerCallSid == null) {
+                if (!looked[0]) {
+                    looked[0] = true;
+                    task[0] = telephony.task(event.taskSid()).orElse(null);
+                }
+                if (task[0] != null) {
+                    record.customerCallSid = task[0].customerCallSid();
+                    record.workerSid = task[0].workerSid();
+                    learned = true;
+                }
             }
             return record.apply(event) || learned;
         });

@@ -88,7 +88,7 @@ final class Routing {
             Task task = task(request);
             String status = request.first("ReservationStatus");
             String worker = request.first("WorkerSid");
-            return page(request, "reservations", reservations.values().stream().filter(r -> r.taskSid.equals(task.sid))
+            return TaskRouterState.page(request, "reservations", reservations.values().stream().filter(r -> r.taskSid.equals(task.sid))
                     .filter(r -> status == null || status.equals(r.status)).filter(r -> worker == null || worker.equals(r.workerSid))
                     .map(this::reservationJson).toList());
         });
@@ -97,7 +97,7 @@ final class Routing {
         simulator.route("GET", ws + "/Workers/" + SID + "/Reservations", request -> {
             requireWorkspace(request);
             String status = request.first("ReservationStatus");
-            return page(request, "reservations", reservations.values().stream().filter(r -> r.workerSid.equals(request.variable(2)))
+            return TaskRouterState.page(request, "reservations", reservations.values().stream().filter(r -> r.workerSid.equals(request.variable(2)))
                     .filter(r -> status == null || status.equals(r.status)).map(this::reservationJson).toList());
         });
         simulator.route("GET", ws + "/Workers/" + SID + "/Reservations/" + SID,
@@ -110,7 +110,7 @@ final class Routing {
 
     private Object createTask(TwilioSimulator.Call request) {
         requireWorkspace(request);
-        String attributes = request.first("Attributes") == null ? "{}" : jsonObject(request.first("Attributes"), "Attributes");
+        String attributes = request.first("Attributes") == null ? "{}" : TaskRouterState.jsonObject(request.first("Attributes"), "Attributes");
         String workflowSid = request.first("WorkflowSid");
         if (workflowSid == null) {
             if (world.taskRouter.workflows().size() != 1) {
@@ -122,7 +122,7 @@ final class Routing {
             throw new TwilioError(400, 20001, "Workflow " + workflowSid + " does not exist in this workspace");
         }
         Task task = newTask(attributes, workflowSid, channel(request.first("TaskChannel")),
-                integer(request.first("Priority"), 0, "Priority"), integer(request.first("Timeout"), 86_400, "Timeout"));
+                TaskRouterState.integer(request.first("Priority"), 0, "Priority"), TaskRouterState.integer(request.first("Timeout"), 86_400, "Timeout"));
         return new TwilioSimulator.Answered(201, taskJson(task), etag(task));
     }
 
@@ -132,7 +132,7 @@ final class Routing {
         String workflow = request.first("WorkflowSid");
         String queue = request.first("TaskQueueSid");
         String evaluate = request.first("EvaluateTaskAttributes");
-        return page(request, "tasks", tasks.values().stream()
+        return TaskRouterState.page(request, "tasks", tasks.values().stream()
                 .filter(t -> statuses == null || statuses.stream().flatMap(s -> List.of(s.split(",")).stream()).anyMatch(s -> s.trim().equals(t.status)))
                 .filter(t -> workflow == null || workflow.equals(t.workflowSid))
                 .filter(t -> queue == null || queue.equals(t.queueSid))
@@ -144,8 +144,8 @@ final class Routing {
         Task task = task(request);
         checkIfMatch(request, task);
         String status = request.first("AssignmentStatus");
-        String attributes = request.first("Attributes") == null ? null : jsonObject(request.first("Attributes"), "Attributes");
-        Integer priority = request.first("Priority") == null ? null : integer(request.first("Priority"), 0, "Priority");
+        String attributes = request.first("Attributes") == null ? null : TaskRouterState.jsonObject(request.first("Attributes"), "Attributes");
+        Integer priority = request.first("Priority") == null ? null : TaskRouterState.integer(request.first("Priority"), 0, "Priority");
         if (status != null) {
             String reason = request.first("Reason");
             switch (status) {
@@ -267,7 +267,7 @@ final class Routing {
         attributes.put("caller", call.from);
         attributes.put("called", call.to);
         attributes.put("direction", call.direction);
-        Task task = newTask(attributes.toString(), workflowSid, VOICE_CHANNEL, integer(priority, 0, "priority"), integer(timeout, 86_400, "timeout"));
+        Task task = newTask(attributes.toString(), workflowSid, VOICE_CHANNEL, TaskRouterState.integer(priority, 0, "priority"), TaskRouterState.integer(timeout, 86_400, "timeout"));
         task.callSid = call.sid;
         return task.sid;
     }
@@ -296,7 +296,7 @@ final class Routing {
         task.status = "canceled";
         task.reason = reason;
         touch(task);
-        cancel(task.ttl);
+        SimClock.cancel(task.ttl);
         for (Reservation reservation : reservationsOf(task)) {
             if (reservation.status.equals("pending")) {
                 endReservation(reservation, "canceled");
@@ -330,7 +330,7 @@ final class Routing {
         task.status = "completed";
         task.reason = reason;
         touch(task);
-        cancel(task.ttl);
+        SimClock.cancel(task.ttl);
         for (Reservation reservation : reservationsOf(task)) {
             if (Set.of("accepted", "wrapping").contains(reservation.status)) {
                 reservation.status = "completed";
@@ -721,7 +721,7 @@ final class Routing {
 
     private void accept(Reservation reservation) {
         Task task = tasks.get(reservation.taskSid);
-        cancel(reservation.timer);
+        SimClock.cancel(reservation.timer);
         reservation.status = "accepted";
         reservation.updated = world.now();
         task.status = "assigned";
@@ -762,7 +762,7 @@ final class Routing {
     }
 
     private void endReservation(Reservation reservation, String status) {
-        cancel(reservation.timer);
+        SimClock.cancel(reservation.timer);
         reservation.status = status;
         reservation.updated = world.now();
         lastFree.put(reservation.workerSid, world.now());
@@ -812,10 +812,8 @@ final class Routing {
                 }
             }
         }
-        for (String flag : List.of("accept")) {
-            if (out.has(flag)) {
-                out.put(flag, Boolean.parseBoolean(out.get(flag).asText()));
-            }
+        if (out.has("accept")) {
+            out.put("accept", Boolean.parseBoolean(out.get("accept").asText()));
         }
         if (out.has("timeout")) {
             try {
@@ -1012,26 +1010,6 @@ final class Routing {
         return out;
     }
 
-    private Map<String, Object> page(TwilioSimulator.Call request, String key, List<Map<String, Object>> items) {
-        int pageSize = integer(request.first("PageSize"), 50, "PageSize");
-        if (pageSize < 1 || pageSize > 1000) {
-            throw new TwilioError(400, 20001, "PageSize must be between 1 and 1000");
-        }
-        String url = "https://taskrouter.twilio.com" + request.path().group(0) + "?PageSize=" + pageSize + "&Page=0";
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("page", 0);
-        meta.put("page_size", pageSize);
-        meta.put("first_page_url", url);
-        meta.put("previous_page_url", null);
-        meta.put("url", url);
-        meta.put("next_page_url", null);
-        meta.put("key", key);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put(key, items.size() > pageSize ? items.subList(0, pageSize) : items);
-        out.put("meta", meta);
-        return out;
-    }
-
     private static String channel(String value) {
         if (value == null || value.isBlank() || value.equals("default") || value.equals(DEFAULT_CHANNEL)) {
             return DEFAULT_CHANNEL;
@@ -1051,31 +1029,4 @@ final class Routing {
         }
     }
 
-    private static int integer(String value, int fallback, String name) {
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new TwilioError(400, 20001, name + " must be an integer");
-        }
-    }
-
-    private static String jsonObject(String text, String name) {
-        try {
-            if (!Json.parse(text, name).isObject()) {
-                throw new TwilioError(400, 20001, name + " must be a JSON object");
-            }
-        } catch (HttpError e) {
-            throw new TwilioError(400, 20001, name + " is not valid JSON");
-        }
-        return text;
-    }
-
-    private static void cancel(SimClock.Timer timer) {
-        if (timer != null) {
-            timer.cancel();
-        }
-    }
 }

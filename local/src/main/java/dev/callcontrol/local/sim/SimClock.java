@@ -44,6 +44,13 @@ final class SimClock {
         this.now = start.truncatedTo(ChronoUnit.SECONDS);
     }
 
+    /** Cancels a timer that may not have been set. */
+    static void cancel(Timer timer) {
+        if (timer != null) {
+            timer.cancel();
+        }
+    }
+
     Instant now() {
         return now;
     }

@@ -310,6 +310,10 @@ final class TaskRouterState {
         }
     }
 
+    static int integer(String value, int fallback, String name) {
+        return value == null || value.isBlank() ? fallback : integer(value, name);
+    }
+
     private static int integer(String value, String name) {
         try {
             return Integer.parseInt(value.trim());
@@ -326,7 +330,8 @@ final class TaskRouterState {
         return value;
     }
 
-    private static String jsonObject(String text, String name) {
+    /** {@code text} when it is a JSON object; a 400 / 20001 naming the parameter otherwise. */
+    static String jsonObject(String text, String name) {
         try {
             JsonNode node = Json.parse(text, name);
             if (!node.isObject()) {
@@ -401,8 +406,9 @@ final class TaskRouterState {
         return out;
     }
 
-    private Object page(TwilioSimulator.Call call, String key, List<Map<String, Object>> items) {
-        int pageSize = call.first("PageSize") == null ? 50 : integer(call.first("PageSize"), "PageSize");
+    /** TaskRouter's list envelope: the items under {@code key} and a {@code meta} block (one page, as the simulator keeps lists short). */
+    static Map<String, Object> page(TwilioSimulator.Call call, String key, List<Map<String, Object>> items) {
+        int pageSize = integer(call.first("PageSize"), 50, "PageSize");
         if (pageSize < 1 || pageSize > 1000) {
             throw new TwilioError(400, 20001, "PageSize must be between 1 and 1000");
         }

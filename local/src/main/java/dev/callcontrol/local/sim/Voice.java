@@ -386,11 +386,7 @@ final class Voice {
                 throw new TwilioError(400, 16022, "Conference " + key + " does not exist or is completed");
             }
         } else {
-            conference = activeConference(key);
-            if (conference == null) {
-                conference = new Conference(key);
-                conferences.put(conference.sid, conference);
-            }
+            conference = conferenceNamed(key);
         }
         String to = required(request, "To", 21201, "No 'To' number is specified");
         String from = required(request, "From", 21213, "No 'From' number is specified");
@@ -600,7 +596,7 @@ final class Voice {
         if (!call.status.equals("ringing") && !call.status.equals("queued")) {
             throw new TwilioError(409, 20001, "Call " + call.sid + " is " + call.status + ", not ringing");
         }
-        cancel(call.ringTimer);
+        SimClock.cancel(call.ringTimer);
         call.status = "in-progress";
         call.started = world.now();
         call.updated = call.started;
@@ -626,7 +622,7 @@ final class Voice {
             end(call, "completed");
             return;
         }
-        cancel(call.ringTimer);
+        SimClock.cancel(call.ringTimer);
         call.status = status;
         call.ended = world.now();
         call.updated = call.ended;
@@ -652,7 +648,7 @@ final class Voice {
             unanswered(call, status.equals("completed") ? "canceled" : status);
             return;
         }
-        cancel(call.stepTimer);
+        SimClock.cancel(call.stepTimer);
         call.generation++;
         call.status = status;
         leaveCurrent(call, "participant_hung_up");
@@ -665,7 +661,7 @@ final class Voice {
 
     /** Takes the call out of whatever it is doing (queue, conference, dial), as a hang-up or redirect does. */
     private void leaveCurrent(SimCall call, String reason) {
-        cancel(call.stepTimer);
+        SimClock.cancel(call.stepTimer);
         call.generation++;
         call.program.clear();
         Doing doing = call.doing;
@@ -740,7 +736,7 @@ final class Voice {
         if (!call.live()) {
             return;
         }
-        cancel(call.stepTimer);
+        SimClock.cancel(call.stepTimer);
         Twiml.Verb verb = call.program.poll();
         if (verb == null) {
             end(call, "completed");
@@ -820,18 +816,11 @@ final class Voice {
             JoinSpec spec = new JoinSpec(noun.attributes().get("participantLabel"), noun.flag("muted", false), !"false".equals(noun.attribute("beep", "true")),
                     noun.flag("startConferenceOnEnter", true), noun.flag("endConferenceOnExit", false), coach != null, coach,
                     waitUrl == null ? null : resolve(call, waitUrl), method(noun.attributes().get("waitMethod"), "POST"), callback);
-            String name = noun.text();
-            Conference conference = activeConference(name);
-            if (conference == null) {
-                conference = new Conference(name);
-                conferences.put(conference.sid, conference);
-            }
+            Conference conference = conferenceNamed(noun.text());
             if (spec.label() != null && conference.participants.values().stream().anyMatch(p -> spec.label().equals(p.label))) {
-                world.alert(16025, "participantLabel " + spec.label() + " is already in use in conference " + name);
+                world.alert(16025, "participantLabel " + spec.label() + " is already in use in conference " + noun.text());
             }
-            Participant participant = new Participant(call.sid);
-            conference.participants.put(call.sid, participant);
-            join(call, conference, participant, spec);
+            join(call, conference, newParticipant(conference, call), spec);
             return;
         }
         String target = noun == null ? verb.text() : noun.text();
@@ -843,7 +832,7 @@ final class Voice {
         if (noun != null && noun.name().equals("Client") && !target.startsWith("client:")) {
             target = "client:" + target;
         }
-        String callerId = verb.attribute("callerId", call.direction.equals("inbound") ? call.from : call.from);
+        String callerId = verb.attribute("callerId", call.from);
         SimCall child = newCall(callerId, target, "outbound-dial", call.sid);
         call.doing = Doing.DIALING;
         call.sound = Sound.RINGING;
@@ -944,7 +933,7 @@ final class Voice {
     private void leave(Conference conference, Participant participant, String reason, boolean continueProgram, boolean kicked) {
         conference.participants.remove(participant.callSid);
         participant.status = "complete";
-        cancel(participant.announcementTimer);
+        SimClock.cancel(participant.announcementTimer);
         SimCall call = calls.get(participant.callSid);
         if (call != null) {
             call.conferenceSid = null;
@@ -983,7 +972,7 @@ final class Voice {
         conference.reasonEnded = reason;
         conference.callSidEnding = callSidEnding;
         conference.updated = world.now();
-        cancel(conference.announcementTimer);
+        SimClock.cancel(conference.announcementTimer);
         for (Participant participant : new ArrayList<>(conference.participants.values())) {
             SimCall call = calls.get(participant.callSid);
             if (participant.connected()) {
@@ -1030,11 +1019,11 @@ final class Voice {
                 }
             };
             if (participant == null) {
-                cancel(conference.announcementTimer);
+                SimClock.cancel(conference.announcementTimer);
                 conference.announcement = sound;
                 conference.announcementTimer = world.clock.after(length, "announcement in " + conference.friendlyName, finished);
             } else {
-                cancel(participant.announcementTimer);
+                SimClock.cancel(participant.announcementTimer);
                 participant.announcement = sound;
                 participant.announcementTimer = world.clock.after(length, "announcement to " + participant.callSid, finished);
             }
@@ -1117,8 +1106,9 @@ final class Voice {
     }
 
     private static boolean isAudio(String url) {
-        String path = URI.create(url.replace(" ", "%20")).getPath();
-        String host = URI.create(url.replace(" ", "%20")).getHost();
+        URI uri = URI.create(url.replace(" ", "%20"));
+        String path = uri.getPath();
+        String host = uri.getHost();
         return (path != null && path.toLowerCase(Locale.ROOT).matches(".*\\.(mp3|wav|ogg|aif|aiff|gsm|ulaw)$"))
                 || (host != null && (host.endsWith("twimlets.com") || host.endsWith("amazonaws.com") || host.endsWith("twil.io")));
     }
@@ -1524,11 +1514,5 @@ final class Voice {
             return url;
         }
         return URI.create(call.documentUrl).resolve(url.trim()).toString();
-    }
-
-    private static void cancel(SimClock.Timer timer) {
-        if (timer != null) {
-            timer.cancel();
-        }
     }
 }
