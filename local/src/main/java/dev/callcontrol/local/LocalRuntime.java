@@ -273,7 +273,7 @@ public final class LocalRuntime implements AutoCloseable {
         out.append("  Public base URL ").append(anyEnvironment.get(Setting.PUBLIC_BASE_URL.name())).append('\n');
         if (simulator != null) {
             out.append("  Twilio          simulator at ").append(simulator.baseUrl())
-                    .append(" (control: ").append(simulator.baseUrl()).append("/sim/workers, /sim/requests, /sim/faults; contract check ")
+                    .append(" (control: ").append(simulator.baseUrl()).append("/sim/hearing, /sim/calls, /sim/workers, /sim/requests; contract check ")
                     .append(simulator.contractChecked() ? "on" : "off: Twilio's OpenAPI specs not found, set TWILIO_OAI_DIR").append(")\n");
         } else {
             String apiBase = anyEnvironment.get(Setting.TWILIO_API_BASE_URL.name());
