@@ -25,8 +25,33 @@ public final class CallRecord {
         public boolean muted;
         public boolean coaching;
         public String coachedCallSid;
+        /** For agent legs: the task whose reservation put this agent on the call. */
+        public String taskSid;
         public long sequence;
     }
+
+    /** A cold transfer under way: the customer waits on hold until the target joins. */
+    public static final class Transfer {
+        /** {@code starting} until the target's task exists, then {@code routing} until the target joins. */
+        public String state;
+        /** {@code worker}, {@code queue} or {@code number}. */
+        public String target;
+        /** The worker SID, queue name or number transferred to. */
+        public String to;
+        /** The task TaskRouter routes to the target. */
+        public String taskSid;
+        /** The agent who started the transfer, and the queue a failed transfer to a worker goes back to. */
+        public String fromWorkerSid;
+        public String fallbackQueue;
+        /** How often the customer has been put back in a queue because the target could not take the call. */
+        public int requeues;
+    }
+
+    /** Task states the record tracks, so that each task is moved on exactly once. */
+    public static final String TASK_ASSIGNED = "assigned";
+    public static final String TASK_ROUTING = "routing";
+    public static final String TASK_WRAPPING = "wrapping";
+    public static final String TASK_CANCELED = "canceled";
 
     public String taskSid;
     public String conferenceSid;
@@ -38,6 +63,14 @@ public final class CallRecord {
     public String agentCallSid;
     public Map<String, Leg> legs = new LinkedHashMap<>();
     public long endedSequence;
+    /** The queue the call came through and the original task's attributes, which transfer tasks carry on. */
+    public String queue;
+    public Map<String, Object> callerAttributes;
+    public Transfer transfer;
+    /** Every task of this call (the call's own and its transfer tasks) and its state: see the {@code TASK_*} values. */
+    public Map<String, String> tasks = new LinkedHashMap<>();
+    /** Set on the record of a transfer task: the call task whose record holds the call. */
+    public String aliasOf;
     /** Optimistic-locking version, kept by the store (not part of the document). */
     @JsonIgnore
     public long version;
@@ -57,6 +90,12 @@ public final class CallRecord {
     /** The customer's leg, or null before it joined. */
     public Leg customer() {
         return customerCallSid == null ? null : legs.get(customerCallSid);
+    }
+
+    /** The connected agent's leg, or null when no agent is on the call. */
+    public Leg agent() {
+        Leg leg = agentCallSid == null ? null : legs.get(agentCallSid);
+        return leg != null && leg.present ? leg : null;
     }
 
     /** Present legs in a role. */
@@ -96,9 +135,15 @@ public final class CallRecord {
             leg.callSid = event.callSid();
             leg.label = event.label();
             leg.role = roleOf(event);
-            if (leg.role == Role.AGENT && agentCallSid == null) {
+            if (leg.role == Role.AGENT && event.label() == null) {
+                // The leg the conference instruction connected: the call's own task and worker.
                 agentCallSid = event.callSid();
                 leg.workerSid = workerSid;
+                leg.taskSid = taskSid;
+                tasks.putIfAbsent(taskSid, TASK_ASSIGNED);
+            } else {
+                leg.workerSid = Role.sidInLabel(event.label(), "WK");
+                leg.taskSid = Role.sidInLabel(event.label(), "WT");
             }
             legs.put(leg.callSid, leg);
         }
@@ -149,14 +194,25 @@ public final class CallRecord {
         Leg customer = customer();
         out.put("hold", customer != null && customer.hold);
         out.put("customer", customer == null ? null : legView(customer));
-        Leg agent = agentCallSid == null ? null : legs.get(agentCallSid);
+        Leg agent = agent();
         Map<String, Object> agentView = agent == null ? new LinkedHashMap<>() : legView(agent);
         agentView.put("workerSid", workerSid);
         out.put("agent", agentView);
         List<Leg> supervisors = present(Role.SUPERVISOR);
         out.put("supervisor", supervisors.isEmpty() ? null : legView(supervisors.get(0)));
-        out.put("transfer", null);
+        out.put("transfer", transfer == null ? null : transferView());
         out.put("participants", legs.values().stream().filter(leg -> leg.present).map(CallRecord::legView).toList());
+        return out;
+    }
+
+    private Map<String, Object> transferView() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("kind", "cold");
+        out.put("state", transfer.state);
+        out.put("target", transfer.target);
+        out.put("to", transfer.to);
+        out.put("taskSid", transfer.taskSid);
+        out.put("requeues", transfer.requeues);
         return out;
     }
 

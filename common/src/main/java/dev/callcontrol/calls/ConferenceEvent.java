@@ -11,7 +11,10 @@ import java.util.regex.Pattern;
  * and the participant's state.
  */
 public record ConferenceEvent(String conferenceSid, String taskSid, String type, long sequence, String callSid, String label,
-                              boolean hold, boolean muted, boolean coaching, String callSidToCoach) {
+                              boolean hold, boolean muted, boolean coaching, String callSidToCoach, String leftReason) {
+    /** {@code ReasonParticipantLeft} when the conference itself ended and took everyone with it. */
+    public static final String LEFT_BECAUSE_CONFERENCE_ENDED = "conference_ended";
+
     private static final Pattern CONFERENCE_SID = Pattern.compile("^CF[0-9a-fA-F]{32}$");
     private static final Pattern TASK_SID = Pattern.compile("^WT[0-9a-fA-F]{32}$");
     private static final Pattern CALL_SID = Pattern.compile("^CA[0-9a-fA-F]{32}$");
@@ -38,7 +41,7 @@ public record ConferenceEvent(String conferenceSid, String taskSid, String type,
         String coach = form.get("CallSidToCoach");
         return new ConferenceEvent(conferenceSid, taskSid, type, sequence, callSid, form.get("ParticipantLabel"),
                 "true".equals(form.get("Hold")), "true".equals(form.get("Muted")), "true".equals(form.get("Coaching")),
-                coach != null && CALL_SID.matcher(coach).matches() ? coach : null);
+                coach != null && CALL_SID.matcher(coach).matches() ? coach : null, form.get("ReasonParticipantLeft"));
     }
 
     private static String matching(Map<String, String> form, String name, Pattern pattern) {
@@ -47,6 +50,11 @@ public record ConferenceEvent(String conferenceSid, String taskSid, String type,
             throw HttpError.badRequest(name + " is missing or malformed");
         }
         return value;
+    }
+
+    /** A leave caused by the conference ending, rather than by the participant or the API. */
+    public boolean leftWithConference() {
+        return LEFT_BECAUSE_CONFERENCE_ENDED.equals(leftReason);
     }
 
     public boolean isParticipantEvent() {

@@ -1,16 +1,60 @@
 package dev.callcontrol.calls;
 
+import java.util.Map;
 import java.util.Optional;
 
-/** What call control needs from Twilio (TaskRouter and Voice): the port the domain talks to. */
+/**
+ * What call control needs from Twilio (TaskRouter and Voice): the port the domain talks to. Every
+ * method is one REST request unless it says otherwise; failures arrive as
+ * {@link dev.callcontrol.agent.CallControlException}s (409 for a refusal, 502 when Twilio failed).
+ */
 public interface Telephony {
-    /** A task as call control sees it: its state, its caller's leg and the worker whose reservation was accepted. */
-    record TaskContext(String taskSid, String assignmentStatus, String customerCallSid, String workerSid) {
+    /**
+     * A task as call control sees it: its state, its caller's leg, the worker whose reservation was
+     * accepted, the queue it was routed through, and its attributes.
+     */
+    record TaskContext(String taskSid, String assignmentStatus, String customerCallSid, String workerSid, String queueName,
+                       Map<String, Object> attributes) {
+        public TaskContext {
+            attributes = attributes == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributes));
+        }
     }
 
-    /** The task, or empty when TaskRouter does not know it. */
+    /** A TaskRouter worker: who they are and where to ring them ({@code contact_uri}, may be null). */
+    record Worker(String sid, String name, String contactUri) {
+    }
+
+    /** A TaskRouter task queue. */
+    record Queue(String sid, String name) {
+    }
+
+    /** The assignment states call control moves a task to. */
+    enum TaskStatus { WRAPPING, COMPLETED, CANCELED }
+
+    /** The task, or empty when TaskRouter does not know it (two requests: the task and its accepted reservation). */
     Optional<TaskContext> task(String taskSid);
+
+    /** A worker by SID, or empty when the workspace has none (may be served from a short-lived cache). */
+    Optional<Worker> worker(String workerSid);
+
+    /** A queue by SID or friendly name, or empty when the workspace has none (may be served from a short-lived cache). */
+    Optional<Queue> queue(String sidOrName);
+
+    /** Creates a voice task on the configured workflow and answers its SID. Never retried: a repeat would be a second task. */
+    String createTask(Map<String, Object> attributes, int priority);
+
+    /**
+     * Moves a task on. Answers false, without failing, when TaskRouter says the task is no longer in
+     * a state that allows it (already wrapped, completed or canceled).
+     */
+    boolean updateTask(String taskSid, TaskStatus status, String reason);
 
     /** Holds or resumes a participant; a participant that already left raises a 409 {@code call_ended}. */
     void hold(String conferenceSid, String callSid, boolean hold, String holdUrl);
+
+    /** Removes a participant from the conference. Answers false when it had already left, which is not a failure. */
+    boolean removeParticipant(String conferenceSid, String callSid);
+
+    /** Ends the conference for everyone. Answers false when it had already ended. */
+    boolean endConference(String conferenceSid);
 }

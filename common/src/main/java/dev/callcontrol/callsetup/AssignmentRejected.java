@@ -2,7 +2,7 @@ package dev.callcontrol.callsetup;
 
 /** The product will not take this reservation; TaskRouter falls back to its fallback URL. */
 public final class AssignmentRejected extends RuntimeException {
-    public enum Reason { MISSING_CONTACT_URI, TRANSFER_NOT_SUPPORTED }
+    public enum Reason { MISSING_CONTACT_URI, MALFORMED_TRANSFER }
 
     private final Reason reason;
 

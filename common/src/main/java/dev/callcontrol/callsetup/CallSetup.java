@@ -14,6 +14,8 @@ public final class CallSetup {
     public static final List<String> CONFERENCE_EVENTS =
             List.of("start", "end", "join", "leave", "mute", "hold", "modify", "announcement");
     public static final String CONFERENCE_EVENTS_PATH = "/twilio/conference-events";
+    public static final String TRANSFER_LEG_PATH = "/twilio/transfer-leg";
+    public static final String CALL_EVENTS_PATH = "/twilio/call-events";
 
     private final String callerId;
     private final String publicBaseUrl;
@@ -29,21 +31,18 @@ public final class CallSetup {
 
     /**
      * The instruction for a reservation, or empty when the task is not a call (another channel's
-     * application accepts those reservations itself).
+     * application accepts those reservations itself). A call's own task gets the {@code conference}
+     * instruction; a transfer task gets the {@code call} instruction, because its customer is
+     * already in a conference: the worker's answered leg joins that one.
      */
-    public Optional<ConferenceInstruction> answer(TaskAssignment assignment) {
+    public Optional<Instruction> answer(TaskAssignment assignment) {
         if (assignment.isTransfer()) {
-            throw new AssignmentRejected(AssignmentRejected.Reason.TRANSFER_NOT_SUPPORTED,
-                    "transfer tasks are not handled by this version of the assignment callback");
+            return Optional.of(transfer(assignment));
         }
         if (!assignment.isVoice()) {
             return Optional.empty();
         }
-        String contactUri = assignment.workerContactUri();
-        if (contactUri == null) {
-            throw new AssignmentRejected(AssignmentRejected.Reason.MISSING_CONTACT_URI,
-                    "worker " + assignment.workerSid() + " has no contact_uri attribute to ring");
-        }
+        String contactUri = contactUri(assignment);
         String from = Optional.ofNullable(assignment.calledNumber()).orElse(callerId);
         return Optional.of(new ConferenceInstruction(
                 from,
@@ -55,5 +54,30 @@ public final class CallSetup {
                 false,
                 true,
                 false));
+    }
+
+    private CallInstruction transfer(TaskAssignment assignment) {
+        String callTask = assignment.transferCallTaskSid();
+        if (callTask == null) {
+            throw new AssignmentRejected(AssignmentRejected.Reason.MALFORMED_TRANSFER,
+                    "transfer task " + assignment.taskSid() + " does not name the call it transfers (transfer.call_task_sid)");
+        }
+        String contactUri = contactUri(assignment);
+        String from = Optional.ofNullable(assignment.calledNumber()).orElse(callerId);
+        String leg = "?call=" + callTask + "&task=" + assignment.taskSid();
+        return new CallInstruction(from, contactUri,
+                publicBaseUrl + TRANSFER_LEG_PATH + leg + "&worker=" + assignment.workerSid(),
+                publicBaseUrl + CALL_EVENTS_PATH + leg,
+                agentRingTimeoutSeconds,
+                true);
+    }
+
+    private static String contactUri(TaskAssignment assignment) {
+        String contactUri = assignment.workerContactUri();
+        if (contactUri == null) {
+            throw new AssignmentRejected(AssignmentRejected.Reason.MISSING_CONTACT_URI,
+                    "worker " + assignment.workerSid() + " has no contact_uri attribute to ring");
+        }
+        return contactUri;
     }
 }

@@ -26,7 +26,7 @@ public record ConferenceInstruction(
         List<String> statusCallbackEvents,
         boolean endConferenceOnExit,
         boolean endConferenceOnCustomerExit,
-        boolean beep) {
+        boolean beep) implements Instruction {
 
     public ConferenceInstruction {
         statusCallbackEvents = List.copyOf(statusCallbackEvents);

@@ -34,6 +34,12 @@ public record TaskAssignment(
         return taskAttributes.get("transfer") instanceof Map<?, ?>;
     }
 
+    /** For a transfer task, the task that names the call's conference ({@code transfer.call_task_sid}); else {@code null}. */
+    public String transferCallTaskSid() {
+        return taskAttributes.get("transfer") instanceof Map<?, ?> transfer && transfer.get("call_task_sid") instanceof String sid
+                && sid.matches("^WT[0-9a-fA-F]{32}$") ? sid : null;
+    }
+
     /** The number the customer called, which the agent sees as caller ID; {@code null} when unknown. */
     public String calledNumber() {
         String called = text(taskAttributes, "called");

@@ -2,6 +2,7 @@ package dev.callcontrol.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.callcontrol.calls.CallRecord;
+import dev.callcontrol.calls.CallRecords;
 import dev.callcontrol.http.Json;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -21,7 +22,7 @@ import java.util.function.Supplier;
  * for TTL. Every write is conditional on the version read, so concurrent webhooks never lose
  * each other's changes; a lost race is retried from a fresh read.
  */
-public final class CallStore {
+public final class CallStore implements CallRecords {
     /** Records live on this long after their last change: long enough for wrap-up and support questions. */
     static final Duration RETENTION = Duration.ofDays(2);
     private static final int ATTEMPTS = 8;
@@ -36,7 +37,27 @@ public final class CallStore {
         this.clock = clock;
     }
 
+    @Override
     public Optional<CallRecord> find(String taskSid) {
+        Optional<CallRecord> found = read(taskSid);
+        if (found.isPresent() && found.get().aliasOf != null) {
+            return read(found.get().aliasOf);
+        }
+        return found;
+    }
+
+    @Override
+    public void alias(String taskSid, String callTaskSid) {
+        CallRecord alias = new CallRecord(taskSid);
+        alias.aliasOf = callTaskSid;
+        alias.status = null;
+        alias.legs = null;
+        alias.tasks = null;
+        // A repeat finds the alias already there, which is what it wanted.
+        write(alias, false);
+    }
+
+    private Optional<CallRecord> read(String taskSid) {
         GetItemResponse response = dynamo.getItem(b -> b.tableName(table).key(key(taskSid)).consistentRead(true));
         if (!response.hasItem() || response.item().isEmpty()) {
             return Optional.empty();
@@ -55,9 +76,10 @@ public final class CallStore {
      * Changes the record (creating it with {@code create} when absent) and writes it back if the
      * change answered true. Retries from a fresh read when another writer won the race.
      */
+    @Override
     public Optional<CallRecord> update(String taskSid, Supplier<CallRecord> create, java.util.function.Predicate<CallRecord> change) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            Optional<CallRecord> found = find(taskSid);
+            Optional<CallRecord> found = read(taskSid);
             CallRecord record = found.orElseGet(create);
             if (!change.test(record)) {
                 return found;

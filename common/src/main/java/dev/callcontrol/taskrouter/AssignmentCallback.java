@@ -3,7 +3,9 @@ package dev.callcontrol.taskrouter;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.callcontrol.callsetup.CallInstruction;
 import dev.callcontrol.callsetup.ConferenceInstruction;
+import dev.callcontrol.callsetup.Instruction;
 import dev.callcontrol.callsetup.TaskAssignment;
 import dev.callcontrol.http.HttpError;
 import dev.callcontrol.http.Json;
@@ -33,6 +35,15 @@ public final class AssignmentCallback {
                 sid(form, "WorkerSid", WORKER_SID),
                 attributes(form, "TaskAttributes"),
                 attributes(form, "WorkerAttributes"));
+    }
+
+    /** The instruction as TaskRouter reads it. */
+    public static String json(Instruction instruction) {
+        return switch (instruction) {
+            case ConferenceInstruction conference -> json(conference);
+            case CallInstruction call -> Json.write(new CallBody("call", call.from(), call.to(), call.url(),
+                    call.statusCallbackUrl(), call.timeoutSeconds(), call.accept()));
+        };
     }
 
     public static String json(ConferenceInstruction instruction) {
@@ -67,6 +78,16 @@ public final class AssignmentCallback {
             throw HttpError.badRequest(name + " must be a JSON object");
         }
         return Json.MAPPER.convertValue(node, OBJECT);
+    }
+
+    record CallBody(
+            String instruction,
+            String from,
+            String to,
+            String url,
+            @JsonProperty("status_callback_url") String statusCallbackUrl,
+            int timeout,
+            boolean accept) {
     }
 
     record ConferenceBody(

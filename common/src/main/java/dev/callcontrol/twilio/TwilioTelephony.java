@@ -5,8 +5,10 @@ import com.twilio.exception.ApiConnectionException;
 import com.twilio.exception.ApiException;
 import com.twilio.http.HttpMethod;
 import com.twilio.http.TwilioRestClient;
+import com.twilio.rest.api.v2010.account.Conference;
 import com.twilio.rest.api.v2010.account.conference.Participant;
 import com.twilio.rest.taskrouter.v1.workspace.Task;
+import com.twilio.rest.taskrouter.v1.workspace.TaskQueue;
 import com.twilio.rest.taskrouter.v1.workspace.task.Reservation;
 import dev.callcontrol.agent.CallControlException;
 import dev.callcontrol.calls.Telephony;
@@ -14,16 +16,44 @@ import dev.callcontrol.http.HttpError;
 import dev.callcontrol.http.Json;
 
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
-/** {@link Telephony} over twilio-java. Twilio's failures become typed call-control errors, never stack traces. */
+/**
+ * {@link Telephony} over twilio-java. Twilio's failures become typed call-control errors, never
+ * stack traces. Workers and queues change rarely and are read on agent requests, so they are kept
+ * for {@link #DIRECTORY_TTL} per container rather than fetched on every transfer.
+ */
 public final class TwilioTelephony implements Telephony {
+    static final Duration DIRECTORY_TTL = Duration.ofMinutes(5);
+    private static final String VOICE_CHANNEL = "voice";
+
     private final TwilioRestClient client;
     private final String workspaceSid;
+    private final String workflowSid;
+    private final Clock clock;
+    private final Map<String, Cached<Optional<Worker>>> workers = new ConcurrentHashMap<>();
+    private volatile Cached<List<Queue>> queues;
 
-    public TwilioTelephony(TwilioRestClient client, String workspaceSid) {
+    private record Cached<T>(T value, Instant expires) {
+    }
+
+    public TwilioTelephony(TwilioRestClient client, String workspaceSid, String workflowSid) {
+        this(client, workspaceSid, workflowSid, Clock.systemUTC());
+    }
+
+    TwilioTelephony(TwilioRestClient client, String workspaceSid, String workflowSid, Clock clock) {
         this.client = client;
         this.workspaceSid = workspaceSid;
+        this.workflowSid = workflowSid;
+        this.clock = clock;
     }
 
     @Override
@@ -45,6 +75,9 @@ public final class TwilioTelephony implements Telephony {
         } catch (HttpError e) {
             attributes = Json.MAPPER.createObjectNode();
         }
+        if (!attributes.isObject()) {
+            attributes = Json.MAPPER.createObjectNode();
+        }
         String customer = attributes.path("conference").path("participants").path("customer").asText(null);
         if (customer == null) {
             customer = attributes.path("call_sid").asText(null);
@@ -60,7 +93,133 @@ public final class TwilioTelephony implements Telephony {
         } catch (ApiConnectionException e) {
             throw CallControlException.upstream("Twilio did not answer while listing the reservations of task " + taskSid);
         }
-        return Optional.of(new TaskContext(taskSid, task.getAssignmentStatus() == null ? null : task.getAssignmentStatus().toString(), customer, worker));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = Json.MAPPER.convertValue(attributes, Map.class);
+        return Optional.of(new TaskContext(taskSid, task.getAssignmentStatus() == null ? null : task.getAssignmentStatus().toString(),
+                customer, worker, task.getTaskQueueFriendlyName(), map));
+    }
+
+    @Override
+    public Optional<Worker> worker(String workerSid) {
+        Cached<Optional<Worker>> cached = workers.get(workerSid);
+        if (cached != null && cached.expires().isAfter(clock.instant())) {
+            return cached.value();
+        }
+        Optional<Worker> found = call("fetching worker " + workerSid, () -> {
+            try {
+                var worker = com.twilio.rest.taskrouter.v1.workspace.Worker.fetcher(workspaceSid, workerSid).fetch(client);
+                JsonNode attributes;
+                try {
+                    attributes = Json.parse(worker.getAttributes(), "worker attributes");
+                } catch (HttpError e) {
+                    attributes = Json.MAPPER.createObjectNode();
+                }
+                return Optional.of(new Worker(worker.getSid(), worker.getFriendlyName(), attributes.path("contact_uri").asText(null)));
+            } catch (ApiException e) {
+                if (is404(e)) {
+                    return Optional.<Worker>empty();
+                }
+                throw e;
+            }
+        });
+        workers.put(workerSid, new Cached<>(found, clock.instant().plus(DIRECTORY_TTL)));
+        return found;
+    }
+
+    @Override
+    public Optional<Queue> queue(String sidOrName) {
+        Cached<List<Queue>> cached = queues;
+        if (cached == null || !cached.expires().isAfter(clock.instant())) {
+            List<Queue> all = call("listing task queues", () -> {
+                List<Queue> out = new ArrayList<>();
+                for (TaskQueue queue : TaskQueue.reader(workspaceSid).read(client)) {
+                    out.add(new Queue(queue.getSid(), queue.getFriendlyName()));
+                }
+                return out;
+            });
+            cached = new Cached<>(List.copyOf(all), clock.instant().plus(DIRECTORY_TTL));
+            queues = cached;
+        }
+        return cached.value().stream().filter(q -> q.sid().equals(sidOrName) || q.name().equals(sidOrName)).findFirst();
+    }
+
+    @Override
+    public String createTask(Map<String, Object> attributes, int priority) {
+        return call("creating a task", () -> Task.creator(workspaceSid)
+                .setWorkflowSid(workflowSid)
+                .setTaskChannel(VOICE_CHANNEL)
+                .setPriority(priority)
+                .setAttributes(Json.write(attributes))
+                .create(client).getSid());
+    }
+
+    @Override
+    public boolean updateTask(String taskSid, TaskStatus status, String reason) {
+        Task.Status twilioStatus = switch (status) {
+            case WRAPPING -> Task.Status.WRAPPING;
+            case COMPLETED -> Task.Status.COMPLETED;
+            case CANCELED -> Task.Status.CANCELED;
+        };
+        return call("moving task " + taskSid + " to " + twilioStatus, () -> {
+            try {
+                var update = Task.updater(workspaceSid, taskSid).setAssignmentStatus(twilioStatus);
+                if (reason != null) {
+                    update.setReason(reason);
+                }
+                update.update(client);
+                return true;
+            } catch (ApiException e) {
+                // TaskRouter answers 400 when the task has already moved past the state asked for, 404 when it is gone.
+                if (e.getStatusCode() != null && (e.getStatusCode() == 400 || e.getStatusCode() == 404)) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public boolean removeParticipant(String conferenceSid, String callSid) {
+        return call("removing participant " + callSid, () -> {
+            try {
+                return Participant.deleter(conferenceSid, callSid).delete(client);
+            } catch (ApiException e) {
+                if (is404(e)) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public boolean endConference(String conferenceSid) {
+        return call("ending conference " + conferenceSid, () -> {
+            try {
+                Conference.updater(conferenceSid).setStatus(Conference.UpdateStatus.COMPLETED).update(client);
+                return true;
+            } catch (ApiException e) {
+                if (is404(e)) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** Runs one request; Twilio's refusal becomes a 409, its failure or silence a 502. */
+    private static <T> T call(String action, Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (ApiException e) {
+            throw failure(action, e);
+        } catch (ApiConnectionException e) {
+            throw CallControlException.upstream("Twilio did not answer while " + action);
+        }
+    }
+
+    private static boolean is404(ApiException e) {
+        return e.getStatusCode() != null && e.getStatusCode() == 404;
     }
 
     @Override

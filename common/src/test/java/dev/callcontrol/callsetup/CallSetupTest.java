@@ -27,7 +27,7 @@ class CallSetupTest {
 
     @Test
     void voiceTaskIsAnsweredWithTheConferenceInstruction() {
-        ConferenceInstruction instruction = setup.answer(assignment(voiceTask(), Map.of("contact_uri", "client:alice"))).orElseThrow();
+        ConferenceInstruction instruction = (ConferenceInstruction) setup.answer(assignment(voiceTask(), Map.of("contact_uri", "client:alice"))).orElseThrow();
         assertEquals("+14155559999", instruction.from());
         assertEquals("client:alice", instruction.to());
         assertEquals(25, instruction.timeoutSeconds());
@@ -51,7 +51,7 @@ class CallSetupTest {
     @Test
     void recordingFollowsConfiguration() {
         CallSetup recording = new CallSetup("+15005550006", "https://calls.example.com", 25, true);
-        assertTrue(recording.answer(assignment(voiceTask(), Map.of("contact_uri", "client:alice"))).orElseThrow().record());
+        assertTrue(((ConferenceInstruction) recording.answer(assignment(voiceTask(), Map.of("contact_uri", "client:alice"))).orElseThrow()).record());
     }
 
     @Test
@@ -66,10 +66,26 @@ class CallSetupTest {
     }
 
     @Test
-    void transferTasksAreRejectedUntilTransfersAreHandled() {
+    void transferTaskIsAnsweredWithTheCallInstructionThatJoinsTheExistingConference() {
+        String callTask = "WT" + "0".repeat(31) + "9";
+        Map<String, Object> task = new HashMap<>();
+        task.put("called", "+14155559999");
+        task.put("transfer", Map.of("call_task_sid", callTask, "conference_sid", "CF1"));
+        task.put("requested_agent", "WK1");
+        CallInstruction call = (CallInstruction) setup.answer(assignment(task, Map.of("contact_uri", "client:carol"))).orElseThrow();
+        assertTrue(call.accept(), "without accept the reservation would time out");
+        assertEquals("client:carol", call.to());
+        assertEquals("+14155559999", call.from());
+        assertEquals("https://calls.example.com/twilio/transfer-leg?call=" + callTask + "&task=WT1&worker=WK1", call.url());
+        assertEquals("https://calls.example.com/twilio/call-events?call=" + callTask + "&task=WT1", call.statusCallbackUrl());
+        assertEquals(25, call.timeoutSeconds());
+    }
+
+    @Test
+    void transferTaskThatDoesNotNameItsCallIsRejected() {
         Map<String, Object> task = voiceTask();
         task.put("transfer", Map.of("original_task_sid", "WT0"));
         AssignmentRejected rejected = assertThrows(AssignmentRejected.class, () -> setup.answer(assignment(task, Map.of("contact_uri", "client:alice"))));
-        assertEquals(AssignmentRejected.Reason.TRANSFER_NOT_SUPPORTED, rejected.reason());
+        assertEquals(AssignmentRejected.Reason.MALFORMED_TRANSFER, rejected.reason());
     }
 }

@@ -3,7 +3,7 @@ package dev.callcontrol.functions;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.callcontrol.callsetup.AssignmentRejected;
 import dev.callcontrol.callsetup.CallSetup;
-import dev.callcontrol.callsetup.ConferenceInstruction;
+import dev.callcontrol.callsetup.Instruction;
 import dev.callcontrol.callsetup.TaskAssignment;
 import dev.callcontrol.config.Config;
 import dev.callcontrol.http.ApiRequest;
@@ -20,8 +20,9 @@ import java.util.Optional;
 
 /**
  * {@code POST /twilio/assignment}: TaskRouter offers a reservation and the product answers with the
- * {@code conference} instruction. No network call happens here, so the answer is well inside the
- * five seconds TaskRouter allows.
+ * {@code conference} instruction for a new call, or the {@code call} instruction (accepting on
+ * answer) for a transfer task. No network call happens here, so the answer is well inside the five
+ * seconds TaskRouter allows.
  */
 public final class AssignmentCallbackFunction extends dev.callcontrol.twilio.TwilioWebhook {
     private static final Logger LOG = LoggerFactory.getLogger(AssignmentCallbackFunction.class);
@@ -47,7 +48,7 @@ public final class AssignmentCallbackFunction extends dev.callcontrol.twilio.Twi
         CallLog.identify(form);
         TaskAssignment assignment = AssignmentCallback.parse(form);
         CallLog.put(CallLog.CALL_SID, assignment.customerCallSid());
-        Optional<ConferenceInstruction> instruction;
+        Optional<Instruction> instruction;
         try {
             instruction = callSetup.answer(assignment);
         } catch (AssignmentRejected e) {
@@ -58,9 +59,9 @@ public final class AssignmentCallbackFunction extends dev.callcontrol.twilio.Twi
             LOG.info("Not a voice task; leaving the reservation to its channel");
             return ApiResponses.json(200, "{}");
         }
-        ConferenceInstruction conference = instruction.get();
-        LOG.info("Answering with the conference instruction: ringing {} from {}",
-                Redact.phone(conference.to()), Redact.phone(conference.from()));
-        return ApiResponses.json(200, AssignmentCallback.json(conference));
+        Instruction answer = instruction.get();
+        LOG.info("Answering with the {} instruction: ringing {} from {}", answer instanceof dev.callcontrol.callsetup.CallInstruction ? "call" : "conference",
+                Redact.phone(answer.to()), Redact.phone(answer.from()));
+        return ApiResponses.json(200, AssignmentCallback.json(answer));
     }
 }

@@ -1,5 +1,6 @@
 package dev.callcontrol.functions;
 
+import dev.callcontrol.calls.CallControl;
 import dev.callcontrol.calls.Telephony;
 import dev.callcontrol.config.Config;
 import dev.callcontrol.store.CallStore;
@@ -11,6 +12,9 @@ import java.time.Clock;
 
 /** The adapters a function needs, built once per container (and so before a SnapStart snapshot). */
 final class Wiring {
+    /** Where held customers' music comes from: the product's own hold-music route. */
+    static final String HOLD_MUSIC_PATH = "/twilio/hold-music";
+
     private Wiring() {
     }
 
@@ -19,6 +23,14 @@ final class Wiring {
     }
 
     static Telephony telephony(Config config) {
-        return new TwilioTelephony(TwilioClients.restClient(config), config.workspaceSid());
+        return new TwilioTelephony(TwilioClients.restClient(config), config.workspaceSid(), config.workflowSid());
+    }
+
+    static CallControl callControl(Config config) {
+        return callControl(config, callStore(config), telephony(config));
+    }
+
+    static CallControl callControl(Config config, CallStore store, Telephony telephony) {
+        return new CallControl(store, telephony, config.publicBaseUrl() + HOLD_MUSIC_PATH);
     }
 }

@@ -74,10 +74,16 @@ class AssignmentCallbackFunctionTest {
     }
 
     @Test
-    void transferTaskGetsAClear4xx() {
+    void transferTaskIsAnsweredWithTheCallInstructionAcceptingOnAnswer() {
         APIGatewayV2HTTPResponse response = function().handleRequest(Webhooks.sample("assignment-transfer-task.json"), null);
-        assertEquals(422, response.getStatusCode());
-        assertEquals("transfer_not_supported", body(response).path("error").path("code").asText());
+        assertEquals(200, response.getStatusCode(), response.getBody());
+        var instruction = body(response);
+        assertEquals("call", instruction.path("instruction").asText());
+        assertTrue(instruction.path("accept").asBoolean(), "without accept the reservation would time out");
+        assertEquals("client:alice", instruction.path("to").asText());
+        assertTrue(instruction.path("url").asText().endsWith("/twilio/transfer-leg?call=WTfedcba9876543210fedcba9876543210"
+                + "&task=WT0123456789abcdef0123456789abcdef&worker=WK00000000000000000000000000000001"), instruction.toString());
+        assertTrue(instruction.path("status_callback_url").asText().contains("/twilio/call-events?call=WTfedcba9876543210fedcba9876543210"), instruction.toString());
     }
 
     @Test

@@ -3,10 +3,10 @@ package dev.callcontrol.functions;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import dev.callcontrol.calls.CallRecord;
 import dev.callcontrol.calls.Role;
-import dev.callcontrol.calls.Telephony;
 import dev.callcontrol.config.Config;
 import dev.callcontrol.store.CallStore;
 import dev.callcontrol.testing.DynamoDbEngines;
+import dev.callcontrol.testing.FakeTelephony;
 import dev.callcontrol.testing.Webhooks;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +28,7 @@ class ConferenceEventsFunctionTest {
     private static final String CUSTOMER = "CA00000000000000000000000000000b02";
 
     private CallStore store;
+    private FakeTelephony telephony;
     private final AtomicInteger taskLookups = new AtomicInteger();
     private ConferenceEventsFunction function;
 
@@ -35,19 +36,15 @@ class ConferenceEventsFunctionTest {
     void setUp() {
         var engine = DynamoDbEngines.embedded();
         store = new CallStore(engine.client(), engine.createCallsTable(), Clock.systemUTC());
-        Telephony telephony = new Telephony() {
+        telephony = new FakeTelephony() {
             @Override
             public Optional<TaskContext> task(String taskSid) {
                 taskLookups.incrementAndGet();
-                return Optional.of(new TaskContext(taskSid, "assigned", CUSTOMER, "WK00000000000000000000000000000001"));
-            }
-
-            @Override
-            public void hold(String conferenceSid, String callSid, boolean hold, String holdUrl) {
-                throw new AssertionError("conference events never hold anyone");
+                return Optional.of(new TaskContext(taskSid, "assigned", CUSTOMER, "WK00000000000000000000000000000001", "support", Map.of()));
             }
         };
-        function = new ConferenceEventsFunction(Config.of(Webhooks.localEnvironment()), store, telephony);
+        Config config = Config.of(Webhooks.localEnvironment());
+        function = new ConferenceEventsFunction(config, Wiring.callControl(config, store, telephony));
     }
 
     private int deliver(String type, int sequence, String callSid, boolean hold) {
@@ -102,5 +99,17 @@ class ConferenceEventsFunctionTest {
         form.put("ConferenceSid", "<Response/>");
         assertEquals(400, function.handleRequest(Webhooks.signed(Webhooks.withForm(sample, form)), null).getStatusCode());
         assertTrue(store.find(TASK).isEmpty());
+    }
+
+    @Test
+    void theLastAgentLeavingEndsTheConferenceSoTheCustomerIsNotLeftAlone() {
+        deliver("participant-join", 1, AGENT, false);
+        deliver("conference-start", 2, null, false);
+        deliver("participant-join", 3, CUSTOMER, false);
+        assertEquals(200, deliver("participant-leave", 4, AGENT, false));
+        assertEquals(java.util.List.of("endConference CF0123456789abcdef0123456789abcdef"), telephony.requests("endConference"));
+        assertTrue(telephony.requests("updateTask").isEmpty(), "ending the conference wraps the task in TaskRouter itself");
+        assertEquals(200, deliver("participant-leave", 4, AGENT, false));
+        assertEquals(1, telephony.requests("endConference").size(), "a repeated leave changes nothing");
     }
 }

@@ -1,73 +1,17 @@
 package dev.callcontrol.local.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.twilio.http.TwilioRestClient;
-import com.twilio.rest.taskrouter.v1.workspace.Task;
-import dev.callcontrol.config.Config;
-import dev.callcontrol.testing.Webhooks;
-import dev.callcontrol.twilio.TwilioClients;
-import dev.callcontrol.local.LocalRuntime;
 import dev.callcontrol.local.sim.DemoWorkspace;
-import dev.callcontrol.local.sim.SimClient;
-import dev.callcontrol.testing.Project;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.StreamSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Hold and resume through the agent API, proven by what each person hears. */
-class HoldScenarioTest {
-    private static final String HOLD_MUSIC = "music:http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3";
-    private static LocalRuntime runtime;
-    private static SimClient sim;
-    private static TwilioRestClient twilio;
-
-    @BeforeAll
-    static void start() throws Exception {
-        runtime = LocalRuntime.start(LocalRuntime.Options.fromEnvironment(Scenarios.environment()));
-        sim = new SimClient(runtime.simulator().orElseThrow().baseUrl());
-        Map<String, String> env = new java.util.HashMap<>(Webhooks.localEnvironment());
-        env.put("TWILIO_API_BASE_URL", runtime.simulator().orElseThrow().baseUrl());
-        twilio = TwilioClients.restClient(Config.of(env));
-    }
-
-    @AfterAll
-    static void stop() {
-        runtime.close();
-    }
-
-    @AfterEach
-    void nothingBrokeTheContractAndNoWebhookFailed() {
-        // The agent finishes wrap-up, so the next test finds alice free again.
-        for (JsonNode task : sim.tasks()) {
-            if (task.path("assignment_status").asText().equals("wrapping")) {
-                Task.updater(DemoWorkspace.WORKSPACE_SID, task.path("sid").asText()).setAssignmentStatus(Task.Status.COMPLETED).update(twilio);
-            }
-        }
-        assertEquals(List.of(), sim.contractViolations(), "requests that broke Twilio's contract");
-        assertEquals(List.of(), StreamSupport.stream(sim.alerts().spliterator(), false).toList(), "Twilio debugger alerts");
-    }
-
-    /** A connected call: its task and the support agent TaskRouter chose (the one idle longest). */
-    private record Connected(String task, String agent, String other) {
-    }
-
-    /** A customer calls the support line and the agent whose phone rings answers. */
-    private static Connected connect(String customer) {
-        sim.dial(customer, DemoWorkspace.PHONE_NUMBER);
-        String agent = sim.liveCall("alice") != null ? "alice" : "bob";
-        sim.answer(sim.ringing(agent));
-        assertEquals(Set.of(agent), sim.hears(customer));
-        return new Connected(sim.liveCall(customer).path("conference").asText(), agent, agent.equals("alice") ? "bob" : "alice");
-    }
+class HoldScenarioTest extends CallCentreScenario {
 
     @Test
     void holdPlaysMusicToTheCustomerAndResumeReconnectsThem() {

@@ -1,0 +1,459 @@
+package dev.callcontrol.calls;
+
+import dev.callcontrol.agent.CallControlException;
+import dev.callcontrol.agent.Principal;
+import dev.callcontrol.http.HttpError;
+import dev.callcontrol.logging.CallLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Call control in the blueprint's terms: what the agent asks for (hold, cold transfer) and what
+ * the product does when the conference changes (a transfer target joins, the last agent leaves,
+ * the conference ends). It talks only to its ports: {@link CallRecords} for state and
+ * {@link Telephony} for Twilio. Independent Twilio requests go out side by side; each step that
+ * depends on another waits for it.
+ */
+public final class CallControl {
+    private static final Logger LOG = LoggerFactory.getLogger(CallControl.class);
+
+    /** Transfer tasks jump the queue of fresh calls: the customer has already waited once. */
+    public static final int TRANSFER_PRIORITY = 10;
+    /** A customer whose transfer failed goes back in the queue ahead of everyone else. */
+    public static final int REQUEUE_PRIORITY = 20;
+    /** Call statuses of a transfer leg that mean the target never took the call. */
+    private static final Set<String> UNANSWERED = Set.of("busy", "no-answer", "failed", "canceled");
+    /** Attributes of the original task that describe routing, not the caller: a transfer task sets its own. */
+    private static final Set<String> ROUTING_ATTRIBUTES = Set.of("call_sid", "conference", "transfer", "requested_agent", "desired_queue");
+
+    private final CallRecords records;
+    private final Telephony telephony;
+    private final String holdUrl;
+
+    /**
+     * @param holdUrl absolute URL of the hold-music TwiML that held customers hear
+     */
+    public CallControl(CallRecords records, Telephony telephony, String holdUrl) {
+        this.records = records;
+        this.telephony = telephony;
+        this.holdUrl = holdUrl;
+    }
+
+    // ------------------------------------------------------------------ what agents ask for
+
+    /** Holds or resumes the customer: one Twilio request, none when the customer is already so. */
+    public CallRecord hold(String taskSid, Principal principal, boolean hold) {
+        CallRecord call = connectedCall(taskSid, principal, "hold");
+        CallRecord.Leg customer = presentCustomer(call);
+        if (customer.hold == hold) {
+            return call;
+        }
+        telephony.hold(call.conferenceSid, customer.callSid, hold, holdUrl);
+        LOG.info(hold ? "Customer held" : "Customer resumed");
+        return records.update(call.taskSid, () -> call, record -> {
+            CallRecord.Leg leg = record.customer();
+            if (leg == null || leg.hold == hold) {
+                return false;
+            }
+            leg.hold = hold;
+            return true;
+        }).orElse(call);
+    }
+
+    /**
+     * Cold transfer to a worker or a queue, in the blueprint's order and in two steps: (1) hold the
+     * customer while creating the target's task, then (2) remove the agent while moving their task
+     * to wrapping. The customer waits on hold music until the target joins; the join takes them
+     * off hold. Nothing is half-done: if step 1 fails, what it did is undone.
+     */
+    public CallRecord coldTransfer(String taskSid, Principal principal, TransferTarget target) {
+        CallRecord call = connectedCall(taskSid, principal, "transfer");
+        CallRecord.Leg customer = presentCustomer(call);
+        CallRecord.Leg agent = call.agent();
+        if (call.transfer != null) {
+            throw CallControlException.conflict("transfer_in_progress", "a transfer of this call is already under way");
+        }
+        CallRecord.Transfer transfer = new CallRecord.Transfer();
+        transfer.state = "starting";
+        transfer.fromWorkerSid = principal.workerSid();
+        transfer.fallbackQueue = call.queue;
+        switch (target) {
+            case TransferTarget.ToWorker worker -> {
+                if (worker.workerSid().equals(principal.workerSid())) {
+                    throw HttpError.badRequest("an agent cannot transfer a call to themselves");
+                }
+                telephony.worker(worker.workerSid()).orElseThrow(() -> HttpError.badRequest("the workspace has no worker " + worker.workerSid()));
+                transfer.target = "worker";
+                transfer.to = worker.workerSid();
+            }
+            case TransferTarget.ToQueue queue -> {
+                Telephony.Queue found = telephony.queue(queue.queue()).orElseThrow(() -> HttpError.badRequest("the workspace has no queue " + queue.queue()));
+                transfer.target = "queue";
+                transfer.to = found.name();
+            }
+            case TransferTarget.ToNumber number -> throw HttpError.badRequest("transfers to a number are not in this build");
+        }
+        claimTransfer(call, transfer);
+
+        // Step 1: hold the customer and create the target's task, side by side.
+        boolean wasHeld = customer.hold;
+        Map<String, Object> attributes = transferAttributes(call, transfer, principal.workerSid());
+        var step1 = Concurrently.run(
+                () -> {
+                    if (!wasHeld) {
+                        telephony.hold(call.conferenceSid, customer.callSid, true, holdUrl);
+                    }
+                    return true;
+                },
+                () -> telephony.createTask(attributes, TRANSFER_PRIORITY));
+        if (!step1.first().ok() || !step1.second().ok()) {
+            if (step1.second().ok()) {
+                cancelQuietly(step1.second().value(), "transfer abandoned: the customer could not be held");
+            } else if (step1.first().ok() && !wasHeld) {
+                quietly("resuming the customer after a failed transfer", () -> telephony.hold(call.conferenceSid, customer.callSid, false, holdUrl));
+            }
+            records.update(call.taskSid, () -> call, record -> {
+                if (record.transfer == null || !"starting".equals(record.transfer.state)) {
+                    return false;
+                }
+                record.transfer = null;
+                return true;
+            });
+            throw step1.first().ok() ? step1.second().failure() : step1.first().failure();
+        }
+        String transferTask = step1.second().value();
+        CallLog.put("TransferTaskSid", transferTask);
+        LOG.info("Cold transfer to a {} started: customer held, task created", transfer.target);
+
+        // The record says a transfer is pending before the agent leaves, so that their leaving does not end the call.
+        CallRecord routing = records.update(call.taskSid, () -> call, record -> {
+            CallRecord.Transfer pending = record.transfer;
+            if (pending != null && pending.taskSid == null) {
+                pending.taskSid = transferTask;
+                pending.state = "routing";
+            }
+            record.tasks.putIfAbsent(transferTask, CallRecord.TASK_ROUTING);
+            if (agent != null && agent.taskSid != null && CallRecord.TASK_ASSIGNED.equals(record.tasks.get(agent.taskSid))) {
+                record.tasks.put(agent.taskSid, CallRecord.TASK_WRAPPING);
+            }
+            CallRecord.Leg held = record.customer();
+            if (held != null) {
+                held.hold = true;
+            }
+            return true;
+        }).orElse(call);
+        records.alias(transferTask, call.taskSid);
+
+        // Step 2: the agent leaves and their task moves to wrapping, side by side.
+        if (agent != null) {
+            var step2 = Concurrently.run(
+                    () -> telephony.removeParticipant(call.conferenceSid, agent.callSid),
+                    () -> agent.taskSid == null || telephony.updateTask(agent.taskSid, Telephony.TaskStatus.WRAPPING, null));
+            if (!step2.first().ok()) {
+                LOG.error("The transferring agent's leg could not be removed; they must hang up themselves", step2.first().failure());
+            }
+            if (!step2.second().ok()) {
+                LOG.error("The transferring agent's task could not be moved to wrapping", step2.second().failure());
+            }
+        }
+        return routing;
+    }
+
+    // ------------------------------------------------------------------ what Twilio tells us
+
+    /**
+     * A conference status callback: applies it to the call record (by {@code SequenceNumber}, so
+     * repeats change nothing), then acts on what it means. A transfer target joining takes the
+     * customer off hold; an agent leaving wraps their task; the last agent leaving with no
+     * transfer pending ends the conference, so the customer is never left alone in it; the
+     * conference ending moves the call's remaining tasks on.
+     */
+    public Optional<CallRecord> onConferenceEvent(ConferenceEvent event) {
+        if (event.taskSid() == null) {
+            LOG.info("Ignoring {} of a conference not named by a task", event.type());
+            return Optional.empty();
+        }
+        boolean unlabelled = event.isParticipantEvent() && Role.ofLabel(event.label()) == null;
+        Telephony.TaskContext[] task = new Telephony.TaskContext[1];
+        boolean[] looked = new boolean[1];
+        Effects[] effects = new Effects[1];
+        Optional<CallRecord> updated = records.update(event.taskSid(), () -> new CallRecord(event.taskSid()), record -> {
+            effects[0] = new Effects();
+            boolean learned = false;
+            if (unlabelled && record.customerCallSid == null) {
+                // The first unlabelled leg: learn from the task (once, even if a lost race runs this again) who is who.
+                if (!looked[0]) {
+                    looked[0] = true;
+                    task[0] = telephony.task(event.taskSid()).orElse(null);
+                }
+                if (task[0] != null) {
+                    record.customerCallSid = task[0].customerCallSid();
+                    record.workerSid = task[0].workerSid();
+                    record.queue = task[0].queueName();
+                    record.callerAttributes = callerAttributes(task[0].attributes());
+                    learned = true;
+                }
+            }
+            boolean changed = record.apply(event);
+            if (changed) {
+                decide(record, event, effects[0]);
+            }
+            return changed || learned;
+        });
+        if (effects[0] != null && updated.isPresent()) {
+            effects[0].run(updated.get());
+        }
+        return updated;
+    }
+
+    /**
+     * A transfer target's leg ended without joining (busy, no answer, failed). A queue's task goes
+     * back to routing by itself; a named worker's is canceled and the customer goes back to the
+     * queue they came from, with raised priority. The customer stays on hold music throughout.
+     */
+    public void onTransferLegEnded(String callTaskSid, String transferTaskSid, String callStatus) {
+        if (!UNANSWERED.contains(callStatus)) {
+            return;
+        }
+        CallRecord call = records.find(callTaskSid).orElse(null);
+        if (call == null || call.ended() || call.transfer == null || !transferTaskSid.equals(call.transfer.taskSid)) {
+            LOG.info("Transfer leg ended {}, but that transfer is no longer pending", callStatus);
+            return;
+        }
+        if (!"worker".equals(call.transfer.target)) {
+            LOG.info("Transfer leg ended {}; TaskRouter offers the task to the queue's next worker", callStatus);
+            return;
+        }
+        boolean[] claimed = new boolean[1];
+        CallRecord requeuing = records.update(call.taskSid, () -> call, record -> {
+            claimed[0] = record.transfer != null && transferTaskSid.equals(record.transfer.taskSid) && "routing".equals(record.transfer.state);
+            if (!claimed[0]) {
+                return false;
+            }
+            record.transfer.state = "requeuing";
+            return true;
+        }).orElse(call);
+        if (!claimed[0]) {
+            return;
+        }
+        CallRecord.Transfer requeue = new CallRecord.Transfer();
+        requeue.target = "queue";
+        requeue.to = requeuing.transfer.fallbackQueue;
+        requeue.fallbackQueue = requeuing.transfer.fallbackQueue;
+        requeue.fromWorkerSid = requeuing.transfer.fromWorkerSid;
+        Map<String, Object> attributes = transferAttributes(requeuing, requeue, requeue.fromWorkerSid);
+        var outcome = Concurrently.run(
+                () -> telephony.updateTask(transferTaskSid, Telephony.TaskStatus.CANCELED, "transfer target did not answer (" + callStatus + ")"),
+                () -> telephony.createTask(attributes, REQUEUE_PRIORITY));
+        if (!outcome.first().ok()) {
+            LOG.warn("The unanswered transfer task could not be canceled", outcome.first().failure());
+        }
+        if (!outcome.second().ok()) {
+            // Nothing else would route the customer: leave the transfer as it was so the agent UI shows it, and say so loudly.
+            LOG.error("The customer could not be put back in a queue after an unanswered transfer", outcome.second().failure());
+            records.update(call.taskSid, () -> call, record -> {
+                if (record.transfer != null && "requeuing".equals(record.transfer.state)) {
+                    record.transfer.state = "routing";
+                    return true;
+                }
+                return false;
+            });
+            return;
+        }
+        String newTask = outcome.second().value();
+        records.update(call.taskSid, () -> call, record -> {
+            if (record.transfer == null || !"requeuing".equals(record.transfer.state)) {
+                return false;
+            }
+            record.transfer.taskSid = newTask;
+            record.transfer.state = "routing";
+            record.transfer.target = requeue.target;
+            record.transfer.to = requeue.to;
+            record.transfer.requeues++;
+            record.tasks.put(transferTaskSid, CallRecord.TASK_CANCELED);
+            record.tasks.put(newTask, CallRecord.TASK_ROUTING);
+            return true;
+        });
+        records.alias(newTask, call.taskSid);
+        LOG.info("Transfer target did not answer ({}); the customer is back in queue {} with priority {}", callStatus, requeue.to, REQUEUE_PRIORITY);
+    }
+
+    /**
+     * Whether a transfer leg that has just answered should join the call: the call is live and
+     * that transfer is still the pending one (it is not if the customer hung up meanwhile).
+     */
+    public boolean transferStillWanted(String callTaskSid, String transferTaskSid) {
+        CallRecord call = records.find(callTaskSid).orElse(null);
+        return call != null && !call.ended() && call.conferenceSid != null
+                && call.transfer != null && transferTaskSid.equals(call.transfer.taskSid);
+    }
+
+    // ------------------------------------------------------------------ policies
+
+    /** Twilio requests a conference event calls for, decided while the record is written and run after. */
+    private final class Effects {
+        boolean unholdCustomer;
+        boolean endConference;
+        final List<String> wrap = new ArrayList<>();
+        final List<String> cancel = new ArrayList<>();
+
+        void run(CallRecord record) {
+            if (unholdCustomer && record.customer() != null) {
+                quietly("taking the customer off hold for the transfer target",
+                        () -> telephony.hold(record.conferenceSid, record.customerCallSid, false, holdUrl));
+                LOG.info("Transfer target joined; customer taken off hold");
+            }
+            if (endConference) {
+                quietly("ending the conference after the last agent left", () -> telephony.endConference(record.conferenceSid));
+                LOG.info("Last agent left with no transfer pending; conference ended");
+            }
+            wrap.forEach(task -> quietly("moving task " + task + " to wrapping", () -> telephony.updateTask(task, Telephony.TaskStatus.WRAPPING, null)));
+            cancel.forEach(task -> cancelQuietly(task, "the call ended before the transfer was answered"));
+        }
+    }
+
+    private void decide(CallRecord record, ConferenceEvent event, Effects effects) {
+        if (event.type().equals("conference-end")) {
+            record.tasks.replaceAll((task, state) -> {
+                if (CallRecord.TASK_ROUTING.equals(state)) {
+                    effects.cancel.add(task);
+                    return CallRecord.TASK_CANCELED;
+                }
+                if (CallRecord.TASK_ASSIGNED.equals(state)) {
+                    // TaskRouter wraps the conference instruction's own task when the conference ends; the others are ours to move.
+                    if (!task.equals(record.taskSid)) {
+                        effects.wrap.add(task);
+                    }
+                    return CallRecord.TASK_WRAPPING;
+                }
+                return state;
+            });
+            record.transfer = null;
+            return;
+        }
+        CallRecord.Leg leg = event.callSid() == null ? null : record.legs.get(event.callSid());
+        if (leg == null || leg.role != Role.AGENT) {
+            return;
+        }
+        CallRecord.Transfer transfer = record.transfer;
+        if (event.type().equals("participant-join") && leg.present && leg.taskSid != null && !leg.taskSid.equals(record.taskSid)
+                && transfer != null && (transfer.taskSid == null || transfer.taskSid.equals(leg.taskSid))) {
+            record.transfer = null;
+            record.workerSid = leg.workerSid;
+            record.agentCallSid = leg.callSid;
+            record.tasks.put(leg.taskSid, CallRecord.TASK_ASSIGNED);
+            CallRecord.Leg customer = record.customer();
+            effects.unholdCustomer = customer != null && customer.present && customer.hold;
+            return;
+        }
+        if (event.type().equals("participant-leave") && !event.leftWithConference() && !record.ended()) {
+            CallRecord.Leg customer = record.customer();
+            effects.endConference = record.present(Role.AGENT).isEmpty() && record.transfer == null
+                    && customer != null && customer.present;
+            if (leg.taskSid != null && CallRecord.TASK_ASSIGNED.equals(record.tasks.get(leg.taskSid))) {
+                record.tasks.put(leg.taskSid, CallRecord.TASK_WRAPPING);
+                // Ending the conference wraps the conference instruction's task by itself; asking as well would be refused.
+                if (!(effects.endConference && leg.taskSid.equals(record.taskSid))) {
+                    effects.wrap.add(leg.taskSid);
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /**
+     * The call an agent may act on: it exists, has a conference, has not ended, and the caller is
+     * the agent connected to it.
+     */
+    private CallRecord connectedCall(String taskSid, Principal principal, String action) {
+        CallRecord call = records.find(taskSid).orElse(null);
+        if (call == null || call.conferenceSid == null) {
+            telephony.task(taskSid).orElseThrow(() -> CallControlException.notFound("no task " + taskSid));
+            throw CallControlException.conflict("no_conference", "the call has no conference yet");
+        }
+        CallLog.put(CallLog.CONFERENCE_SID, call.conferenceSid);
+        if (!principal.workerSid().equals(call.workerSid)) {
+            throw CallControlException.forbidden("only the agent connected to this call may " + action + " it");
+        }
+        if (call.ended()) {
+            throw CallControlException.conflict("call_ended", "the call has ended");
+        }
+        if (call.agent() == null) {
+            throw CallControlException.forbidden("you are no longer connected to this call, so you cannot " + action + " it");
+        }
+        return call;
+    }
+
+    private static CallRecord.Leg presentCustomer(CallRecord call) {
+        CallRecord.Leg customer = call.customer();
+        if (customer == null || !customer.present) {
+            throw CallControlException.conflict("no_customer", "the customer is not in the conference");
+        }
+        return customer;
+    }
+
+    /** Marks the transfer as starting, unless another one got there first (409). */
+    private void claimTransfer(CallRecord call, CallRecord.Transfer transfer) {
+        boolean[] refused = new boolean[1];
+        records.update(call.taskSid, () -> call, record -> {
+            refused[0] = record.transfer != null || record.ended();
+            if (refused[0]) {
+                return false;
+            }
+            record.transfer = transfer;
+            return true;
+        });
+        if (refused[0]) {
+            throw CallControlException.conflict("transfer_in_progress", "a transfer of this call is already under way, or the call ended");
+        }
+    }
+
+    /**
+     * The attributes of a transfer task: what the original task said about the caller, where the
+     * call is (conference and original task), and the routing the workflow acts on.
+     */
+    static Map<String, Object> transferAttributes(CallRecord call, CallRecord.Transfer transfer, String fromWorkerSid) {
+        Map<String, Object> attributes = new LinkedHashMap<>(call.callerAttributes == null ? Map.of() : call.callerAttributes);
+        Map<String, Object> about = new LinkedHashMap<>();
+        about.put("mode", "cold");
+        about.put("call_task_sid", call.taskSid);
+        about.put("conference_sid", call.conferenceSid);
+        about.put("customer_call_sid", call.customerCallSid);
+        about.put("from_worker_sid", fromWorkerSid);
+        about.put("target", transfer.target);
+        attributes.put("transfer", about);
+        if ("worker".equals(transfer.target)) {
+            attributes.put("requested_agent", transfer.to);
+        } else if (transfer.to != null) {
+            attributes.put("desired_queue", transfer.to);
+        }
+        return attributes;
+    }
+
+    private static Map<String, Object> callerAttributes(Map<String, Object> attributes) {
+        Map<String, Object> out = new LinkedHashMap<>(attributes);
+        ROUTING_ATTRIBUTES.forEach(out::remove);
+        return out;
+    }
+
+    private void cancelQuietly(String taskSid, String reason) {
+        quietly("canceling task " + taskSid, () -> telephony.updateTask(taskSid, Telephony.TaskStatus.CANCELED, reason));
+    }
+
+    /** Runs a follow-up request whose failure must not undo what already happened: it is logged, not thrown. */
+    private static void quietly(String what, Runnable request) {
+        try {
+            request.run();
+        } catch (RuntimeException e) {
+            LOG.error("Failed {}: {}", what, e.getMessage());
+        }
+    }
+}

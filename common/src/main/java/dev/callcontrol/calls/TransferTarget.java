@@ -1,0 +1,63 @@
+package dev.callcontrol.calls;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.callcontrol.http.HttpError;
+
+import java.util.regex.Pattern;
+
+/** Where a transfer goes: a named worker, a queue, or an external number. */
+public sealed interface TransferTarget {
+    Pattern WORKER_SID = Pattern.compile("^WK[0-9a-fA-F]{32}$");
+    Pattern QUEUE_SID = Pattern.compile("^WQ[0-9a-fA-F]{32}$");
+    Pattern QUEUE_NAME = Pattern.compile("^[\\p{L}\\p{N} _.\\-]{1,64}$");
+    Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{6,14}$");
+
+    /** A worker by SID: TaskRouter offers the transfer task to that worker only ({@code requested_agent}). */
+    record ToWorker(String workerSid) implements TransferTarget {
+    }
+
+    /** A queue by SID or friendly name: any worker of the queue may take it ({@code desired_queue}). */
+    record ToQueue(String queue) implements TransferTarget {
+    }
+
+    /** An E.164 number outside the contact centre. */
+    record ToNumber(String number) implements TransferTarget {
+    }
+
+    String KINDS = "{\"to\": {\"worker\": \"WK...\"}}, {\"to\": {\"queue\": \"WQ... or a queue name\"}} or {\"to\": {\"number\": \"+E.164\"}}";
+
+    /** Reads {@code {"to": {...}}}; anything else is a 400 that says what is expected. */
+    static TransferTarget parse(JsonNode body) {
+        JsonNode to = body == null ? null : body.get("to");
+        if (to == null || !to.isObject() || to.size() != 1) {
+            throw HttpError.badRequest("the body must be one of " + KINDS);
+        }
+        String kind = to.fieldNames().next();
+        JsonNode value = to.get(kind);
+        if (!value.isTextual()) {
+            throw HttpError.badRequest("to." + kind + " must be a string");
+        }
+        String text = value.asText().trim();
+        return switch (kind) {
+            case "worker" -> {
+                if (!WORKER_SID.matcher(text).matches()) {
+                    throw HttpError.badRequest("to.worker must be a worker SID (WK followed by 32 hex digits)");
+                }
+                yield new ToWorker(text);
+            }
+            case "queue" -> {
+                if (!QUEUE_SID.matcher(text).matches() && !QUEUE_NAME.matcher(text).matches()) {
+                    throw HttpError.badRequest("to.queue must be a queue SID (WQ...) or a queue name");
+                }
+                yield new ToQueue(text);
+            }
+            case "number" -> {
+                if (!E164.matcher(text).matches()) {
+                    throw HttpError.badRequest("to.number must be an E.164 number such as +14155550100");
+                }
+                yield new ToNumber(text);
+            }
+            default -> throw HttpError.badRequest("unknown transfer target '" + kind + "'; the body must be one of " + KINDS);
+        };
+    }
+}

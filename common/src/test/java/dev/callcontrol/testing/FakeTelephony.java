@@ -1,0 +1,88 @@
+package dev.callcontrol.testing;
+
+import dev.callcontrol.calls.Telephony;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * An in-memory {@link Telephony} for unit tests: answers from what the test put in it and records
+ * every request as a line such as {@code hold CA… true}, so tests assert what was asked of Twilio.
+ */
+public class FakeTelephony implements Telephony {
+    public final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+    public final Map<String, TaskContext> tasks = new HashMap<>();
+    public final Map<String, Worker> workers = new HashMap<>();
+    public final List<Queue> queues = new ArrayList<>();
+    /** Requests (by their first word) that fail with the given exception. */
+    public final Map<String, Function<String, RuntimeException>> failures = new HashMap<>();
+    private int created;
+
+    private void record(String request) {
+        requests.add(request);
+        var failure = failures.get(request.split(" ")[0]);
+        if (failure != null) {
+            throw failure.apply(request);
+        }
+    }
+
+    @Override
+    public Optional<TaskContext> task(String taskSid) {
+        record("task " + taskSid);
+        return Optional.ofNullable(tasks.get(taskSid));
+    }
+
+    @Override
+    public Optional<Worker> worker(String workerSid) {
+        record("worker " + workerSid);
+        return Optional.ofNullable(workers.get(workerSid));
+    }
+
+    @Override
+    public Optional<Queue> queue(String sidOrName) {
+        record("queue " + sidOrName);
+        return queues.stream().filter(q -> q.sid().equals(sidOrName) || q.name().equals(sidOrName)).findFirst();
+    }
+
+    @Override
+    public synchronized String createTask(Map<String, Object> attributes, int priority) {
+        record("createTask " + priority + " " + attributes);
+        created++;
+        return "WT" + "f".repeat(30) + String.format("%02d", created);
+    }
+
+    @Override
+    public boolean updateTask(String taskSid, TaskStatus status, String reason) {
+        record("updateTask " + taskSid + " " + status);
+        return true;
+    }
+
+    @Override
+    public void hold(String conferenceSid, String callSid, boolean hold, String holdUrl) {
+        record("hold " + callSid + " " + hold);
+    }
+
+    @Override
+    public boolean removeParticipant(String conferenceSid, String callSid) {
+        record("removeParticipant " + callSid);
+        return true;
+    }
+
+    @Override
+    public boolean endConference(String conferenceSid) {
+        record("endConference " + conferenceSid);
+        return true;
+    }
+
+    /** The requests whose first word is {@code kind}. */
+    public List<String> requests(String kind) {
+        synchronized (requests) {
+            return requests.stream().filter(r -> r.startsWith(kind + " ")).toList();
+        }
+    }
+}

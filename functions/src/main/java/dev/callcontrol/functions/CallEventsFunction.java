@@ -1,0 +1,62 @@
+package dev.callcontrol.functions;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.callcontrol.calls.CallControl;
+import dev.callcontrol.config.Config;
+import dev.callcontrol.http.ApiRequest;
+import dev.callcontrol.http.ApiResponses;
+import dev.callcontrol.http.HttpError;
+import dev.callcontrol.logging.CallLog;
+import dev.callcontrol.twilio.TwilioWebhook;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * {@code POST /twilio/call-events?call=WT…&task=WT…}: status callbacks of legs the product asked
+ * Twilio to place. For a transfer target's leg, a final status other than {@code completed}
+ * (busy, no answer, failed) means the target never took the call, and call control makes sure
+ * the customer is not stranded.
+ */
+public final class CallEventsFunction extends TwilioWebhook {
+    private static final Logger LOG = LoggerFactory.getLogger(CallEventsFunction.class);
+    private static final Pattern TASK_SID = Pattern.compile("^WT[0-9a-fA-F]{32}$");
+    private static final Pattern STATUS = Pattern.compile("^[a-z-]{3,20}$");
+
+    private final CallControl calls;
+
+    public CallEventsFunction() {
+        this(Config.fromEnvironment());
+    }
+
+    public CallEventsFunction(Config config) {
+        this(config, Wiring.callControl(config));
+    }
+
+    CallEventsFunction(Config config, CallControl calls) {
+        super(config);
+        this.calls = calls;
+    }
+
+    @Override
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
+        if (!"POST".equals(request.method())) {
+            throw new HttpError(405, "method_not_allowed", "call status callbacks are POSTed");
+        }
+        Map<String, String> form = request.form();
+        String status = form.get("CallStatus");
+        if (status == null || !STATUS.matcher(status).matches()) {
+            throw HttpError.badRequest("CallStatus is missing or malformed");
+        }
+        String callTask = TransferLegFunction.required(request, "call", TASK_SID);
+        String transferTask = TransferLegFunction.required(request, "task", TASK_SID);
+        CallLog.identify(form);
+        CallLog.put(CallLog.TASK_SID, callTask);
+        CallLog.put("TransferTaskSid", transferTask);
+        LOG.info("Transfer leg is {}", status);
+        calls.onTransferLegEnded(callTask, transferTask, status);
+        return ApiResponses.json(200, "{}");
+    }
+}

@@ -1,0 +1,105 @@
+package dev.callcontrol.local.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.twilio.http.TwilioRestClient;
+import com.twilio.rest.taskrouter.v1.workspace.Task;
+import dev.callcontrol.config.Config;
+import dev.callcontrol.local.LocalRuntime;
+import dev.callcontrol.local.sim.DemoWorkspace;
+import dev.callcontrol.local.sim.SimClient;
+import dev.callcontrol.testing.Webhooks;
+import dev.callcontrol.twilio.TwilioClients;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.StreamSupport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The fixture every call-control scenario shares: the local runtime with the Twilio simulator,
+ * a way to get a customer connected to a support agent, and the checks that run after each
+ * scenario (no contract violations, no debugger alerts, wrap-up finished so the next scenario
+ * finds the agents free).
+ */
+abstract class CallCentreScenario {
+    static final String HOLD_MUSIC = "music:http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3";
+    static final Map<String, String> WORKERS = Map.of("alice", DemoWorkspace.ALICE, "bob", DemoWorkspace.BOB,
+            "carol", DemoWorkspace.CAROL, "sam", DemoWorkspace.SAM);
+
+    static LocalRuntime runtime;
+    static SimClient sim;
+    static TwilioRestClient twilio;
+
+    @BeforeAll
+    static void start() throws Exception {
+        runtime = LocalRuntime.start(LocalRuntime.Options.fromEnvironment(Scenarios.environment()));
+        sim = new SimClient(runtime.simulator().orElseThrow().baseUrl());
+        Map<String, String> env = new HashMap<>(Webhooks.localEnvironment());
+        env.put("TWILIO_API_BASE_URL", runtime.simulator().orElseThrow().baseUrl());
+        twilio = TwilioClients.restClient(Config.of(env));
+    }
+
+    @AfterAll
+    static void stop() {
+        runtime.close();
+    }
+
+    @AfterEach
+    void nothingBrokeTheContractAndNoWebhookFailed() {
+        finishWrapUp();
+        for (String worker : List.of("alice", "bob", "carol")) {
+            sim.setActivity(WORKERS.get(worker), DemoWorkspace.AVAILABLE);
+        }
+        assertEquals(List.of(), sim.contractViolations(), "requests that broke Twilio's contract");
+        assertEquals(List.of(), StreamSupport.stream(sim.alerts().spliterator(), false).toList(), "Twilio debugger alerts");
+    }
+
+    /** Agents finish wrap-up (their UI completes the task), so that they are free for the next call. */
+    static void finishWrapUp() {
+        for (JsonNode task : sim.tasks()) {
+            if (task.path("assignment_status").asText().equals("wrapping")) {
+                Task.updater(DemoWorkspace.WORKSPACE_SID, task.path("sid").asText()).setAssignmentStatus(Task.Status.COMPLETED).update(twilio);
+            }
+        }
+    }
+
+    /** A connected call: its task, the support agent TaskRouter chose (the one idle longest) and the other one. */
+    record Connected(String task, String agent, String other) {
+    }
+
+    /** A customer calls the support line and the support agent whose phone rings answers. */
+    static Connected connect(String customer) {
+        sim.dial(customer, DemoWorkspace.PHONE_NUMBER);
+        String agent = sim.liveCall("alice") != null ? "alice" : "bob";
+        sim.answer(sim.ringing(agent));
+        assertEquals(Set.of(agent), sim.hears(customer));
+        return new Connected(sim.liveCall(customer).path("conference").asText(), agent, agent.equals("alice") ? "bob" : "alice");
+    }
+
+    static Agent signIn(String worker) {
+        return Agent.signIn(runtime.baseUrl(), worker);
+    }
+
+    /** A task as TaskRouter has it. */
+    static JsonNode task(String sid) {
+        for (JsonNode task : sim.tasks()) {
+            if (task.path("sid").asText().equals(sid)) {
+                return task;
+            }
+        }
+        throw new AssertionError("TaskRouter has no task " + sid + ": " + sim.tasks());
+    }
+
+    static void hangUp(String party) {
+        JsonNode call = sim.liveCall(party);
+        if (call != null) {
+            sim.hangup(call.path("callSid").asText());
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package dev.callcontrol.local.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.callcontrol.http.Json;
+import dev.callcontrol.local.sim.DemoWorkspace;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Cold transfer in the blueprint's order (hold, new task, agent leaves, their task wraps), proven
+ * by what each person hears after every step and by what TaskRouter knows.
+ */
+class ColdTransferScenarioTest extends CallCentreScenario {
+
+    @Test
+    void coldTransferToAWorkerHandsTheCustomerOverAndTakesThemOffHoldWhenTheTargetAnswers() {
+        String customer = "+14155550121";
+        Connected call = connect(customer);
+        Agent agent = signIn(call.agent());
+
+        sim.clearRequests();
+        Agent.Answer started = agent.post("/calls/" + call.task() + "/cold-transfer", Map.of("to", Map.of("worker", DemoWorkspace.CAROL)));
+        assertEquals(202, started.status(), started.body().toString());
+        JsonNode transfer = started.body().path("transfer");
+        assertEquals("routing", transfer.path("state").asText());
+        assertEquals("worker", transfer.path("target").asText());
+        String transferTask = transfer.path("taskSid").asText();
+
+        // The customer waits on hold music; the agent has left and their task is in wrap-up.
+        assertEquals(Set.of(HOLD_MUSIC), sim.hears(customer));
+        assertNull(sim.liveCall(call.agent()), "the transferring agent's leg was removed");
+        assertEquals("wrapping", task(call.task()).path("assignment_status").asText());
+        JsonNode attributes = Json.parse(task(transferTask).path("attributes").asText(), "attributes");
+        assertEquals(DemoWorkspace.CAROL, attributes.path("requested_agent").asText());
+        assertEquals(call.task(), attributes.path("transfer").path("call_task_sid").asText());
+        assertEquals(sim.liveCall(customer).path("conferenceSid").asText(), attributes.path("transfer").path("conference_sid").asText());
+        List<String> calls = restCalls();
+        assertEquals(4, calls.size(), calls.toString());
+        assertEquals(Set.of("POST Participants/hold", "POST Tasks"), Set.copyOf(calls.subList(0, 2)), "first the hold and the new task: " + calls);
+        assertEquals(Set.of("DELETE Participants", "POST Tasks/update"), Set.copyOf(calls.subList(2, 4)), "then the agent leaves and wraps: " + calls);
+
+        // Carol's phone rings (the call instruction); when she answers she joins the call's conference.
+        assertEquals(Set.of(HOLD_MUSIC), sim.hears(customer), "still music while the target's phone rings");
+        sim.answer(sim.ringing("carol"));
+        assertEquals(Set.of("carol"), sim.hears(customer), "the target's join took the customer off hold");
+        assertEquals(Set.of(customer), sim.hears("carol"));
+        assertEquals("assigned", task(transferTask).path("assignment_status").asText());
+        assertEquals(DemoWorkspace.CAROL, task(transferTask).path("reservations").get(0).path("worker_sid").asText());
+
+        Agent carol = signIn("carol");
+        JsonNode view = carol.get("/calls/" + call.task()).body();
+        assertEquals(DemoWorkspace.CAROL, view.path("agent").path("workerSid").asText());
+        assertTrue(view.path("transfer").isMissingNode(), "no transfer pending: " + view);
+        assertEquals(false, view.path("hold").asBoolean());
+        assertEquals(200, carol.get("/calls/" + transferTask).status(), "the transfer task's SID reaches the same call");
+        assertEquals(403, agent.post("/calls/" + call.task() + "/hold", Map.of("hold", true)).status(), "the first agent is no longer on the call");
+        assertEquals(200, carol.post("/calls/" + transferTask + "/hold", Map.of("hold", true)).status(), "the new agent controls the call");
+        assertEquals(Set.of(HOLD_MUSIC), sim.hears(customer));
+        assertEquals(200, carol.post("/calls/" + call.task() + "/hold", Map.of("hold", false)).status());
+        assertEquals(Set.of("carol"), sim.hears(customer));
+
+        // The customer hangs up: the conference ends and carol's task moves to wrap-up.
+        hangUp(customer);
+        assertNull(sim.liveCall("carol"));
+        assertEquals("wrapping", task(transferTask).path("assignment_status").asText());
+    }
+
+    @Test
+    void coldTransferToAQueueGoesToAnAgentOfThatQueue() {
+        String customer = "+14155550122";
+        Connected call = connect(customer);
+        Agent agent = signIn(call.agent());
+
+        Agent.Answer started = agent.post("/calls/" + call.task() + "/cold-transfer", Map.of("to", Map.of("queue", "sales")));
+        assertEquals(202, started.status(), started.body().toString());
+        String transferTask = started.body().path("transfer").path("taskSid").asText();
+        assertEquals(Set.of(HOLD_MUSIC), sim.hears(customer));
+        JsonNode attributes = Json.parse(task(transferTask).path("attributes").asText(), "attributes");
+        assertEquals("sales", attributes.path("desired_queue").asText());
+        assertEquals("sales", task(transferTask).path("task_queue_friendly_name").asText());
+
+        // Bob (sales and support) may be the transferring agent and so busy with wrap-up; carol is sales too.
+        String salesAgent = sim.liveCall("bob") != null && !call.agent().equals("bob") ? "bob" : "carol";
+        sim.answer(sim.ringing(salesAgent));
+        assertEquals(Set.of(salesAgent), sim.hears(customer));
+        assertEquals(Set.of(customer), sim.hears(salesAgent));
+        hangUp(customer);
+        assertEquals("wrapping", task(transferTask).path("assignment_status").asText());
+    }
+
+    @Test
+    void aTargetWhoDeclinesLeavesTheCustomerOnHoldAndBackInTheirQueueWithRaisedPriority() {
+        String customer = "+14155550123";
+        Connected call = connect(customer);
+        Agent agent = signIn(call.agent());
+
+        Agent.Answer started = agent.post("/calls/" + call.task() + "/cold-transfer", Map.of("to", Map.of("worker", DemoWorkspace.CAROL)));
+        assertEquals(202, started.status(), started.body().toString());
+        String transferTask = started.body().path("transfer").path("taskSid").asText();
+
+        sim.decline(sim.ringing("carol"));
+        assertEquals(Set.of(HOLD_MUSIC), sim.hears(customer), "the customer is not stranded: music, not silence");
+        assertEquals("canceled", task(transferTask).path("assignment_status").asText());
+        JsonNode view = signIn("sam").get("/calls/" + call.task()).body();
+        assertEquals("queue", view.path("transfer").path("target").asText(), view.toString());
+        assertEquals("support", view.path("transfer").path("to").asText());
+        assertEquals(1, view.path("transfer").path("requeues").asInt());
+        String requeued = view.path("transfer").path("taskSid").asText();
+        assertEquals(20, task(requeued).path("priority").asInt());
+
+        // The other support agent is free (the first is in wrap-up) and takes the call.
+        sim.answer(sim.ringing(call.other()));
+        assertEquals(Set.of(call.other()), sim.hears(customer));
+        assertEquals(Set.of(customer), sim.hears(call.other()));
+        hangUp(customer);
+    }
+
+    @Test
+    void aTargetWhoNeverAnswersLeavesTheCustomerOnHoldAndBackInTheirQueue() {
+        String customer = "+14155550124";
+        Connected call = connect(customer);
+        Agent agent = signIn(call.agent());
+        assertEquals(202, agent.post("/calls/" + call.task() + "/cold-transfer", Map.of("to", Map.of("worker", DemoWorkspace.CAROL))).status());
+        sim.ringing("carol");
+        sim.advance(30);
+        assertNull(sim.liveCall("carol"), "carol's phone stopped ringing");
+        assertEquals(Set.of(HOLD_MUSIC), sim.hears(customer));
+        sim.answer(sim.ringing(call.other()));
+        assertEquals(Set.of(call.other()), sim.hears(customer));
+        hangUp(customer);
+    }
+
+    @Test
+    void theCustomerHangingUpDuringTheTransferCancelsIt() {
+        String customer = "+14155550125";
+        Connected call = connect(customer);
+        Agent agent = signIn(call.agent());
+        Agent.Answer started = agent.post("/calls/" + call.task() + "/cold-transfer", Map.of("to", Map.of("worker", DemoWorkspace.CAROL)));
+        String transferTask = started.body().path("transfer").path("taskSid").asText();
+        sim.ringing("carol");
+        hangUp(customer);
+        assertEquals("canceled", task(transferTask).path("assignment_status").asText());
+        assertNull(sim.liveCall("carol"), "canceling the task stopped carol's phone");
+        assertEquals("wrapping", task(call.task()).path("assignment_status").asText());
+    }
+
+    @Test
+    void transfersAreRefusedClearly() {
+        String customer = "+14155550126";
+        Connected call = connect(customer);
+        Agent agent = signIn(call.agent());
+        Agent other = signIn(call.other());
+        String path = "/calls/" + call.task() + "/cold-transfer";
+
+        assertEquals(401, Agent.anonymous(runtime.baseUrl()).post(path, Map.of("to", Map.of("queue", "sales"))).status());
+        assertEquals(403, other.post(path, Map.of("to", Map.of("queue", "sales"))).status(), "only the connected agent transfers");
+        assertEquals(400, agent.post(path, Map.of("to", "sales")).status());
+        assertEquals(400, agent.post(path, Map.of("to", Map.of("queue", "nowhere"))).status());
+        assertEquals(400, agent.post(path, Map.of("to", Map.of("worker", "WK0000000000000000000000000000ffff"))).status());
+        assertEquals(400, agent.post(path, Map.of("to", Map.of("worker", WORKERS.get(call.agent())))).status(), "not to oneself");
+        assertEquals(404, agent.post("/calls/WT0123456789abcdef0123456789abcdef/cold-transfer", Map.of("to", Map.of("queue", "sales"))).status());
+        assertEquals(Set.of(call.agent()), sim.hears(customer), "nothing changed");
+
+        assertEquals(202, agent.post(path, Map.of("to", Map.of("worker", DemoWorkspace.CAROL))).status());
+        Agent.Answer again = signIn("carol").post(path, Map.of("to", Map.of("queue", "sales")));
+        assertEquals(403, again.status(), "carol is not connected until she answers");
+        hangUp(customer);
+        Agent.Answer ended = agent.post(path, Map.of("to", Map.of("queue", "sales")));
+        assertTrue(Set.of(403, 409).contains(ended.status()), ended.toString());
+    }
+
+    /** The REST requests since the last clear, as "METHOD resource" (participant hold vs removal, task create vs update). */
+    private static List<String> restCalls() {
+        return sim.requests().stream().map(r -> {
+            String method = r.path("method").asText();
+            String path = r.path("path").asText();
+            if (path.contains("/Participants/")) {
+                return method.equals("DELETE") ? "DELETE Participants" : "POST Participants/hold";
+            }
+            if (path.matches(".*/Tasks/WT[0-9a-fA-F]{32}$")) {
+                return method + " Tasks/update";
+            }
+            if (path.endsWith("/Tasks")) {
+                return method + " Tasks";
+            }
+            return method + " " + path;
+        }).filter(r -> !r.startsWith("GET ")).toList();
+    }
+}
