@@ -33,17 +33,67 @@ public final class CallControl {
     /** Attributes of the original task that describe routing, not the caller: a transfer task sets its own. */
     private static final Set<String> ROUTING_ATTRIBUTES = Set.of("call_sid", "conference", "transfer", "requested_agent", "desired_queue");
 
-    private final CallRecords records;
-    private final Telephony telephony;
-    private final String holdUrl;
+    /** Paths of the product's own routes that Twilio is sent to. */
+    public static final String HOLD_MUSIC_PATH = "/twilio/hold-music";
+    public static final String SUPERVISOR_LEG_PATH = "/twilio/supervisor-leg";
+    public static final String CALL_EVENTS_PATH = "/twilio/call-events";
+
+    /** Supervisor modes and how each one is heard. */
+    public enum Mode {
+        /** Hears both sides, heard by nobody. */
+        MONITOR(true, false),
+        /** Heard by the agent only. */
+        WHISPER(false, true),
+        /** Heard by everyone. */
+        BARGE(false, false);
+
+        final boolean muted;
+        final boolean coaching;
+
+        Mode(boolean muted, boolean coaching) {
+            this.muted = muted;
+            this.coaching = coaching;
+        }
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The mode a request names, or a 400 that lists the modes. */
+        public static Mode of(String name) {
+            for (Mode mode : values()) {
+                if (mode.label().equals(name)) {
+                    return mode;
+                }
+            }
+            throw HttpError.badRequest("mode must be \"monitor\", \"whisper\" or \"barge\"");
+        }
+    }
 
     /**
-     * @param holdUrl absolute URL of the hold-music TwiML that held customers hear
+     * What call control needs to know about its deployment.
+     *
+     * @param publicBaseUrl      where Twilio reaches the product's routes
+     * @param callerId           caller ID of the calls the product places
+     * @param ringTimeoutSeconds how long to ring a supervisor
      */
-    public CallControl(CallRecords records, Telephony telephony, String holdUrl) {
+    public record Settings(String publicBaseUrl, String callerId, int ringTimeoutSeconds) {
+    }
+
+    /** How a supervisor's answered leg joins: the mode, and the agent's leg to coach in whisper mode. */
+    public record SupervisorJoin(Mode mode, String coachCallSid) {
+    }
+
+    private final CallRecords records;
+    private final Telephony telephony;
+    private final Settings settings;
+    private final String holdUrl;
+
+    public CallControl(CallRecords records, Telephony telephony, Settings settings) {
         this.records = records;
         this.telephony = telephony;
-        this.holdUrl = holdUrl;
+        this.settings = settings;
+        this.holdUrl = settings.publicBaseUrl() + HOLD_MUSIC_PATH;
     }
 
     // ------------------------------------------------------------------ what agents ask for
@@ -164,6 +214,132 @@ public final class CallControl {
             }
         }
         return routing;
+    }
+
+    /**
+     * Ends the call for everyone: one request that ends the conference. The conference's end then
+     * moves every task of the call to wrap-up (see {@link #onConferenceEvent}).
+     */
+    public CallRecord hangup(String taskSid, Principal principal) {
+        CallRecord call = principal.supervisor() ? liveCall(taskSid) : connectedCall(taskSid, principal, "hang up");
+        if (!telephony.endConference(call.conferenceSid)) {
+            throw CallControlException.conflict("call_ended", "the call has ended");
+        }
+        LOG.info("Call ended for everyone by {}", principal.supervisor() ? "a supervisor" : "the agent");
+        return call;
+    }
+
+    /**
+     * Joins the calling supervisor in a mode, or switches the mode of a supervisor already on the
+     * call. Joining dials the supervisor's {@code contact_uri} (one request; the worker is read from
+     * a per-container cache); switching updates their participant (one request).
+     */
+    public CallRecord supervise(String taskSid, Principal principal, Mode mode) {
+        requireSupervisor(principal);
+        CallRecord call = liveCall(taskSid);
+        CallRecord.Supervision current = call.supervisor;
+        if (current != null && !current.workerSid.equals(principal.workerSid())) {
+            throw CallControlException.conflict("already_supervised", "another supervisor is on this call");
+        }
+        CallRecord.Leg agent = call.agent();
+        if (mode == Mode.WHISPER && agent == null) {
+            throw CallControlException.conflict("no_agent", "there is no agent on the call to whisper to");
+        }
+        if (current != null && mode.label().equals(current.mode)) {
+            return call;
+        }
+        if (current != null && "joined".equals(current.state)) {
+            telephony.updateParticipant(call.conferenceSid, current.callSid, mode.muted, mode.coaching, mode.coaching ? agent.callSid : null);
+            LOG.info("Supervisor switched to {}", mode.label());
+            return setSupervisorMode(call, mode);
+        }
+        if (current != null) {
+            // Still ringing: the leg's TwiML reads the mode when the supervisor answers.
+            return setSupervisorMode(call, mode);
+        }
+        Telephony.Worker worker = telephony.worker(principal.workerSid())
+                .orElseThrow(() -> CallControlException.forbidden("the workspace has no worker " + principal.workerSid()));
+        if (worker.contactUri() == null) {
+            throw CallControlException.conflict("no_contact_uri", "worker " + principal.workerSid() + " has no contact_uri to ring");
+        }
+        boolean[] taken = new boolean[1];
+        records.update(call.taskSid, () -> call, record -> {
+            taken[0] = record.supervisor != null || record.ended();
+            if (taken[0]) {
+                return false;
+            }
+            record.supervisor = new CallRecord.Supervision();
+            record.supervisor.workerSid = principal.workerSid();
+            record.supervisor.mode = mode.label();
+            record.supervisor.state = "dialing";
+            return true;
+        });
+        if (taken[0]) {
+            throw CallControlException.conflict("already_supervised", "a supervisor is already joining this call, or it ended");
+        }
+        String query = "?call=" + call.taskSid + "&supervisor=" + principal.workerSid();
+        String legSid;
+        try {
+            legSid = telephony.dial(settings.callerId(), worker.contactUri(), settings.publicBaseUrl() + SUPERVISOR_LEG_PATH + query,
+                    settings.publicBaseUrl() + CALL_EVENTS_PATH + query, settings.ringTimeoutSeconds());
+        } catch (RuntimeException e) {
+            clearSupervisor(call.taskSid, principal.workerSid(), null);
+            throw e;
+        }
+        LOG.info("Dialling the supervisor to {}", mode.label());
+        return records.update(call.taskSid, () -> call, record -> {
+            if (record.supervisor == null || !principal.workerSid().equals(record.supervisor.workerSid) || record.supervisor.callSid != null) {
+                return false;
+            }
+            record.supervisor.callSid = legSid;
+            return true;
+        }).orElse(call);
+    }
+
+    /** Takes the supervisor off the call (or stops their phone ringing). Nothing changes for the others. */
+    public CallRecord stopSupervising(String taskSid, Principal principal) {
+        requireSupervisor(principal);
+        CallRecord call = records.find(taskSid).orElseThrow(() -> CallControlException.notFound("no call for task " + taskSid));
+        CallRecord.Supervision current = call.supervisor;
+        if (current == null) {
+            return call;
+        }
+        if (current.callSid != null) {
+            if ("joined".equals(current.state)) {
+                telephony.removeParticipant(call.conferenceSid, current.callSid);
+            } else {
+                telephony.endCall(current.callSid);
+            }
+        }
+        LOG.info("Supervisor left the call");
+        return clearSupervisor(call.taskSid, current.workerSid, current.callSid).orElse(call);
+    }
+
+    /**
+     * How a supervisor's answered leg should join, or empty when it should not (the call ended,
+     * or the supervisor was taken off while their phone rang).
+     */
+    public Optional<SupervisorJoin> supervisorJoin(String callTaskSid, String workerSid) {
+        CallRecord call = records.find(callTaskSid).orElse(null);
+        if (call == null || call.ended() || call.conferenceSid == null || call.supervisor == null || !workerSid.equals(call.supervisor.workerSid)) {
+            return Optional.empty();
+        }
+        Mode mode = Mode.of(call.supervisor.mode);
+        CallRecord.Leg agent = call.agent();
+        if (mode == Mode.WHISPER && agent == null) {
+            mode = Mode.MONITOR;
+        }
+        return Optional.of(new SupervisorJoin(mode, mode == Mode.WHISPER ? agent.callSid : null));
+    }
+
+    /** A supervisor's leg ended before joining (declined, unanswered, failed): they are no longer on the call. */
+    public void onSupervisorLegEnded(String callTaskSid, String workerSid, String callSid, String callStatus) {
+        CallRecord call = records.find(callTaskSid).orElse(null);
+        if (call == null || call.supervisor == null || !workerSid.equals(call.supervisor.workerSid) || "joined".equals(call.supervisor.state)) {
+            return;
+        }
+        LOG.info("Supervisor's leg ended {} before joining", callStatus);
+        clearSupervisor(call.taskSid, workerSid, callSid);
     }
 
     // ------------------------------------------------------------------ what Twilio tells us
@@ -336,9 +512,22 @@ public final class CallControl {
                 return state;
             });
             record.transfer = null;
+            record.supervisor = null;
             return;
         }
         CallRecord.Leg leg = event.callSid() == null ? null : record.legs.get(event.callSid());
+        if (leg != null && leg.role == Role.SUPERVISOR) {
+            CallRecord.Supervision supervision = record.supervisor;
+            if (supervision != null && supervision.workerSid.equals(leg.workerSid)) {
+                if (event.type().equals("participant-join") && leg.present) {
+                    supervision.state = "joined";
+                    supervision.callSid = leg.callSid;
+                } else if (event.type().equals("participant-leave")) {
+                    record.supervisor = null;
+                }
+            }
+            return;
+        }
         if (leg == null || leg.role != Role.AGENT) {
             return;
         }
@@ -390,6 +579,48 @@ public final class CallControl {
             throw CallControlException.forbidden("you are no longer connected to this call, so you cannot " + action + " it");
         }
         return call;
+    }
+
+    /** A call that exists, has a conference and has not ended; for supervisors, who need not be on it. */
+    private CallRecord liveCall(String taskSid) {
+        CallRecord call = records.find(taskSid).orElse(null);
+        if (call == null || call.conferenceSid == null) {
+            telephony.task(taskSid).orElseThrow(() -> CallControlException.notFound("no task " + taskSid));
+            throw CallControlException.conflict("no_conference", "the call has no conference yet");
+        }
+        CallLog.put(CallLog.CONFERENCE_SID, call.conferenceSid);
+        if (call.ended()) {
+            throw CallControlException.conflict("call_ended", "the call has ended");
+        }
+        return call;
+    }
+
+    private static void requireSupervisor(Principal principal) {
+        if (!principal.supervisor()) {
+            throw CallControlException.forbidden("only supervisors may monitor, whisper or barge");
+        }
+    }
+
+    private CallRecord setSupervisorMode(CallRecord call, Mode mode) {
+        return records.update(call.taskSid, () -> call, record -> {
+            if (record.supervisor == null || mode.label().equals(record.supervisor.mode)) {
+                return false;
+            }
+            record.supervisor.mode = mode.label();
+            return true;
+        }).orElse(call);
+    }
+
+    /** Forgets the supervisor, if it is still the one meant (same worker, and same leg when one is named). */
+    private Optional<CallRecord> clearSupervisor(String callTaskSid, String workerSid, String callSid) {
+        return records.update(callTaskSid, () -> new CallRecord(callTaskSid), record -> {
+            CallRecord.Supervision current = record.supervisor;
+            if (current == null || !workerSid.equals(current.workerSid) || (callSid != null && current.callSid != null && !callSid.equals(current.callSid))) {
+                return false;
+            }
+            record.supervisor = null;
+            return true;
+        });
     }
 
     private static CallRecord.Leg presentCustomer(CallRecord call) {

@@ -47,6 +47,16 @@ public final class CallRecord {
         public int requeues;
     }
 
+    /** A supervisor on the call (or being dialled): who, in which mode, on which leg. */
+    public static final class Supervision {
+        public String workerSid;
+        /** {@code monitor}, {@code whisper} or {@code barge}. */
+        public String mode;
+        /** {@code dialing} until the supervisor's leg joins, then {@code joined}. */
+        public String state;
+        public String callSid;
+    }
+
     /** Task states the record tracks, so that each task is moved on exactly once. */
     public static final String TASK_ASSIGNED = "assigned";
     public static final String TASK_ROUTING = "routing";
@@ -67,6 +77,7 @@ public final class CallRecord {
     public String queue;
     public Map<String, Object> callerAttributes;
     public Transfer transfer;
+    public Supervision supervisor;
     /** Every task of this call (the call's own and its transfer tasks) and its state: see the {@code TASK_*} values. */
     public Map<String, String> tasks = new LinkedHashMap<>();
     /** Set on the record of a transfer task: the call task whose record holds the call. */
@@ -198,8 +209,14 @@ public final class CallRecord {
         Map<String, Object> agentView = agent == null ? new LinkedHashMap<>() : legView(agent);
         agentView.put("workerSid", workerSid);
         out.put("agent", agentView);
-        List<Leg> supervisors = present(Role.SUPERVISOR);
-        out.put("supervisor", supervisors.isEmpty() ? null : legView(supervisors.get(0)));
+        if (supervisor != null) {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("workerSid", supervisor.workerSid);
+            view.put("mode", supervisor.mode);
+            view.put("state", supervisor.state);
+            view.put("callSid", supervisor.callSid);
+            out.put("supervisor", view);
+        }
         out.put("transfer", transfer == null ? null : transferView());
         out.put("participants", legs.values().stream().filter(leg -> leg.present).map(CallRecord::legView).toList());
         return out;

@@ -57,4 +57,16 @@ public interface Telephony {
 
     /** Ends the conference for everyone. Answers false when it had already ended. */
     boolean endConference(String conferenceSid);
+
+    /**
+     * Places a call that runs {@code twimlUrl} when answered and reports its end to
+     * {@code statusCallbackUrl}; answers its call SID. Never retried: a repeat rings a second phone.
+     */
+    String dial(String from, String to, String twimlUrl, String statusCallbackUrl, int timeoutSeconds);
+
+    /** Ends a call, ringing or answered. Answers false when it was already over. */
+    boolean endCall(String callSid);
+
+    /** Sets how a participant is heard: muted, or coaching (heard only by {@code callSidToCoach}), or neither. */
+    void updateParticipant(String conferenceSid, String callSid, boolean muted, boolean coaching, String callSidToCoach);
 }

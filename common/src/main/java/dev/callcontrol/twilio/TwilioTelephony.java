@@ -207,6 +207,51 @@ public final class TwilioTelephony implements Telephony {
         });
     }
 
+    @Override
+    public String dial(String from, String to, String twimlUrl, String statusCallbackUrl, int timeoutSeconds) {
+        return call("dialling " + dev.callcontrol.logging.Redact.phone(to), () -> com.twilio.rest.api.v2010.account.Call
+                .creator(new com.twilio.type.PhoneNumber(to), new com.twilio.type.PhoneNumber(from), URI.create(twimlUrl))
+                .setStatusCallback(URI.create(statusCallbackUrl))
+                .setStatusCallbackMethod(HttpMethod.POST)
+                .setStatusCallbackEvent(List.of("completed"))
+                .setTimeout(timeoutSeconds)
+                .create(client).getSid());
+    }
+
+    @Override
+    public boolean endCall(String callSid) {
+        return call("ending call " + callSid, () -> {
+            try {
+                com.twilio.rest.api.v2010.account.Call.updater(callSid).setStatus(com.twilio.rest.api.v2010.account.Call.UpdateStatus.COMPLETED).update(client);
+                return true;
+            } catch (ApiException e) {
+                // 404: no such call; 400 (21220): it is no longer live.
+                if (e.getStatusCode() != null && (e.getStatusCode() == 404 || e.getStatusCode() == 400)) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public void updateParticipant(String conferenceSid, String callSid, boolean muted, boolean coaching, String callSidToCoach) {
+        call("updating participant " + callSid, () -> {
+            try {
+                var update = Participant.updater(conferenceSid, callSid).setMuted(muted).setCoaching(coaching);
+                if (coaching) {
+                    update.setCallSidToCoach(callSidToCoach);
+                }
+                return update.update(client);
+            } catch (ApiException e) {
+                if (is404(e)) {
+                    throw CallControlException.conflict("call_ended", "that participant has already left the call");
+                }
+                throw e;
+            }
+        });
+    }
+
     /** Runs one request; Twilio's refusal becomes a 409, its failure or silence a 502. */
     private static <T> T call(String action, Supplier<T> request) {
         try {

@@ -79,6 +79,24 @@ public class FakeTelephony implements Telephony {
         return true;
     }
 
+    @Override
+    public synchronized String dial(String from, String to, String twimlUrl, String statusCallbackUrl, int timeoutSeconds) {
+        record("dial " + to + " " + twimlUrl);
+        created++;
+        return "CA" + "f".repeat(30) + String.format("%02d", created);
+    }
+
+    @Override
+    public boolean endCall(String callSid) {
+        record("endCall " + callSid);
+        return true;
+    }
+
+    @Override
+    public void updateParticipant(String conferenceSid, String callSid, boolean muted, boolean coaching, String callSidToCoach) {
+        record("updateParticipant " + callSid + " muted=" + muted + " coaching=" + coaching + " coach=" + callSidToCoach);
+    }
+
     /** The requests whose first word is {@code kind}. */
     public List<String> requests(String kind) {
         synchronized (requests) {

@@ -15,14 +15,16 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * {@code POST /twilio/call-events?call=WT…&task=WT…}: status callbacks of legs the product asked
+ * {@code POST /twilio/call-events?call=WT…&task=WT…} (a transfer target's leg) or
+ * {@code ?call=WT…&supervisor=WK…} (a supervisor's leg): status callbacks of legs the product asked
  * Twilio to place. For a transfer target's leg, a final status other than {@code completed}
  * (busy, no answer, failed) means the target never took the call, and call control makes sure
- * the customer is not stranded.
+ * the customer is not stranded. A supervisor's leg that ends before joining is forgotten.
  */
 public final class CallEventsFunction extends TwilioWebhook {
     private static final Logger LOG = LoggerFactory.getLogger(CallEventsFunction.class);
     private static final Pattern TASK_SID = Pattern.compile("^WT[0-9a-fA-F]{32}$");
+    private static final Pattern WORKER_SID = Pattern.compile("^WK[0-9a-fA-F]{32}$");
     private static final Pattern STATUS = Pattern.compile("^[a-z-]{3,20}$");
 
     private final CallControl calls;
@@ -51,9 +53,15 @@ public final class CallEventsFunction extends TwilioWebhook {
             throw HttpError.badRequest("CallStatus is missing or malformed");
         }
         String callTask = TransferLegFunction.required(request, "call", TASK_SID);
-        String transferTask = TransferLegFunction.required(request, "task", TASK_SID);
         CallLog.identify(form);
         CallLog.put(CallLog.TASK_SID, callTask);
+        if (request.queryParameter("supervisor") != null) {
+            String supervisor = TransferLegFunction.required(request, "supervisor", WORKER_SID);
+            LOG.info("Supervisor leg is {}", status);
+            calls.onSupervisorLegEnded(callTask, supervisor, form.get("CallSid"), status);
+            return ApiResponses.json(200, "{}");
+        }
+        String transferTask = TransferLegFunction.required(request, "task", TASK_SID);
         CallLog.put("TransferTaskSid", transferTask);
         LOG.info("Transfer leg is {}", status);
         calls.onTransferLegEnded(callTask, transferTask, status);

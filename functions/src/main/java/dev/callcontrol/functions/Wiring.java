@@ -12,9 +12,6 @@ import java.time.Clock;
 
 /** The adapters a function needs, built once per container (and so before a SnapStart snapshot). */
 final class Wiring {
-    /** Where held customers' music comes from: the product's own hold-music route. */
-    static final String HOLD_MUSIC_PATH = "/twilio/hold-music";
-
     private Wiring() {
     }
 
@@ -31,6 +28,7 @@ final class Wiring {
     }
 
     static CallControl callControl(Config config, CallStore store, Telephony telephony) {
-        return new CallControl(store, telephony, config.publicBaseUrl() + HOLD_MUSIC_PATH);
+        return new CallControl(store, telephony,
+                new CallControl.Settings(config.publicBaseUrl(), config.callerId(), config.agentRingTimeoutSeconds()));
     }
 }

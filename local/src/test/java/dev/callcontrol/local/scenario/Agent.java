@@ -47,6 +47,10 @@ final class Agent {
         return send(baseUrl, token, "POST", path, body);
     }
 
+    Answer delete(String path) {
+        return send(baseUrl, token, "DELETE", path, null);
+    }
+
     private static Answer send(String baseUrl, String token, String method, String path, Object body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path));
         if (token != null) {

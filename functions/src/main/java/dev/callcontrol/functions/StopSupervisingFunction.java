@@ -1,0 +1,35 @@
+package dev.callcontrol.functions;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.callcontrol.agent.AgentEndpoint;
+import dev.callcontrol.agent.Principal;
+import dev.callcontrol.calls.CallControl;
+import dev.callcontrol.config.Config;
+import dev.callcontrol.http.ApiRequest;
+import dev.callcontrol.http.ApiResponses;
+
+/**
+ * {@code DELETE /calls/{taskSid}/supervisor}: takes the supervisor off the call, or stops their
+ * phone ringing. The customer and the agent notice nothing. Supervisors only.
+ */
+public final class StopSupervisingFunction extends AgentEndpoint {
+    private final CallControl calls;
+
+    public StopSupervisingFunction() {
+        this(Config.fromEnvironment());
+    }
+
+    public StopSupervisingFunction(Config config) {
+        this(config, Wiring.callControl(config));
+    }
+
+    StopSupervisingFunction(Config config, CallControl calls) {
+        super(config);
+        this.calls = calls;
+    }
+
+    @Override
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request, Principal principal) {
+        return ApiResponses.json(200, calls.stopSupervising(taskSid(request), principal).view());
+    }
+}
