@@ -75,9 +75,13 @@ public final class CallControl {
      *
      * @param publicBaseUrl      where Twilio reaches the product's routes
      * @param callerId           caller ID of the calls the product places
-     * @param ringTimeoutSeconds how long to ring a supervisor
+     * @param ringTimeoutSeconds how long to ring a supervisor or an external number
+     * @param numberPrefixes     E.164 prefixes a transfer may dial; none when empty
      */
-    public record Settings(String publicBaseUrl, String callerId, int ringTimeoutSeconds) {
+    public record Settings(String publicBaseUrl, String callerId, int ringTimeoutSeconds, List<String> numberPrefixes) {
+        public Settings {
+            numberPrefixes = List.copyOf(numberPrefixes);
+        }
     }
 
     /** How a supervisor's answered leg joins: the mode, and the agent's leg to coach in whisper mode. */
@@ -118,10 +122,11 @@ public final class CallControl {
     }
 
     /**
-     * Cold transfer to a worker or a queue, in the blueprint's order and in two steps: (1) hold the
-     * customer while creating the target's task, then (2) remove the agent while moving their task
-     * to wrapping. The customer waits on hold music until the target joins; the join takes them
-     * off hold. Nothing is half-done: if step 1 fails, what it did is undone.
+     * Cold transfer, in the blueprint's order and in two steps: (1) hold the customer while creating
+     * the target's task (a worker or a queue) or dialling the number into the conference, then (2)
+     * remove the agent while moving their task to wrapping. The customer waits on hold music until
+     * the target joins; the join takes them off hold. Nothing is half-done: if step 1 fails, what it
+     * did is undone.
      */
     public CallRecord coldTransfer(String taskSid, Principal principal, TransferTarget target) {
         CallRecord call = connectedCall(taskSid, principal, "transfer");
@@ -148,13 +153,21 @@ public final class CallControl {
                 transfer.target = "queue";
                 transfer.to = found.name();
             }
-            case TransferTarget.ToNumber number -> throw HttpError.badRequest("transfers to a number are not in this build");
+            case TransferTarget.ToNumber number -> {
+                if (settings.numberPrefixes().stream().noneMatch(number.number()::startsWith)) {
+                    throw new CallControlException(403, "destination_not_allowed", "transfers may not dial that number: it is outside TRANSFER_NUMBER_PREFIXES");
+                }
+                transfer.target = "number";
+                transfer.to = number.number();
+            }
         }
+        boolean toNumber = "number".equals(transfer.target);
         claimTransfer(call, transfer);
 
         // Step 1: hold the customer and create the target's task, side by side.
         boolean wasHeld = customer.hold;
         Map<String, Object> attributes = transferAttributes(call, transfer, principal.workerSid());
+        String legEvents = settings.publicBaseUrl() + CALL_EVENTS_PATH + "?call=" + call.taskSid + "&leg=transfer";
         var step1 = Concurrently.run(
                 () -> {
                     if (!wasHeld) {
@@ -162,9 +175,14 @@ public final class CallControl {
                     }
                     return true;
                 },
-                () -> telephony.createTask(attributes, TRANSFER_PRIORITY));
+                () -> toNumber
+                        ? telephony.addParticipant(call.conferenceSid, settings.callerId(), transfer.to, Role.TRANSFER.label(),
+                                legEvents, settings.ringTimeoutSeconds())
+                        : telephony.createTask(attributes, TRANSFER_PRIORITY));
         if (!step1.first().ok() || !step1.second().ok()) {
-            if (step1.second().ok()) {
+            if (step1.second().ok() && toNumber) {
+                quietly("hanging up the external leg of an abandoned transfer", () -> telephony.endCall(step1.second().value()));
+            } else if (step1.second().ok()) {
                 cancelQuietly(step1.second().value(), "transfer abandoned: the customer could not be held");
             } else if (step1.first().ok() && !wasHeld) {
                 quietly("resuming the customer after a failed transfer", () -> telephony.hold(call.conferenceSid, customer.callSid, false, holdUrl));
@@ -178,18 +196,22 @@ public final class CallControl {
             });
             throw step1.first().ok() ? step1.second().failure() : step1.first().failure();
         }
-        String transferTask = step1.second().value();
-        CallLog.put("TransferTaskSid", transferTask);
-        LOG.info("Cold transfer to a {} started: customer held, task created", transfer.target);
+        String reached = step1.second().value();
+        String transferTask = toNumber ? null : reached;
+        CallLog.put(toNumber ? "TransferCallSid" : "TransferTaskSid", reached);
+        LOG.info("Cold transfer to a {} started: customer held, {}", transfer.target, toNumber ? "number dialled" : "task created");
 
         // The record says a transfer is pending before the agent leaves, so that their leaving does not end the call.
         CallRecord routing = records.update(call.taskSid, () -> call, record -> {
             CallRecord.Transfer pending = record.transfer;
-            if (pending != null && pending.taskSid == null) {
+            if (pending != null && "starting".equals(pending.state)) {
                 pending.taskSid = transferTask;
+                pending.callSid = toNumber ? reached : null;
                 pending.state = "routing";
             }
-            record.tasks.putIfAbsent(transferTask, CallRecord.TASK_ROUTING);
+            if (transferTask != null) {
+                record.tasks.putIfAbsent(transferTask, CallRecord.TASK_ROUTING);
+            }
             if (agent != null && agent.taskSid != null && CallRecord.TASK_ASSIGNED.equals(record.tasks.get(agent.taskSid))) {
                 record.tasks.put(agent.taskSid, CallRecord.TASK_WRAPPING);
             }
@@ -199,7 +221,9 @@ public final class CallControl {
             }
             return true;
         }).orElse(call);
-        records.alias(transferTask, call.taskSid);
+        if (transferTask != null) {
+            records.alias(transferTask, call.taskSid);
+        }
 
         // Step 2: the agent leaves and their task moves to wrapping, side by side.
         if (agent != null) {
@@ -394,22 +418,22 @@ public final class CallControl {
      * back to routing by itself; a named worker's is canceled and the customer goes back to the
      * queue they came from, with raised priority. The customer stays on hold music throughout.
      */
-    public void onTransferLegEnded(String callTaskSid, String transferTaskSid, String callStatus) {
+    public void onTransferLegEnded(String callTaskSid, String transferTaskSid, String legCallSid, String callStatus) {
         if (!UNANSWERED.contains(callStatus)) {
             return;
         }
         CallRecord call = records.find(callTaskSid).orElse(null);
-        if (call == null || call.ended() || call.transfer == null || !transferTaskSid.equals(call.transfer.taskSid)) {
+        if (call == null || call.ended() || !isPendingTransfer(call.transfer, transferTaskSid, legCallSid)) {
             LOG.info("Transfer leg ended {}, but that transfer is no longer pending", callStatus);
             return;
         }
-        if (!"worker".equals(call.transfer.target)) {
+        if ("queue".equals(call.transfer.target)) {
             LOG.info("Transfer leg ended {}; TaskRouter offers the task to the queue's next worker", callStatus);
             return;
         }
         boolean[] claimed = new boolean[1];
         CallRecord requeuing = records.update(call.taskSid, () -> call, record -> {
-            claimed[0] = record.transfer != null && transferTaskSid.equals(record.transfer.taskSid) && "routing".equals(record.transfer.state);
+            claimed[0] = isPendingTransfer(record.transfer, transferTaskSid, legCallSid) && "routing".equals(record.transfer.state);
             if (!claimed[0]) {
                 return false;
             }
@@ -426,7 +450,7 @@ public final class CallControl {
         requeue.fromWorkerSid = requeuing.transfer.fromWorkerSid;
         Map<String, Object> attributes = transferAttributes(requeuing, requeue, requeue.fromWorkerSid);
         var outcome = Concurrently.run(
-                () -> telephony.updateTask(transferTaskSid, Telephony.TaskStatus.CANCELED, "transfer target did not answer (" + callStatus + ")"),
+                () -> transferTaskSid == null || telephony.updateTask(transferTaskSid, Telephony.TaskStatus.CANCELED, "transfer target did not answer (" + callStatus + ")"),
                 () -> telephony.createTask(attributes, REQUEUE_PRIORITY));
         if (!outcome.first().ok()) {
             LOG.warn("The unanswered transfer task could not be canceled", outcome.first().failure());
@@ -449,16 +473,30 @@ public final class CallControl {
                 return false;
             }
             record.transfer.taskSid = newTask;
+            record.transfer.callSid = null;
             record.transfer.state = "routing";
             record.transfer.target = requeue.target;
             record.transfer.to = requeue.to;
             record.transfer.requeues++;
-            record.tasks.put(transferTaskSid, CallRecord.TASK_CANCELED);
+            if (transferTaskSid != null) {
+                record.tasks.put(transferTaskSid, CallRecord.TASK_CANCELED);
+            }
             record.tasks.put(newTask, CallRecord.TASK_ROUTING);
             return true;
         });
         records.alias(newTask, call.taskSid);
         LOG.info("Transfer target did not answer ({}); the customer is back in queue {} with priority {}", callStatus, requeue.to, REQUEUE_PRIORITY);
+    }
+
+    /** The pending transfer is the one a leg's callback names: by its task, or for a number by the external leg. */
+    private static boolean isPendingTransfer(CallRecord.Transfer transfer, String transferTaskSid, String legCallSid) {
+        if (transfer == null) {
+            return false;
+        }
+        if (transferTaskSid != null) {
+            return transferTaskSid.equals(transfer.taskSid);
+        }
+        return "number".equals(transfer.target) && legCallSid != null && legCallSid.equals(transfer.callSid);
     }
 
     /**
@@ -528,10 +566,17 @@ public final class CallControl {
             }
             return;
         }
-        if (leg == null || leg.role != Role.AGENT) {
+        CallRecord.Transfer transfer = record.transfer;
+        if (leg != null && leg.role == Role.TRANSFER && event.type().equals("participant-join") && leg.present
+                && transfer != null && "number".equals(transfer.target) && (transfer.callSid == null || transfer.callSid.equals(leg.callSid))) {
+            record.transfer = null;
+            CallRecord.Leg customer = record.customer();
+            effects.unholdCustomer = customer != null && customer.present && customer.hold;
             return;
         }
-        CallRecord.Transfer transfer = record.transfer;
+        if (leg == null || (leg.role != Role.AGENT && leg.role != Role.TRANSFER)) {
+            return;
+        }
         if (event.type().equals("participant-join") && leg.present && leg.taskSid != null && !leg.taskSid.equals(record.taskSid)
                 && transfer != null && (transfer.taskSid == null || transfer.taskSid.equals(leg.taskSid))) {
             record.transfer = null;
@@ -544,8 +589,8 @@ public final class CallControl {
         }
         if (event.type().equals("participant-leave") && !event.leftWithConference() && !record.ended()) {
             CallRecord.Leg customer = record.customer();
-            effects.endConference = record.present(Role.AGENT).isEmpty() && record.transfer == null
-                    && customer != null && customer.present;
+            effects.endConference = record.present(Role.AGENT).isEmpty() && record.present(Role.TRANSFER).isEmpty()
+                    && record.transfer == null && customer != null && customer.present;
             if (leg.taskSid != null && CallRecord.TASK_ASSIGNED.equals(record.tasks.get(leg.taskSid))) {
                 record.tasks.put(leg.taskSid, CallRecord.TASK_WRAPPING);
                 // Ending the conference wraps the conference instruction's task by itself; asking as well would be refused.

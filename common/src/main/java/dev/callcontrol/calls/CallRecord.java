@@ -38,8 +38,10 @@ public final class CallRecord {
         public String target;
         /** The worker SID, queue name or number transferred to. */
         public String to;
-        /** The task TaskRouter routes to the target. */
+        /** The task TaskRouter routes to the target (worker and queue transfers). */
         public String taskSid;
+        /** The external party's leg (number transfers). */
+        public String callSid;
         /** The agent who started the transfer, and the queue a failed transfer to a worker goes back to. */
         public String fromWorkerSid;
         public String fallbackQueue;
@@ -229,6 +231,7 @@ public final class CallRecord {
         out.put("target", transfer.target);
         out.put("to", transfer.to);
         out.put("taskSid", transfer.taskSid);
+        out.put("callSid", transfer.callSid);
         out.put("requeues", transfer.requeues);
         return out;
     }

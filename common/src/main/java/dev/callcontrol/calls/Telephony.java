@@ -69,4 +69,10 @@ public interface Telephony {
 
     /** Sets how a participant is heard: muted, or coaching (heard only by {@code callSidToCoach}), or neither. */
     void updateParticipant(String conferenceSid, String callSid, boolean muted, boolean coaching, String callSidToCoach);
+
+    /**
+     * Dials {@code to} into the conference as a participant labelled {@code label}; answers the new
+     * leg's call SID. Its end is reported to {@code statusCallbackUrl}. Never retried.
+     */
+    String addParticipant(String conferenceSid, String from, String to, String label, String statusCallbackUrl, int timeoutSeconds);
 }

@@ -123,6 +123,23 @@ public final class Config {
         throw new ConfigurationException(Setting.HOLD_MUSIC_URL.name() + " must be an absolute http(s) URL, not '" + value + "'");
     }
 
+    /** The E.164 prefixes a transfer may dial, such as {@code +1} or {@code +4420}; empty when none may be dialled. */
+    public java.util.List<String> transferNumberPrefixes() {
+        String value = get(Setting.TRANSFER_NUMBER_PREFIXES);
+        java.util.List<String> prefixes = new java.util.ArrayList<>();
+        for (String part : value.split(",")) {
+            String prefix = part.trim();
+            if (prefix.isEmpty()) {
+                continue;
+            }
+            if (!prefix.matches("^\\+[1-9][0-9]{0,14}$")) {
+                throw new ConfigurationException(Setting.TRANSFER_NUMBER_PREFIXES.name() + " must list E.164 prefixes such as +1,+44, not '" + value + "'");
+            }
+            prefixes.add(prefix);
+        }
+        return java.util.List.copyOf(prefixes);
+    }
+
     public String authWorkerClaim() {
         return require(Setting.AUTH_WORKER_CLAIM);
     }

@@ -252,6 +252,19 @@ public final class TwilioTelephony implements Telephony {
         });
     }
 
+    @Override
+    public String addParticipant(String conferenceSid, String from, String to, String label, String statusCallbackUrl, int timeoutSeconds) {
+        return call("adding " + dev.callcontrol.logging.Redact.phone(to) + " to the conference", () -> Participant
+                .creator(conferenceSid, new com.twilio.type.PhoneNumber(from), new com.twilio.type.PhoneNumber(to))
+                .setLabel(label)
+                .setStatusCallback(URI.create(statusCallbackUrl))
+                .setStatusCallbackMethod(HttpMethod.POST)
+                .setStatusCallbackEvent(List.of("completed"))
+                .setTimeout(timeoutSeconds)
+                .setEndConferenceOnExit(false)
+                .create(client).getCallSid());
+    }
+
     /** Runs one request; Twilio's refusal becomes a 409, its failure or silence a 502. */
     private static <T> T call(String action, Supplier<T> request) {
         try {

@@ -64,4 +64,12 @@ class ConfigTest {
         assertEquals(true, with("CONFERENCE_RECORD", "TRUE").recordConferences());
         assertThrows(ConfigurationException.class, () -> with("CONFERENCE_RECORD", "yes").recordConferences());
     }
+
+    @Test
+    void transferNumberPrefixesAreE164PrefixesAndNoneByDefault() {
+        assertEquals(java.util.List.of(), Config.of(Webhooks.localEnvironment()).transferNumberPrefixes());
+        assertEquals(java.util.List.of("+1", "+4420"), with("TRANSFER_NUMBER_PREFIXES", " +1, +4420 ").transferNumberPrefixes());
+        ConfigurationException refused = assertThrows(ConfigurationException.class, () -> with("TRANSFER_NUMBER_PREFIXES", "+1,44").transferNumberPrefixes());
+        assertTrue(refused.getMessage().contains("TRANSFER_NUMBER_PREFIXES"), refused.getMessage());
+    }
 }

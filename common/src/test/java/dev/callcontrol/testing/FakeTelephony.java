@@ -97,6 +97,13 @@ public class FakeTelephony implements Telephony {
         record("updateParticipant " + callSid + " muted=" + muted + " coaching=" + coaching + " coach=" + callSidToCoach);
     }
 
+    @Override
+    public synchronized String addParticipant(String conferenceSid, String from, String to, String label, String statusCallbackUrl, int timeoutSeconds) {
+        record("addParticipant " + to + " " + label);
+        created++;
+        return "CA" + "e".repeat(30) + String.format("%02d", created);
+    }
+
     /** The requests whose first word is {@code kind}. */
     public List<String> requests(String kind) {
         synchronized (requests) {

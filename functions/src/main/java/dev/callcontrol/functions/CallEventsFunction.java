@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * {@code POST /twilio/call-events?call=WT…&task=WT…} (a transfer target's leg) or
- * {@code ?call=WT…&supervisor=WK…} (a supervisor's leg): status callbacks of legs the product asked
+ * {@code ?call=WT…&supervisor=WK…} (a supervisor's leg) or {@code ?call=WT…&leg=transfer} (an
+ * external number dialled by a transfer): status callbacks of legs the product asked
  * Twilio to place. For a transfer target's leg, a final status other than {@code completed}
  * (busy, no answer, failed) means the target never took the call, and call control makes sure
  * the customer is not stranded. A supervisor's leg that ends before joining is forgotten.
@@ -25,6 +26,7 @@ public final class CallEventsFunction extends TwilioWebhook {
     private static final Logger LOG = LoggerFactory.getLogger(CallEventsFunction.class);
     private static final Pattern TASK_SID = Pattern.compile("^WT[0-9a-fA-F]{32}$");
     private static final Pattern WORKER_SID = Pattern.compile("^WK[0-9a-fA-F]{32}$");
+    private static final Pattern CALL_SID = Pattern.compile("^CA[0-9a-fA-F]{32}$");
     private static final Pattern STATUS = Pattern.compile("^[a-z-]{3,20}$");
 
     private final CallControl calls;
@@ -61,10 +63,19 @@ public final class CallEventsFunction extends TwilioWebhook {
             calls.onSupervisorLegEnded(callTask, supervisor, form.get("CallSid"), status);
             return ApiResponses.json(200, "{}");
         }
+        if ("transfer".equals(request.queryParameter("leg"))) {
+            String callSid = form.get("CallSid");
+            if (callSid == null || !CALL_SID.matcher(callSid).matches()) {
+                throw HttpError.badRequest("CallSid is missing or malformed");
+            }
+            LOG.info("External transfer leg is {}", status);
+            calls.onTransferLegEnded(callTask, null, callSid, status);
+            return ApiResponses.json(200, "{}");
+        }
         String transferTask = TransferLegFunction.required(request, "task", TASK_SID);
         CallLog.put("TransferTaskSid", transferTask);
         LOG.info("Transfer leg is {}", status);
-        calls.onTransferLegEnded(callTask, transferTask, status);
+        calls.onTransferLegEnded(callTask, transferTask, form.get("CallSid"), status);
         return ApiResponses.json(200, "{}");
     }
 }

@@ -30,7 +30,8 @@ public final class LocalDefaults {
                 "CallerId", CALLER_ID,
                 "JwtIssuer", publicBaseUrl + "/dev",
                 "JwtAudience", LocalAuthorizer.AUDIENCE,
-                "AgentUiOrigin", "http://127.0.0.1:5173");
+                "AgentUiOrigin", "http://127.0.0.1:5173",
+                "TransferNumberPrefixes", "+1");
     }
 
     /** Local stand-ins for values the deployment resolves from Secrets Manager or SSM. */

@@ -176,11 +176,74 @@ class ColdTransferScenarioTest extends CallCentreScenario {
         assertTrue(Set.of(403, 409).contains(ended.status()), ended.toString());
     }
 
+    @Test
+    void coldTransferToANumberDialsItIntoTheConferenceAndUnholdsTheCustomerWhenItAnswers() {
+        String customer = "+14155550127";
+        String external = "+14155550999";
+        Connected call = connect(customer);
+        Agent agent = signIn(call.agent());
+
+        sim.clearRequests();
+        Agent.Answer started = agent.post("/calls/" + call.task() + "/cold-transfer", Map.of("to", Map.of("number", external)));
+        assertEquals(202, started.status(), started.body().toString());
+        assertEquals("number", started.body().path("transfer").path("target").asText());
+        List<String> calls = restCalls();
+        assertEquals(4, calls.size(), calls.toString());
+        assertEquals(Set.of("POST Participants/hold", "POST Participants/create"), Set.copyOf(calls.subList(0, 2)), calls.toString());
+        assertEquals(Set.of("DELETE Participants", "POST Tasks/update"), Set.copyOf(calls.subList(2, 4)), calls.toString());
+        JsonNode created = sim.requests().stream().filter(r -> r.path("path").asText().endsWith("/Participants.json")).findFirst().orElseThrow();
+        assertEquals(DemoWorkspace.PHONE_NUMBER, created.path("parameters").path("From").path(0).asText(), "the caller ID is CALLER_ID");
+
+        assertEquals(Set.of(HOLD_MUSIC), sim.hears(customer));
+        assertNull(sim.liveCall(call.agent()));
+        assertEquals("wrapping", task(call.task()).path("assignment_status").asText());
+        sim.answer(sim.ringing(external));
+        assertEquals(Set.of(external), sim.hears(customer), "the external party's answer took the customer off hold");
+        assertEquals(Set.of(customer), sim.hears(external));
+
+        // The external party hangs up: the customer is not left alone in the conference.
+        hangUp(external);
+        assertNull(sim.liveCall(customer));
+    }
+
+    @Test
+    void aBusyNumberPutsTheCustomerBackInTheirQueue() {
+        String customer = "+14155550128";
+        String external = "+14155550998";
+        Connected call = connect(customer);
+        Agent agent = signIn(call.agent());
+        assertEquals(202, agent.post("/calls/" + call.task() + "/cold-transfer", Map.of("to", Map.of("number", external))).status());
+        sim.decline(sim.ringing(external));
+        assertEquals(Set.of(HOLD_MUSIC), sim.hears(customer), "the customer is not stranded");
+        JsonNode view = signIn("sam").get("/calls/" + call.task()).body();
+        assertEquals("queue", view.path("transfer").path("target").asText(), view.toString());
+        assertEquals(1, view.path("transfer").path("requeues").asInt());
+        sim.answer(sim.ringing(call.other()));
+        assertEquals(Set.of(call.other()), sim.hears(customer));
+        hangUp(customer);
+    }
+
+    @Test
+    void numbersOutsideTheAllowedPrefixesAreRefused() {
+        String customer = "+14155550129";
+        Connected call = connect(customer);
+        Agent agent = signIn(call.agent());
+        Agent.Answer refused = agent.post("/calls/" + call.task() + "/cold-transfer", Map.of("to", Map.of("number", "+442071838750")));
+        assertEquals(403, refused.status(), refused.body().toString());
+        assertEquals("destination_not_allowed", refused.body().path("error").path("code").asText());
+        assertEquals(400, agent.post("/calls/" + call.task() + "/cold-transfer", Map.of("to", Map.of("number", "4155550100"))).status());
+        assertEquals(Set.of(call.agent()), sim.hears(customer), "nothing changed");
+        hangUp(customer);
+    }
+
     /** The REST requests since the last clear, as "METHOD resource" (participant hold vs removal, task create vs update). */
     private static List<String> restCalls() {
         return sim.requests().stream().map(r -> {
             String method = r.path("method").asText();
             String path = r.path("path").asText();
+            if (path.endsWith("/Participants.json")) {
+                return method + " Participants/create";
+            }
             if (path.contains("/Participants/")) {
                 return method.equals("DELETE") ? "DELETE Participants" : "POST Participants/hold";
             }
