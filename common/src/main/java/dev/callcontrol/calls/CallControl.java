@@ -28,10 +28,12 @@ public final class CallControl {
     public static final int TRANSFER_PRIORITY = 10;
     /** A customer whose transfer failed goes back in the queue ahead of everyone else. */
     public static final int REQUEUE_PRIORITY = 20;
+    /** An agent's own outbound call goes ahead of anything else waiting for them. */
+    public static final int OUTBOUND_PRIORITY = 50;
     /** Call statuses of a transfer leg that mean the target never took the call. */
     private static final Set<String> UNANSWERED = Set.of("busy", "no-answer", "failed", "canceled");
     /** Attributes of the original task that describe routing, not the caller: a transfer task sets its own. */
-    private static final Set<String> ROUTING_ATTRIBUTES = Set.of("call_sid", "conference", "transfer", "requested_agent", "desired_queue");
+    private static final Set<String> ROUTING_ATTRIBUTES = Set.of("call_sid", "conference", "transfer", "requested_agent", "desired_queue", "outbound_to");
 
     /** Paths of the product's own routes that Twilio is sent to. */
     public static final String HOLD_MUSIC_PATH = "/twilio/hold-music";
@@ -154,9 +156,7 @@ public final class CallControl {
                 transfer.to = found.name();
             }
             case TransferTarget.ToNumber number -> {
-                if (settings.numberPrefixes().stream().noneMatch(number.number()::startsWith)) {
-                    throw new CallControlException(403, "destination_not_allowed", "transfers may not dial that number: it is outside TRANSFER_NUMBER_PREFIXES");
-                }
+                requireDialable(number.number());
                 transfer.target = "number";
                 transfer.to = number.number();
             }
@@ -238,6 +238,28 @@ public final class CallControl {
             }
         }
         return routing;
+    }
+
+    /**
+     * An outbound call for the calling agent, placed the way TaskRouter places them: a task for that
+     * agent ({@code requested_agent}) whose attributes carry {@code outbound_to}. The assignment
+     * callback answers it with the {@code conference} instruction, so TaskRouter rings the agent
+     * first and then dials the customer into the conference named by the task; from then on it is
+     * a call like any other. One request; answers the new task's SID.
+     */
+    public String dialOut(Principal principal, String number) {
+        if (!TransferTarget.E164.matcher(number).matches()) {
+            throw HttpError.badRequest("to must be an E.164 number such as +14155550100");
+        }
+        requireDialable(number);
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put("direction", "outbound");
+        attributes.put("outbound_to", number);
+        attributes.put("requested_agent", principal.workerSid());
+        String task = telephony.createTask(attributes, OUTBOUND_PRIORITY);
+        CallLog.put(CallLog.TASK_SID, task);
+        LOG.info("Outbound call requested; TaskRouter rings the agent, then the customer");
+        return task;
     }
 
     /**
@@ -638,6 +660,13 @@ public final class CallControl {
             throw CallControlException.conflict("call_ended", "the call has ended");
         }
         return call;
+    }
+
+    /** Toll-fraud guard: the product dials only numbers under the configured prefixes. */
+    private void requireDialable(String number) {
+        if (settings.numberPrefixes().stream().noneMatch(number::startsWith)) {
+            throw new CallControlException(403, "destination_not_allowed", "the product may not dial that number: it is outside DIAL_PREFIXES");
+        }
     }
 
     private static void requireSupervisor(Principal principal) {

@@ -19,9 +19,17 @@ public record TaskAssignment(
         workerAttributes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(workerAttributes));
     }
 
-    /** A voice task carries the customer's call SID, written by {@code <Enqueue>} or by our outbound flow. */
+    /**
+     * A voice task carries the customer's call SID (written by {@code <Enqueue>}) or, for an outbound
+     * call, the number TaskRouter dials once the agent is in the conference ({@code outbound_to}).
+     */
     public boolean isVoice() {
-        return customerCallSid() != null;
+        return customerCallSid() != null || outboundTo() != null;
+    }
+
+    /** The customer's number of an outbound call, else {@code null}. */
+    public String outboundTo() {
+        return text(taskAttributes, "outbound_to");
     }
 
     /** The customer's call SID for voice tasks, else {@code null}. */

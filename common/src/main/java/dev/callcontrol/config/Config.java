@@ -124,8 +124,8 @@ public final class Config {
     }
 
     /** The E.164 prefixes a transfer may dial, such as {@code +1} or {@code +4420}; empty when none may be dialled. */
-    public java.util.List<String> transferNumberPrefixes() {
-        String value = get(Setting.TRANSFER_NUMBER_PREFIXES);
+    public java.util.List<String> dialPrefixes() {
+        String value = get(Setting.DIAL_PREFIXES);
         java.util.List<String> prefixes = new java.util.ArrayList<>();
         for (String part : value.split(",")) {
             String prefix = part.trim();
@@ -133,7 +133,7 @@ public final class Config {
                 continue;
             }
             if (!prefix.matches("^\\+[1-9][0-9]{0,14}$")) {
-                throw new ConfigurationException(Setting.TRANSFER_NUMBER_PREFIXES.name() + " must list E.164 prefixes such as +1,+44, not '" + value + "'");
+                throw new ConfigurationException(Setting.DIAL_PREFIXES.name() + " must list E.164 prefixes such as +1,+44, not '" + value + "'");
             }
             prefixes.add(prefix);
         }

@@ -20,8 +20,8 @@ public enum Setting {
     CONFERENCE_RECORD("true to record conferences from the start.", "false"),
     HOLD_MUSIC_URL("Audio (mp3/wav) the customer hears on hold, played by the hold-music TwiML.",
             "http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3"),
-    TRANSFER_NUMBER_PREFIXES("Comma-separated E.164 prefixes (such as +1,+44) that a cold transfer may dial; "
-            + "numbers outside them are refused. Empty: no transfers to numbers.", ""),
+    DIAL_PREFIXES("Comma-separated E.164 prefixes (such as +1,+44) the product may dial for transfers to numbers "
+            + "and outbound calls; numbers outside them are refused. Empty: none.", ""),
     AUTH_WORKER_CLAIM("JWT claim carrying the caller's TaskRouter worker SID (WK...).", "custom:worker_sid"),
     AUTH_GROUPS_CLAIM("JWT claim listing the caller's groups.", "cognito:groups"),
     SUPERVISOR_GROUP("Group (in AUTH_GROUPS_CLAIM) that grants the supervisor role.", "supervisors");

@@ -66,10 +66,10 @@ class ConfigTest {
     }
 
     @Test
-    void transferNumberPrefixesAreE164PrefixesAndNoneByDefault() {
-        assertEquals(java.util.List.of(), Config.of(Webhooks.localEnvironment()).transferNumberPrefixes());
-        assertEquals(java.util.List.of("+1", "+4420"), with("TRANSFER_NUMBER_PREFIXES", " +1, +4420 ").transferNumberPrefixes());
-        ConfigurationException refused = assertThrows(ConfigurationException.class, () -> with("TRANSFER_NUMBER_PREFIXES", "+1,44").transferNumberPrefixes());
-        assertTrue(refused.getMessage().contains("TRANSFER_NUMBER_PREFIXES"), refused.getMessage());
+    void dialPrefixesAreE164PrefixesAndNoneByDefault() {
+        assertEquals(java.util.List.of(), Config.of(Webhooks.localEnvironment()).dialPrefixes());
+        assertEquals(java.util.List.of("+1", "+4420"), with("DIAL_PREFIXES", " +1, +4420 ").dialPrefixes());
+        ConfigurationException refused = assertThrows(ConfigurationException.class, () -> with("DIAL_PREFIXES", "+1,44").dialPrefixes());
+        assertTrue(refused.getMessage().contains("DIAL_PREFIXES"), refused.getMessage());
     }
 }

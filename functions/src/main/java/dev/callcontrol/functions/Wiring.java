@@ -30,6 +30,6 @@ final class Wiring {
     static CallControl callControl(Config config, CallStore store, Telephony telephony) {
         return new CallControl(store, telephony,
                 new CallControl.Settings(config.publicBaseUrl(), config.callerId(), config.agentRingTimeoutSeconds(),
-                        config.transferNumberPrefixes()));
+                        config.dialPrefixes()));
     }
 }

@@ -31,7 +31,7 @@ public final class LocalDefaults {
                 "JwtIssuer", publicBaseUrl + "/dev",
                 "JwtAudience", LocalAuthorizer.AUDIENCE,
                 "AgentUiOrigin", "http://127.0.0.1:5173",
-                "TransferNumberPrefixes", "+1");
+                "DialPrefixes", "+1");
     }
 
     /** Local stand-ins for values the deployment resolves from Secrets Manager or SSM. */

@@ -581,8 +581,13 @@ final class Routing {
      */
     private void conference(Reservation reservation, JsonNode instruction) {
         Task task = tasks.get(reservation.taskSid);
+        String outboundTo = Json.parse(task.attributes, "attributes").path("outbound_to").asText(null);
         Voice.SimCall customer = callerOf(task);
-        if (customer == null || !customer.live() || customer.queuedTask == null) {
+        if (customer == null && outboundTo == null) {
+            world.alert(40142, "Conference instruction for " + reservation.sid + ": task " + task.sid + " has neither call_sid nor outbound_to");
+            return;
+        }
+        if (outboundTo == null && (!customer.live() || customer.queuedTask == null)) {
             world.alert(40144, "Reservation " + reservation.sid + ": the caller of " + task.sid + " is no longer waiting (conference instruction)");
             return;
         }
@@ -614,8 +619,9 @@ final class Routing {
         agent.statusCallback = Voice.callback(instruction.path("status_callback").asText(null), instruction.path("status_callback_method").asText(null),
                 events(instruction.path("status_callback_event"), Set.of("completed")));
         reservation.workerCallSid = agent.sid;
+        String callerId = from;
         agent.onAnswer = () -> {
-            if (!reservation.status.equals("pending") || !customer.live()) {
+            if (!reservation.status.equals("pending") || (outboundTo == null && !customer.live())) {
                 world.voice.end(agent, "completed");
                 return;
             }
@@ -623,14 +629,29 @@ final class Routing {
             task.connectedByConference = true;
             Voice.Conference conference = world.voice.conferenceNamed(task.sid);
             world.voice.join(agent, conference, world.voice.newParticipant(conference, agent), workerSpec);
-            world.voice.takeFromQueue(customer);
-            world.voice.join(customer, conference, world.voice.newParticipant(conference, customer), customerSpec);
+            Voice.SimCall customerLeg;
+            if (outboundTo != null) {
+                // Outbound (outbound_to): with the worker in the conference, TaskRouter dials the customer into it.
+                customerLeg = world.voice.newCall(callerId, outboundTo, "outbound-api", null);
+                customerLeg.onAnswer = () -> {
+                    if (conference.active()) {
+                        world.voice.join(customerLeg, conference, world.voice.newParticipant(conference, customerLeg), customerSpec);
+                    } else {
+                        world.voice.end(customerLeg, "completed");
+                    }
+                };
+                world.voice.ring(customerLeg, instruction.path("timeout").asInt(60));
+            } else {
+                customerLeg = customer;
+                world.voice.takeFromQueue(customer);
+                world.voice.join(customer, conference, world.voice.newParticipant(conference, customer), customerSpec);
+            }
             ObjectNode attributes = (ObjectNode) Json.parse(task.attributes, "attributes");
             ObjectNode conferenceNode = attributes.putObject("conference");
             conferenceNode.put("sid", conference.sid);
             ObjectNode participants = conferenceNode.putObject("participants");
             participants.put("worker", agent.sid);
-            participants.put("customer", customer.sid);
+            participants.put("customer", customerLeg.sid);
             task.attributes = attributes.toString();
             touch(task);
             event("task.updated", task, null, Map.of());
