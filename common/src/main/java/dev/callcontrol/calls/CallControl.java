@@ -402,7 +402,9 @@ public final class CallControl {
             LOG.info("Ignoring {} of a conference not named by a task", event.type());
             return Optional.empty();
         }
-        boolean unlabelled = event.isParticipantEvent() && Role.ofLabel(event.label()) == null;
+        // The leg TaskRouter connected is unlabelled (conference instruction) or labelled with the call's own task (whisper).
+        boolean unlabelled = event.isParticipantEvent() && (Role.ofLabel(event.label()) == null
+                || Role.ofLabel(event.label()) == Role.AGENT && event.taskSid().equals(Role.sidInLabel(event.label(), "WT")));
         Telephony.TaskContext[] task = new Telephony.TaskContext[1];
         boolean[] looked = new boolean[1];
         Effects[] effects = new Effects[1];
@@ -433,6 +435,50 @@ public final class CallControl {
             effects[0].run(updated.get());
         }
         return updated;
+    }
+
+    /**
+     * The words the agent hears before being connected to a waiting caller: who is calling, from
+     * which queue, how long they waited and why (the task's {@code reason}, when it has one). Empty
+     * when the caller is no longer waiting. One request (the task).
+     */
+    public Optional<String> agentWhisper(String taskSid) {
+        Telephony.TaskContext task = telephony.task(taskSid).orElse(null);
+        if (task == null || !Set.of("reserved", "assigned").contains(task.assignmentStatus())) {
+            return Optional.empty();
+        }
+        Map<String, Object> attributes = task.attributes();
+        StringBuilder text = new StringBuilder();
+        Object name = attributes.get("caller_name");
+        Object from = attributes.get("from");
+        if (name instanceof String caller && !caller.isBlank()) {
+            text.append("Call from ").append(caller.trim()).append(". ");
+        } else if (from instanceof String number && !number.isBlank()) {
+            text.append("Call from ").append(spoken(number.trim())).append(". ");
+        } else {
+            text.append("Incoming call. ");
+        }
+        if (task.queueName() != null) {
+            text.append("Queue ").append(task.queueName()).append(". ");
+        }
+        int age = task.ageSeconds();
+        text.append("Waited ").append(age < 60 ? age + (age == 1 ? " second" : " seconds")
+                : (age / 60) + (age / 60 == 1 ? " minute" : " minutes")).append(". ");
+        if (attributes.get("reason") instanceof String reason && !reason.isBlank()) {
+            text.append("Reason: ").append(reason.trim()).append(". ");
+        }
+        return Optional.of(text.toString().trim());
+    }
+
+    /** A number read digit by digit, as a person would say it. */
+    private static String spoken(String number) {
+        StringBuilder out = new StringBuilder();
+        for (char c : number.toCharArray()) {
+            if (Character.isDigit(c)) {
+                out.append(out.isEmpty() ? "" : " ").append(c);
+            }
+        }
+        return out.toString();
     }
 
     /**
@@ -536,11 +582,17 @@ public final class CallControl {
     /** Twilio requests a conference event calls for, decided while the record is written and run after. */
     private final class Effects {
         boolean unholdCustomer;
+        boolean bringCustomer;
         boolean endConference;
         final List<String> wrap = new ArrayList<>();
         final List<String> cancel = new ArrayList<>();
 
         void run(CallRecord record) {
+            if (bringCustomer) {
+                quietly("moving the waiting caller into the conference",
+                        () -> telephony.moveIntoConference(record.customerCallSid, record.taskSid, Role.CUSTOMER.label(), true));
+                LOG.info("Agent joined after the whisper; caller moved into the conference");
+            }
             if (unholdCustomer && record.customer() != null) {
                 quietly("taking the customer off hold for the transfer target",
                         () -> telephony.hold(record.conferenceSid, record.customerCallSid, false, holdUrl));
@@ -564,7 +616,7 @@ public final class CallControl {
                 }
                 if (CallRecord.TASK_ASSIGNED.equals(state)) {
                     // TaskRouter wraps the conference instruction's own task when the conference ends; the others are ours to move.
-                    if (!task.equals(record.taskSid)) {
+                    if (!task.equals(record.taskSid) || !record.ownTaskWrappedByTaskRouter) {
                         effects.wrap.add(task);
                     }
                     return CallRecord.TASK_WRAPPING;
@@ -599,6 +651,16 @@ public final class CallControl {
         if (leg == null || (leg.role != Role.AGENT && leg.role != Role.TRANSFER)) {
             return;
         }
+        if (event.type().equals("participant-join") && leg.present && record.taskSid.equals(leg.taskSid) && event.label() != null) {
+            // The agent joined after their whisper (call instruction): bring the waiting caller in.
+            record.agentCallSid = leg.callSid;
+            record.workerSid = leg.workerSid;
+            record.ownTaskWrappedByTaskRouter = false;
+            record.tasks.putIfAbsent(record.taskSid, CallRecord.TASK_ASSIGNED);
+            CallRecord.Leg customer = record.customer();
+            effects.bringCustomer = record.customerCallSid != null && (customer == null || !customer.present);
+            return;
+        }
         if (event.type().equals("participant-join") && leg.present && leg.taskSid != null && !leg.taskSid.equals(record.taskSid)
                 && transfer != null && (transfer.taskSid == null || transfer.taskSid.equals(leg.taskSid))) {
             record.transfer = null;
@@ -616,7 +678,7 @@ public final class CallControl {
             if (leg.taskSid != null && CallRecord.TASK_ASSIGNED.equals(record.tasks.get(leg.taskSid))) {
                 record.tasks.put(leg.taskSid, CallRecord.TASK_WRAPPING);
                 // Ending the conference wraps the conference instruction's task by itself; asking as well would be refused.
-                if (!(effects.endConference && leg.taskSid.equals(record.taskSid))) {
+                if (!(effects.endConference && leg.taskSid.equals(record.taskSid) && record.ownTaskWrappedByTaskRouter)) {
                     effects.wrap.add(leg.taskSid);
                 }
             }

@@ -79,6 +79,11 @@ public final class CallRecord {
     public String queue;
     public Map<String, Object> callerAttributes;
     public Transfer transfer;
+    /**
+     * True when the conference instruction connected the call's own task, which TaskRouter moves to
+     * wrapping when the conference ends; false when the product did (whisper), and wraps it itself.
+     */
+    public boolean ownTaskWrappedByTaskRouter = true;
     public Supervision supervisor;
     /** Every task of this call (the call's own and its transfer tasks) and its state: see the {@code TASK_*} values. */
     public Map<String, String> tasks = new LinkedHashMap<>();

@@ -14,7 +14,7 @@ public interface Telephony {
      * accepted, the queue it was routed through, and its attributes.
      */
     record TaskContext(String taskSid, String assignmentStatus, String customerCallSid, String workerSid, String queueName,
-                       Map<String, Object> attributes) {
+                       Map<String, Object> attributes, int ageSeconds) {
         public TaskContext {
             attributes = attributes == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributes));
         }
@@ -74,5 +74,11 @@ public interface Telephony {
      * Dials {@code to} into the conference as a participant labelled {@code label}; answers the new
      * leg's call SID. Its end is reported to {@code statusCallbackUrl}. Never retried.
      */
+    /**
+     * Moves a live call (a caller waiting in a queue) into the conference of that name, labelled,
+     * ending the conference when it leaves if {@code endConferenceOnExit}.
+     */
+    void moveIntoConference(String callSid, String conferenceName, String label, boolean endConferenceOnExit);
+
     String addParticipant(String conferenceSid, String from, String to, String label, String statusCallbackUrl, int timeoutSeconds);
 }

@@ -16,17 +16,29 @@ public final class CallSetup {
     public static final String CONFERENCE_EVENTS_PATH = "/twilio/conference-events";
     public static final String TRANSFER_LEG_PATH = "/twilio/transfer-leg";
     public static final String CALL_EVENTS_PATH = "/twilio/call-events";
+    public static final String AGENT_WHISPER_PATH = "/twilio/agent-whisper";
 
     private final String callerId;
     private final String publicBaseUrl;
     private final int agentRingTimeoutSeconds;
     private final boolean recordConferences;
+    private final boolean agentWhisper;
 
     public CallSetup(String callerId, String publicBaseUrl, int agentRingTimeoutSeconds, boolean recordConferences) {
+        this(callerId, publicBaseUrl, agentRingTimeoutSeconds, recordConferences, false);
+    }
+
+    /**
+     * @param agentWhisper answer inbound calls with the {@code call} instruction instead, whose TwiML
+     *                     whispers a summary to the agent before joining them; the caller stays in
+     *                     the queue, hearing its music, until the agent is in the conference
+     */
+    public CallSetup(String callerId, String publicBaseUrl, int agentRingTimeoutSeconds, boolean recordConferences, boolean agentWhisper) {
         this.callerId = callerId;
         this.publicBaseUrl = publicBaseUrl;
         this.agentRingTimeoutSeconds = agentRingTimeoutSeconds;
         this.recordConferences = recordConferences;
+        this.agentWhisper = agentWhisper;
     }
 
     /**
@@ -44,6 +56,14 @@ public final class CallSetup {
         }
         String contactUri = contactUri(assignment);
         String from = Optional.ofNullable(assignment.calledNumber()).orElse(callerId);
+        if (agentWhisper && assignment.outboundTo() == null) {
+            String call = "?call=" + assignment.taskSid();
+            return Optional.of(new CallInstruction(from, contactUri,
+                    publicBaseUrl + AGENT_WHISPER_PATH + call + "&worker=" + assignment.workerSid(),
+                    publicBaseUrl + CALL_EVENTS_PATH + call + "&task=" + assignment.taskSid(),
+                    agentRingTimeoutSeconds,
+                    true));
+        }
         return Optional.of(new ConferenceInstruction(
                 from,
                 contactUri,

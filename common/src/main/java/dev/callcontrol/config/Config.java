@@ -152,6 +152,10 @@ public final class Config {
         return require(Setting.SUPERVISOR_GROUP);
     }
 
+    public boolean agentWhisper() {
+        return bool(Setting.AGENT_WHISPER);
+    }
+
     public boolean recordConferences() {
         return bool(Setting.CONFERENCE_RECORD);
     }

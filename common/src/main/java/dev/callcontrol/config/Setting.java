@@ -22,6 +22,8 @@ public enum Setting {
             "http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3"),
     DIAL_PREFIXES("Comma-separated E.164 prefixes (such as +1,+44) the product may dial for transfers to numbers "
             + "and outbound calls; numbers outside them are refused. Empty: none.", ""),
+    AGENT_WHISPER("true to have the agent hear who is calling, from which queue, how long they waited and why, "
+            + "before being connected; the customer hears the queue's music meanwhile.", "false"),
     AUTH_WORKER_CLAIM("JWT claim carrying the caller's TaskRouter worker SID (WK...).", "custom:worker_sid"),
     AUTH_GROUPS_CLAIM("JWT claim listing the caller's groups.", "cognito:groups"),
     SUPERVISOR_GROUP("Group (in AUTH_GROUPS_CLAIM) that grants the supervisor role.", "supervisors");

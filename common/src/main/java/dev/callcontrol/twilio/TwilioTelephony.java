@@ -96,7 +96,7 @@ public final class TwilioTelephony implements Telephony {
         @SuppressWarnings("unchecked")
         Map<String, Object> map = Json.MAPPER.convertValue(attributes, Map.class);
         return Optional.of(new TaskContext(taskSid, task.getAssignmentStatus() == null ? null : task.getAssignmentStatus().toString(),
-                customer, worker, task.getTaskQueueFriendlyName(), map));
+                customer, worker, task.getTaskQueueFriendlyName(), map, task.getAge() == null ? 0 : task.getAge()));
     }
 
     @Override
@@ -246,6 +246,28 @@ public final class TwilioTelephony implements Telephony {
             } catch (ApiException e) {
                 if (is404(e)) {
                     throw CallControlException.conflict("call_ended", "that participant has already left the call");
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public void moveIntoConference(String callSid, String conferenceName, String label, boolean endConferenceOnExit) {
+        String twiml = new com.twilio.twiml.VoiceResponse.Builder().dial(new com.twilio.twiml.voice.Dial.Builder()
+                .conference(new com.twilio.twiml.voice.Conference.Builder(conferenceName)
+                        .participantLabel(label)
+                        .startConferenceOnEnter(true)
+                        .endConferenceOnExit(endConferenceOnExit)
+                        .beep(com.twilio.twiml.voice.Conference.Beep.FALSE)
+                        .build())
+                .build()).build().toXml();
+        call("moving call " + callSid + " into the conference", () -> {
+            try {
+                return com.twilio.rest.api.v2010.account.Call.updater(callSid).setTwiml(new com.twilio.type.Twiml(twiml)).update(client);
+            } catch (ApiException e) {
+                if (e.getStatusCode() != null && (e.getStatusCode() == 404 || e.getStatusCode() == 400)) {
+                    throw CallControlException.conflict("call_ended", "the caller has already hung up");
                 }
                 throw e;
             }

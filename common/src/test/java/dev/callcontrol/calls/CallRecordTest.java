@@ -31,6 +31,20 @@ class CallRecordTest {
         return ConferenceEvent.parse(form);
     }
 
+    static ConferenceEvent labelled(String type, int sequence, String callSid, String label) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("ConferenceSid", CONFERENCE);
+        form.put("FriendlyName", TASK);
+        form.put("StatusCallbackEvent", type);
+        form.put("SequenceNumber", String.valueOf(sequence));
+        form.put("CallSid", callSid);
+        form.put("ParticipantLabel", label);
+        form.put("Hold", "false");
+        form.put("Muted", "false");
+        form.put("Coaching", "false");
+        return ConferenceEvent.parse(form);
+    }
+
     private static CallRecord connected() {
         CallRecord record = new CallRecord(TASK);
         record.customerCallSid = CUSTOMER;

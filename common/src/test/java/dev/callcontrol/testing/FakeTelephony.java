@@ -104,6 +104,11 @@ public class FakeTelephony implements Telephony {
         return "CA" + "e".repeat(30) + String.format("%02d", created);
     }
 
+    @Override
+    public void moveIntoConference(String callSid, String conferenceName, String label, boolean endConferenceOnExit) {
+        record("moveIntoConference " + callSid + " " + conferenceName + " " + label);
+    }
+
     /** The requests whose first word is {@code kind}. */
     public List<String> requests(String kind) {
         synchronized (requests) {

@@ -40,7 +40,7 @@ class ConferenceEventsFunctionTest {
             @Override
             public Optional<TaskContext> task(String taskSid) {
                 taskLookups.incrementAndGet();
-                return Optional.of(new TaskContext(taskSid, "assigned", CUSTOMER, "WK00000000000000000000000000000001", "support", Map.of()));
+                return Optional.of(new TaskContext(taskSid, "assigned", CUSTOMER, "WK00000000000000000000000000000001", "support", Map.of(), 12));
             }
         };
         Config config = Config.of(Webhooks.localEnvironment());

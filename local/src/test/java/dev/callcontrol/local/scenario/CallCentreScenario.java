@@ -12,6 +12,12 @@ import dev.callcontrol.twilio.TwilioClients;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInfo;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 
 import java.util.HashMap;
 import java.util.List;
@@ -36,9 +42,23 @@ abstract class CallCentreScenario {
     static SimClient sim;
     static TwilioRestClient twilio;
 
+    /** Settings a scenario class runs the product with, as {@code NAME=value}. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.TYPE)
+    @interface WithSettings {
+        String[] value();
+    }
+
     @BeforeAll
-    static void start() throws Exception {
-        runtime = LocalRuntime.start(LocalRuntime.Options.fromEnvironment(Scenarios.environment()));
+    static void start(TestInfo test) throws Exception {
+        Map<String, String> environment = Scenarios.environment();
+        test.getTestClass().map(c -> c.getAnnotation(WithSettings.class)).ifPresent(settings -> {
+            for (String setting : settings.value()) {
+                int eq = setting.indexOf('=');
+                environment.put(setting.substring(0, eq), setting.substring(eq + 1));
+            }
+        });
+        runtime = LocalRuntime.start(LocalRuntime.Options.fromEnvironment(environment));
         sim = new SimClient(runtime.simulator().orElseThrow().baseUrl());
         Map<String, String> env = new HashMap<>(Webhooks.localEnvironment());
         env.put("TWILIO_API_BASE_URL", runtime.simulator().orElseThrow().baseUrl());

@@ -1,0 +1,113 @@
+package dev.callcontrol.calls;
+
+import dev.callcontrol.agent.CallControlException;
+import dev.callcontrol.agent.Principal;
+import dev.callcontrol.testing.FakeTelephony;
+import dev.callcontrol.testing.InMemoryCallRecords;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Call control against in-memory ports: what it asks of Twilio, in which order, and what it undoes. */
+class CallControlTest {
+    private static final String TASK = "WT0123456789abcdef0123456789abcdef";
+    private static final String CONFERENCE = "CF0123456789abcdef0123456789abcdef";
+    private static final String AGENT_LEG = "CA00000000000000000000000000000a01";
+    private static final String CUSTOMER_LEG = "CA00000000000000000000000000000a02";
+    private static final String ALICE = "WK00000000000000000000000000000001";
+    private static final String CAROL = "WK00000000000000000000000000000003";
+    private static final Principal AGENT = new Principal(ALICE, false);
+
+    private InMemoryCallRecords records;
+    private FakeTelephony telephony;
+    private CallControl calls;
+
+    @BeforeEach
+    void connected() {
+        records = new InMemoryCallRecords();
+        telephony = new FakeTelephony();
+        telephony.tasks.put(TASK, new Telephony.TaskContext(TASK, "assigned", CUSTOMER_LEG, ALICE, "support",
+                Map.of("from", "+14155550123", "reason", "billing"), 75));
+        telephony.workers.put(CAROL, new Telephony.Worker(CAROL, "carol", "client:carol"));
+        telephony.queues.add(new Telephony.Queue("WQ00000000000000000000000000000002", "sales"));
+        calls = new CallControl(records, telephony, new CallControl.Settings("https://calls.example.com", "+15005550006", 20, List.of("+1")));
+        calls.onConferenceEvent(CallRecordTest.event("participant-join", 1, AGENT_LEG, false));
+        calls.onConferenceEvent(CallRecordTest.event("participant-join", 2, CUSTOMER_LEG, false));
+        telephony.requests.clear();
+    }
+
+    @Test
+    void holdIsOneRequestAndHoldingTwiceIsNone() {
+        calls.hold(TASK, AGENT, true);
+        calls.hold(TASK, AGENT, true);
+        assertEquals(List.of("hold " + CUSTOMER_LEG + " true"), telephony.requests);
+    }
+
+    @Test
+    void coldTransferHoldsAndCreatesTheTaskThenRemovesTheAgentAndWrapsTheirTask() {
+        CallRecord call = calls.coldTransfer(TASK, AGENT, new TransferTarget.ToWorker(CAROL));
+        assertEquals("routing", call.transfer.state);
+        List<String> twilio = telephony.requests.stream().filter(r -> !r.startsWith("worker ")).toList();
+        assertEquals(4, twilio.size(), twilio.toString());
+        assertTrue(twilio.subList(0, 2).contains("hold " + CUSTOMER_LEG + " true"), twilio.toString());
+        assertTrue(twilio.subList(0, 2).stream().anyMatch(r -> r.startsWith("createTask 10 ") && r.contains("requested_agent=" + CAROL)
+                && r.contains("call_task_sid=" + TASK) && r.contains("conference_sid=" + CONFERENCE)), twilio.toString());
+        assertTrue(twilio.subList(2, 4).containsAll(List.of("removeParticipant " + AGENT_LEG, "updateTask " + TASK + " WRAPPING")), twilio.toString());
+        assertEquals(TASK, records.find(call.transfer.taskSid).orElseThrow().taskSid, "the transfer task reaches the call");
+    }
+
+    @Test
+    void aTransferWhoseHoldFailsCancelsTheTaskItCreatedAndLeavesTheCallAsItWas() {
+        telephony.failures.put("hold", request -> CallControlException.upstream("Twilio failed holding"));
+        assertThrows(CallControlException.class, () -> calls.coldTransfer(TASK, AGENT, new TransferTarget.ToQueue("sales")));
+        assertEquals(1, telephony.requests("updateTask").size());
+        assertTrue(telephony.requests("updateTask").get(0).endsWith(" CANCELED"));
+        assertTrue(telephony.requests("removeParticipant").isEmpty(), "the agent stays on the call");
+        assertNull(records.find(TASK).orElseThrow().transfer, "no transfer is left pending");
+    }
+
+    @Test
+    void aTransferWhoseTaskCannotBeCreatedResumesTheCustomer() {
+        telephony.failures.put("createTask", request -> CallControlException.upstream("Twilio failed creating a task"));
+        assertThrows(CallControlException.class, () -> calls.coldTransfer(TASK, AGENT, new TransferTarget.ToQueue("sales")));
+        assertEquals(List.of("hold " + CUSTOMER_LEG + " true", "hold " + CUSTOMER_LEG + " false"), telephony.requests("hold"));
+        assertNull(records.find(TASK).orElseThrow().transfer);
+    }
+
+    @Test
+    void numbersOutsideTheDialPrefixesAreNeverDialled() {
+        CallControlException refused = assertThrows(CallControlException.class,
+                () -> calls.coldTransfer(TASK, AGENT, new TransferTarget.ToNumber("+442071838750")));
+        assertEquals(403, refused.status());
+        assertEquals(List.of(), telephony.requests);
+    }
+
+    @Test
+    void theWhisperSaysWhoIsCallingFromWhichQueueHowLongTheyWaitedAndWhy() {
+        assertEquals("Call from 1 4 1 5 5 5 5 0 1 2 3. Queue support. Waited 1 minute. Reason: billing.", calls.agentWhisper(TASK).orElseThrow());
+        telephony.tasks.put(TASK, new Telephony.TaskContext(TASK, "canceled", CUSTOMER_LEG, ALICE, "support", Map.of(), 75));
+        assertTrue(calls.agentWhisper(TASK).isEmpty(), "no whisper for a caller who left");
+    }
+
+    @Test
+    void supervisorModesAreParticipantSettings() {
+        Principal sam = new Principal("WK00000000000000000000000000000004", true);
+        telephony.workers.put(sam.workerSid(), new Telephony.Worker(sam.workerSid(), "sam", "client:sam"));
+        calls.supervise(TASK, sam, CallControl.Mode.MONITOR);
+        assertEquals(1, telephony.requests("dial").size());
+        calls.onConferenceEvent(CallRecordTest.labelled("participant-join", 3, "CA00000000000000000000000000000a04", "supervisor:" + sam.workerSid()));
+        calls.supervise(TASK, sam, CallControl.Mode.WHISPER);
+        calls.supervise(TASK, sam, CallControl.Mode.BARGE);
+        assertEquals(List.of(
+                "updateParticipant CA00000000000000000000000000000a04 muted=false coaching=true coach=" + AGENT_LEG,
+                "updateParticipant CA00000000000000000000000000000a04 muted=false coaching=false coach=null"), telephony.requests("updateParticipant"));
+        assertThrows(CallControlException.class, () -> calls.supervise(TASK, AGENT, CallControl.Mode.MONITOR), "agents do not supervise");
+    }
+}
