@@ -499,6 +499,26 @@ public final class CallControl {
             LOG.info("Transfer leg ended {}; TaskRouter offers the task to the queue's next worker", callStatus);
             return;
         }
+        requeue(call, transferTaskSid, legCallSid, true, "transfer target did not answer (" + callStatus + ")");
+    }
+
+    /**
+     * A transfer task ended without the target joining: canceled by its TTL, by an administrator or
+     * by anyone else. The customer, who is on hold waiting for it, goes back to their queue.
+     */
+    public void onTransferTaskCanceled(String callTaskSid, String transferTaskSid, String reason) {
+        CallRecord call = records.find(callTaskSid).orElse(null);
+        if (call == null || call.ended() || !isPendingTransfer(call.transfer, transferTaskSid, null)) {
+            return;
+        }
+        requeue(call, transferTaskSid, null, false, "transfer task canceled (" + reason + ")");
+    }
+
+    /**
+     * Puts a customer whose transfer failed back in the queue they came from, at raised priority,
+     * once (a claim in the record makes a repeated callback do nothing). The customer stays on hold.
+     */
+    private void requeue(CallRecord call, String transferTaskSid, String legCallSid, boolean cancelOld, String why) {
         boolean[] claimed = new boolean[1];
         CallRecord requeuing = records.update(call.taskSid, () -> call, record -> {
             claimed[0] = isPendingTransfer(record.transfer, transferTaskSid, legCallSid) && "routing".equals(record.transfer.state);
@@ -518,14 +538,14 @@ public final class CallControl {
         requeue.fromWorkerSid = requeuing.transfer.fromWorkerSid;
         Map<String, Object> attributes = transferAttributes(requeuing, requeue, requeue.fromWorkerSid);
         var outcome = Concurrently.run(
-                () -> transferTaskSid == null || telephony.updateTask(transferTaskSid, Telephony.TaskStatus.CANCELED, "transfer target did not answer (" + callStatus + ")"),
+                () -> transferTaskSid == null || !cancelOld || telephony.updateTask(transferTaskSid, Telephony.TaskStatus.CANCELED, why),
                 () -> telephony.createTask(attributes, REQUEUE_PRIORITY));
         if (!outcome.first().ok()) {
-            LOG.warn("The unanswered transfer task could not be canceled", outcome.first().failure());
+            LOG.warn("The failed transfer's task could not be canceled", outcome.first().failure());
         }
         if (!outcome.second().ok()) {
             // Nothing else would route the customer: leave the transfer as it was so the agent UI shows it, and say so loudly.
-            LOG.error("The customer could not be put back in a queue after an unanswered transfer", outcome.second().failure());
+            LOG.error("The customer could not be put back in a queue after a failed transfer", outcome.second().failure());
             records.update(call.taskSid, () -> call, record -> {
                 if (record.transfer != null && "requeuing".equals(record.transfer.state)) {
                     record.transfer.state = "routing";
@@ -553,7 +573,7 @@ public final class CallControl {
             return true;
         });
         records.alias(newTask, call.taskSid);
-        LOG.info("Transfer target did not answer ({}); the customer is back in queue {} with priority {}", callStatus, requeue.to, REQUEUE_PRIORITY);
+        LOG.info("{}; the customer is back in queue {} with priority {}", why, requeue.to, REQUEUE_PRIORITY);
     }
 
     /** The pending transfer is the one a leg's callback names: by its task, or for a number by the external leg. */

@@ -2,6 +2,7 @@ package dev.callcontrol.taskrouter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.twilio.http.TwilioRestClient;
+import com.twilio.rest.taskrouter.v1.Workspace;
 import com.twilio.rest.taskrouter.v1.workspace.TaskQueue;
 import com.twilio.rest.taskrouter.v1.workspace.Workflow;
 import dev.callcontrol.http.Json;
@@ -21,6 +22,10 @@ import java.util.Objects;
  * are written as {@code {{queue:<name>}}} and filled in here.
  */
 public final class WorkspaceSetup {
+    /** The workspace events the product acts on ({@code /twilio/taskrouter-events}); the workspace is subscribed to these only. */
+    public static final String PRODUCT_EVENTS = "task.canceled";
+    public static final String EVENTS_PATH = "/twilio/taskrouter-events";
+
     /** What one application did. */
     public record Outcome(String workflowSid, Map<String, String> queueSids, List<String> changes) {
     }
@@ -44,7 +49,23 @@ public final class WorkspaceSetup {
 
     /** Applies {@code configuration}; the workflow's assignment callback becomes {@code assignmentCallbackUrl}. */
     public Outcome apply(JsonNode configuration, String assignmentCallbackUrl) {
+        return apply(configuration, assignmentCallbackUrl, null, null);
+    }
+
+    /**
+     * Applies {@code configuration} and, when {@code eventCallbackUrl} is given, points the
+     * workspace's event callback at it, subscribed to {@code eventsFilter} (comma-separated).
+     */
+    public Outcome apply(JsonNode configuration, String assignmentCallbackUrl, String eventCallbackUrl, String eventsFilter) {
         List<String> changes = new ArrayList<>();
+        if (eventCallbackUrl != null) {
+            Workspace workspace = Workspace.fetcher(workspaceSid).fetch(client);
+            if (workspace.getEventCallbackUrl() == null || !eventCallbackUrl.equals(workspace.getEventCallbackUrl().toString())
+                    || !Objects.equals(eventsFilter, workspace.getEventsFilter())) {
+                Workspace.updater(workspaceSid).setEventCallbackUrl(URI.create(eventCallbackUrl)).setEventsFilter(eventsFilter).update(client);
+                changes.add("pointed the workspace's event callback at " + eventCallbackUrl + " for " + eventsFilter);
+            }
+        }
         Map<String, String> queueSids = new LinkedHashMap<>();
         for (JsonNode queue : configuration.path("queues")) {
             String name = text(queue, "friendlyName");

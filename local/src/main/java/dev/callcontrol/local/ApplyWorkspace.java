@@ -36,7 +36,8 @@ public final class ApplyWorkspace {
         JsonNode configuration = args.length > 0 ? Json.MAPPER.readTree(Files.readString(Path.of(args[0]))) : WorkspaceSetup.bundled();
         try {
             WorkspaceSetup.Outcome outcome = new WorkspaceSetup(TwilioClients.restClient(config), config.workspaceSid())
-                    .apply(configuration, config.publicBaseUrl() + "/twilio/assignment");
+                    .apply(configuration, config.publicBaseUrl() + "/twilio/assignment",
+                            config.publicBaseUrl() + WorkspaceSetup.EVENTS_PATH, WorkspaceSetup.PRODUCT_EVENTS);
             outcome.changes().forEach(System.out::println);
             if (outcome.changes().isEmpty()) {
                 System.out.println("workspace " + config.workspaceSid() + " already matches; nothing changed");

@@ -152,6 +152,30 @@ class ColdTransferScenarioTest extends CallCentreScenario {
     }
 
     @Test
+    void aTransferTaskCanceledWhileTheCustomerWaitsPutsThemBackInTheirQueue() {
+        String customer = "+14155550130";
+        Connected call = connect(customer);
+        Agent agent = signIn(call.agent());
+        sim.setActivity(DemoWorkspace.CAROL, DemoWorkspace.UNAVAILABLE);
+        sim.setActivity(DemoWorkspace.BOB, DemoWorkspace.UNAVAILABLE);
+        Agent.Answer started = agent.post("/calls/" + call.task() + "/cold-transfer", Map.of("to", Map.of("queue", "sales")));
+        String transferTask = started.body().path("transfer").path("taskSid").asText();
+        assertEquals("pending", task(transferTask).path("assignment_status").asText(), "nobody in sales is available");
+
+        // The transfer task is canceled (its TTL, or an administrator): TaskRouter's event brings the customer back.
+        com.twilio.rest.taskrouter.v1.workspace.Task.updater(DemoWorkspace.WORKSPACE_SID, transferTask)
+                .setAssignmentStatus(com.twilio.rest.taskrouter.v1.workspace.Task.Status.CANCELED).setReason("Task TTL Exceeded").update(twilio);
+        assertEquals(Set.of(HOLD_MUSIC), sim.hears(customer));
+        JsonNode view = signIn("sam").get("/calls/" + call.task()).body();
+        assertEquals("support", view.path("transfer").path("to").asText(), view.toString());
+        assertEquals(1, view.path("transfer").path("requeues").asInt());
+        sim.setActivity(WORKERS.get(call.other()), DemoWorkspace.AVAILABLE);
+        sim.answer(sim.ringing(call.other()));
+        assertEquals(Set.of(call.other()), sim.hears(customer));
+        hangUp(customer);
+    }
+
+    @Test
     void transfersAreRefusedClearly() {
         String customer = "+14155550126";
         Connected call = connect(customer);

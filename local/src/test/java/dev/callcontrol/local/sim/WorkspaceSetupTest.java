@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The shipped TaskRouter configuration, applied through twilio-java to the simulator's workspace: once, then again. */
 class WorkspaceSetupTest {
     private static final String CALLBACK = "http://127.0.0.1:3000/twilio/assignment";
+    private static final String EVENTS = "http://127.0.0.1:3000/twilio/taskrouter-events";
     private static TwilioSimulator simulator;
     private static SimClient sim;
     private static TwilioRestClient twilio;
@@ -46,8 +47,9 @@ class WorkspaceSetupTest {
     @Test
     void applyingTwiceChangesNothingTheSecondTimeAndTheWorkflowRoutesTransfers() {
         WorkspaceSetup setup = new WorkspaceSetup(twilio, DemoWorkspace.WORKSPACE_SID);
-        WorkspaceSetup.Outcome first = setup.apply(WorkspaceSetup.bundled(), CALLBACK);
-        assertEquals(List.of("created queue everyone (" + first.queueSids().get("everyone") + ")",
+        WorkspaceSetup.Outcome first = setup.apply(WorkspaceSetup.bundled(), CALLBACK, EVENTS, WorkspaceSetup.PRODUCT_EVENTS);
+        assertEquals(List.of("pointed the workspace's event callback at " + EVENTS + " for task.canceled",
+                "created queue everyone (" + first.queueSids().get("everyone") + ")",
                 "created workflow Call control (" + first.workflowSid() + ")"), first.changes(),
                 "support and sales already match the demo workspace");
         assertEquals(DemoWorkspace.SUPPORT_QUEUE, first.queueSids().get("support"));
@@ -56,7 +58,7 @@ class WorkspaceSetupTest {
         assertTrue(workflow.getConfiguration().contains(first.queueSids().get("everyone")), workflow.getConfiguration());
 
         sim.clearRequests();
-        WorkspaceSetup.Outcome second = setup.apply(WorkspaceSetup.bundled(), CALLBACK);
+        WorkspaceSetup.Outcome second = setup.apply(WorkspaceSetup.bundled(), CALLBACK, EVENTS, WorkspaceSetup.PRODUCT_EVENTS);
         assertEquals(List.of(), second.changes());
         assertEquals(first.workflowSid(), second.workflowSid());
         assertEquals(0, sim.requests().stream().filter(r -> r.path("method").asText().equals("POST")).count(), "the second run only reads");

@@ -1,0 +1,71 @@
+package dev.callcontrol.functions;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.callcontrol.calls.CallControl;
+import dev.callcontrol.config.Config;
+import dev.callcontrol.http.ApiRequest;
+import dev.callcontrol.http.ApiResponses;
+import dev.callcontrol.http.HttpError;
+import dev.callcontrol.http.Json;
+import dev.callcontrol.logging.CallLog;
+import dev.callcontrol.twilio.TwilioWebhook;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * {@code POST /twilio/taskrouter-events}: the workspace's event callback. A transfer task that is
+ * canceled while its customer waits on hold (its TTL ran out, or someone canceled it) puts the
+ * customer back in their queue, so that nobody is left on hold music forever. Other events are
+ * acknowledged and ignored: they cost a signature check and nothing else.
+ */
+public final class TaskRouterEventsFunction extends TwilioWebhook {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskRouterEventsFunction.class);
+    private static final Pattern TASK_SID = Pattern.compile("^WT[0-9a-fA-F]{32}$");
+    private final CallControl calls;
+
+    public TaskRouterEventsFunction() {
+        this(Config.fromEnvironment());
+    }
+
+    public TaskRouterEventsFunction(Config config) {
+        this(config, Wiring.callControl(config));
+    }
+
+    TaskRouterEventsFunction(Config config, CallControl calls) {
+        super(config);
+        this.calls = calls;
+    }
+
+    @Override
+    protected APIGatewayV2HTTPResponse handle(ApiRequest request) {
+        if (!"POST".equals(request.method())) {
+            throw new HttpError(405, "method_not_allowed", "TaskRouter events are POSTed");
+        }
+        Map<String, String> form = request.form();
+        String type = form.get("EventType");
+        if (type == null || !type.matches("^[a-z-]+(\\.[a-z-]+)+$")) {
+            throw HttpError.badRequest("EventType is missing or malformed");
+        }
+        if (!type.equals("task.canceled")) {
+            return ApiResponses.json(200, "{}");
+        }
+        String task = form.get("TaskSid");
+        if (task == null || !TASK_SID.matcher(task).matches()) {
+            throw HttpError.badRequest("TaskSid is missing or malformed");
+        }
+        CallLog.put("TransferTaskSid", task);
+        JsonNode attributes = Json.parse(form.getOrDefault("TaskAttributes", "{}"), "TaskAttributes");
+        String callTask = attributes.path("transfer").path("call_task_sid").asText(null);
+        if (callTask == null || !TASK_SID.matcher(callTask).matches()) {
+            return ApiResponses.json(200, "{}");
+        }
+        CallLog.put(CallLog.TASK_SID, callTask);
+        LOG.info("Transfer task canceled ({})", form.getOrDefault("TaskCanceledReason", "no reason given"));
+        calls.onTransferTaskCanceled(callTask, task, form.getOrDefault("TaskCanceledReason", "no reason given"));
+        return ApiResponses.json(200, "{}");
+    }
+}
