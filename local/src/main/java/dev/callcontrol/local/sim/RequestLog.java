@@ -4,13 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Every REST request the simulator received, in order: what tests and the round-trip figures read. */
+/** Every REST request the simulator answered, in the order it answered them: what tests and the round-trip figures read. */
 final class RequestLog {
     /**
+     * @param time       when the request arrived
+     * @param answered   when it was answered (later than {@code time} by any injected delay)
      * @param violations how the request departed from Twilio's contract (empty when it conformed)
      * @param fault      the injected fault that answered it, if any
      */
-    record Entry(String time, String method, String host, String path, Map<String, List<String>> parameters,
+    record Entry(String time, String answered, String method, String host, String path, Map<String, List<String>> parameters,
                  int status, List<String> violations, String fault) {
     }
 

@@ -198,11 +198,12 @@ public final class TwilioSimulator implements AutoCloseable {
             status = 500;
             response = twilioJson(new TwilioError(500, 20500, "Internal Server Error").body());
         }
-        log.add(new RequestLog.Entry(Instant.now().toString(), method, host, path, parameters, status, violations,
-                fault != null ? fault.describe() : null));
+        Instant received = Instant.now();
         if (fault != null && fault.delayMillis() > 0) {
             sleep(fault.delayMillis());
         }
+        log.add(new RequestLog.Entry(received.toString(), Instant.now().toString(), method, host, path, parameters, status, violations,
+                fault != null ? fault.describe() : null));
         if (fault != null && fault.hang()) {
             // A dead upstream: the client waits out the delay, then sees the connection close with no answer.
             return;

@@ -1,5 +1,6 @@
 package dev.callcontrol.local.scenario;
 
+import dev.callcontrol.local.Agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.taskrouter.v1.workspace.Task;

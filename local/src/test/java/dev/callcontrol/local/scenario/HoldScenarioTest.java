@@ -1,5 +1,6 @@
 package dev.callcontrol.local.scenario;
 
+import dev.callcontrol.local.Agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.callcontrol.local.sim.DemoWorkspace;
 import org.junit.jupiter.api.Test;

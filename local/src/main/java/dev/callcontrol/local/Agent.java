@@ -1,4 +1,4 @@
-package dev.callcontrol.local.scenario;
+package dev.callcontrol.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.callcontrol.http.Json;
@@ -11,9 +11,9 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 
 /** An agent UI talking to the local runtime: a token from {@code /dev/token}, then the agent API. */
-final class Agent {
+public final class Agent {
     /** An answer of the agent API. */
-    record Answer(int status, JsonNode body) {
+    public record Answer(int status, JsonNode body) {
     }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -26,7 +26,7 @@ final class Agent {
     }
 
     /** Signs in as a worker of the demo workspace. */
-    static Agent signIn(String baseUrl, String worker) {
+    public static Agent signIn(String baseUrl, String worker) {
         Answer answer = send(baseUrl, null, "POST", "/dev/token", Map.of("worker", worker));
         if (answer.status() != 200) {
             throw new IllegalStateException("no token for " + worker + ": " + answer);
@@ -35,19 +35,19 @@ final class Agent {
     }
 
     /** A caller with no token at all. */
-    static Agent anonymous(String baseUrl) {
+    public static Agent anonymous(String baseUrl) {
         return new Agent(baseUrl, null);
     }
 
-    Answer get(String path) {
+    public Answer get(String path) {
         return send(baseUrl, token, "GET", path, null);
     }
 
-    Answer post(String path, Object body) {
+    public Answer post(String path, Object body) {
         return send(baseUrl, token, "POST", path, body);
     }
 
-    Answer delete(String path) {
+    public Answer delete(String path) {
         return send(baseUrl, token, "DELETE", path, null);
     }
 
