@@ -177,6 +177,28 @@ class ColdTransferScenarioTest extends CallCentreScenario {
     }
 
     @Test
+    void aQueueTransferThatOneAgentDeclinesGoesToTheQueuesNextAgent() {
+        String customer = "+14155550131";
+        sim.setActivity(DemoWorkspace.BOB, DemoWorkspace.UNAVAILABLE);
+        Connected call = connect(customer);
+        assertEquals("alice", call.agent());
+        sim.setActivity(DemoWorkspace.BOB, DemoWorkspace.AVAILABLE);
+        Agent alice = signIn("alice");
+        assertEquals(202, alice.post("/calls/" + call.task() + "/cold-transfer", Map.of("to", Map.of("queue", "sales"))).status());
+
+        // Both sales agents are free; whoever TaskRouter offers the task to first declines it.
+        String first = sim.liveCall("bob") != null ? "bob" : "carol";
+        String second = first.equals("bob") ? "carol" : "bob";
+        sim.decline(sim.ringing(first));
+        assertEquals(Set.of(HOLD_MUSIC), sim.hears(customer), "still music while the queue's next agent is rung");
+        sim.answer(sim.ringing(second));
+        assertEquals(Set.of(second), sim.hears(customer));
+        JsonNode view = signIn(second).get("/calls/" + call.task()).body();
+        assertEquals(2, view.path("participants").size(), "the customer and the agent who took the call: " + view);
+        hangUp(customer);
+    }
+
+    @Test
     void transfersAreRefusedClearly() {
         String customer = "+14155550126";
         Connected call = connect(customer);
