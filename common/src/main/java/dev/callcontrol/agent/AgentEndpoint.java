@@ -47,6 +47,10 @@ public abstract class AgentEndpoint implements RequestHandler<APIGatewayV2HTTPEv
         } catch (HttpError e) {
             LOG.info("Agent request refused: {} {}", e.status(), e.getMessage());
             return ApiResponses.error(e);
+        } catch (RuntimeException e) {
+            // A dependency failed (DynamoDB, the network): nothing about it leaves the function but a retryable 503.
+            LOG.error("Agent request failed", e);
+            return ApiResponses.error(HttpError.unavailable());
         }
     }
 

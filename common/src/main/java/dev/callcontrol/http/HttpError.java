@@ -22,6 +22,11 @@ public class HttpError extends RuntimeException {
         return new HttpError(415, "unsupported_media_type", message);
     }
 
+    /** A dependency failed; the request may be repeated. */
+    public static HttpError unavailable() {
+        return new HttpError(503, "temporarily_unavailable", "the service could not complete the request; try again");
+    }
+
     public int status() {
         return status;
     }

@@ -48,6 +48,10 @@ public abstract class TwilioWebhook implements RequestHandler<APIGatewayV2HTTPEv
         } catch (HttpError e) {
             LOG.warn("Rejected webhook on {}: {} {}", request.path(), e.status(), e.getMessage());
             return rejection(e);
+        } catch (RuntimeException e) {
+            // A dependency failed (DynamoDB, the network): Twilio sees a 503 and retries or falls back; no internals leave.
+            LOG.error("Webhook on {} failed", request.path(), e);
+            return rejection(HttpError.unavailable());
         }
     }
 
