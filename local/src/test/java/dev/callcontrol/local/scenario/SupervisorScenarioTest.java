@@ -138,6 +138,19 @@ class SupervisorScenarioTest extends CallCentreScenario {
         assertNull(sim.liveCall(call.agent()));
     }
 
+    @Test
+    void theLastAgentHangingUpEndsTheCallEvenWithASupervisorListening() {
+        String customer = "+14155550137";
+        Connected call = connect(customer);
+        Agent sam = signIn("sam");
+        assertEquals(200, sam.post("/calls/" + call.task() + "/supervisor", Map.of("mode", "monitor")).status());
+        sim.answer(sim.ringing("sam"));
+        hangUp(call.agent());
+        assertNull(sim.liveCall(customer), "the customer is not left in the conference with a silent supervisor");
+        assertNull(sim.liveCall("sam"));
+        assertEquals("wrapping", task(call.task()).path("assignment_status").asText());
+    }
+
     /** Twilio requests that changed something (GETs read a worker or a task). */
     private static long posts() {
         return sim.requests().stream().filter(r -> !r.path("method").asText().equals("GET")).count();
