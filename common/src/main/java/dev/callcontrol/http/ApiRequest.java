@@ -116,6 +116,15 @@ public final class ApiRequest {
     }
 
     /** First value of a query parameter, or {@code null}. */
+    /** A query parameter that must be present and match {@code pattern}, or a 400 naming it. */
+    public String queryParameter(String name, java.util.regex.Pattern pattern) {
+        String value = queryParameter(name);
+        if (value == null || !pattern.matcher(value).matches()) {
+            throw HttpError.badRequest("query parameter " + name + " is missing or malformed");
+        }
+        return value;
+    }
+
     public String queryParameter(String name) {
         List<String> values = queryParameters().get(name);
         return values == null || values.isEmpty() ? null : values.get(0);

@@ -254,14 +254,7 @@ public final class TwilioTelephony implements Telephony {
 
     @Override
     public void moveIntoConference(String callSid, String conferenceName, String label, boolean endConferenceOnExit) {
-        String twiml = new com.twilio.twiml.VoiceResponse.Builder().dial(new com.twilio.twiml.voice.Dial.Builder()
-                .conference(new com.twilio.twiml.voice.Conference.Builder(conferenceName)
-                        .participantLabel(label)
-                        .startConferenceOnEnter(true)
-                        .endConferenceOnExit(endConferenceOnExit)
-                        .beep(com.twilio.twiml.voice.Conference.Beep.FALSE)
-                        .build())
-                .build()).build().toXml();
+        String twiml = LegTwiml.dial(LegTwiml.join(conferenceName, label).endConferenceOnExit(endConferenceOnExit).build(), null);
         call("moving call " + callSid + " into the conference", () -> {
             try {
                 return com.twilio.rest.api.v2010.account.Call.updater(callSid).setTwiml(new com.twilio.type.Twiml(twiml)).update(client);

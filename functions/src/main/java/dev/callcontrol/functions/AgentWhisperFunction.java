@@ -1,11 +1,7 @@
 package dev.callcontrol.functions;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.twilio.twiml.VoiceResponse;
 import com.twilio.twiml.voice.Conference;
-import com.twilio.twiml.voice.Dial;
-import com.twilio.twiml.voice.Hangup;
-import com.twilio.twiml.voice.Say;
 import dev.callcontrol.calls.CallControl;
 import dev.callcontrol.calls.Role;
 import dev.callcontrol.callsetup.CallSetup;
@@ -14,6 +10,8 @@ import dev.callcontrol.http.ApiRequest;
 import dev.callcontrol.http.ApiResponses;
 import dev.callcontrol.http.HttpError;
 import dev.callcontrol.logging.CallLog;
+import dev.callcontrol.twilio.LegTwiml;
+import dev.callcontrol.twilio.Sids;
 import dev.callcontrol.twilio.TwilioWebhook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +19,6 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * {@code POST /twilio/agent-whisper?call=WT…&worker=WK…}: the TwiML the agent's answered leg runs
@@ -33,8 +30,6 @@ import java.util.regex.Pattern;
  */
 public final class AgentWhisperFunction extends TwilioWebhook {
     private static final Logger LOG = LoggerFactory.getLogger(AgentWhisperFunction.class);
-    private static final Pattern TASK_SID = Pattern.compile("^WT[0-9a-fA-F]{32}$");
-    private static final Pattern WORKER_SID = Pattern.compile("^WK[0-9a-fA-F]{32}$");
 
     private final CallControl calls;
     private final String conferenceEvents;
@@ -58,32 +53,22 @@ public final class AgentWhisperFunction extends TwilioWebhook {
         if (!"POST".equals(request.method()) && !"GET".equals(request.method())) {
             throw new HttpError(405, "method_not_allowed", "the whisper's TwiML is fetched with POST or GET");
         }
-        String task = TransferLegFunction.required(request, "call", TASK_SID);
-        String worker = TransferLegFunction.required(request, "worker", WORKER_SID);
+        String task = request.queryParameter("call", Sids.TASK);
+        String worker = request.queryParameter("worker", Sids.WORKER);
         CallLog.put(CallLog.TASK_SID, task);
         Optional<String> whisper = calls.agentWhisper(task);
         if (whisper.isEmpty()) {
             LOG.info("Agent answered after the caller left");
-            return ApiResponses.twiml(new VoiceResponse.Builder()
-                    .say(new Say.Builder("Sorry, the caller is no longer waiting.").build())
-                    .hangup(new Hangup.Builder().build())
-                    .build().toXml());
+            return ApiResponses.twiml(LegTwiml.sayAndHangUp("Sorry, the caller is no longer waiting."));
         }
         List<Conference.Event> events = CallSetup.CONFERENCE_EVENTS.stream()
                 .map(e -> Conference.Event.valueOf(e.toUpperCase(Locale.ROOT))).toList();
-        Conference conference = new Conference.Builder(task)
-                .participantLabel(Role.AGENT.label(worker, task))
-                .startConferenceOnEnter(true)
-                .endConferenceOnExit(false)
-                .beep(Conference.Beep.FALSE)
+        Conference conference = LegTwiml.join(task, Role.AGENT.label(worker, task))
                 .statusCallback(conferenceEvents)
                 .statusCallbackMethod(com.twilio.http.HttpMethod.POST)
                 .statusCallbackEvents(events)
                 .build();
         LOG.info("Whispering the call summary to the agent, then joining them");
-        return ApiResponses.twiml(new VoiceResponse.Builder()
-                .say(new Say.Builder(whisper.get()).build())
-                .dial(new Dial.Builder().conference(conference).build())
-                .build().toXml());
+        return ApiResponses.twiml(LegTwiml.dial(conference, whisper.get()));
     }
 }

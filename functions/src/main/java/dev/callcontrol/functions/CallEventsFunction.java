@@ -7,6 +7,7 @@ import dev.callcontrol.http.ApiRequest;
 import dev.callcontrol.http.ApiResponses;
 import dev.callcontrol.http.HttpError;
 import dev.callcontrol.logging.CallLog;
+import dev.callcontrol.twilio.Sids;
 import dev.callcontrol.twilio.TwilioWebhook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,9 +25,6 @@ import java.util.regex.Pattern;
  */
 public final class CallEventsFunction extends TwilioWebhook {
     private static final Logger LOG = LoggerFactory.getLogger(CallEventsFunction.class);
-    private static final Pattern TASK_SID = Pattern.compile("^WT[0-9a-fA-F]{32}$");
-    private static final Pattern WORKER_SID = Pattern.compile("^WK[0-9a-fA-F]{32}$");
-    private static final Pattern CALL_SID = Pattern.compile("^CA[0-9a-fA-F]{32}$");
     private static final Pattern STATUS = Pattern.compile("^[a-z-]{3,20}$");
 
     private final CallControl calls;
@@ -54,25 +52,25 @@ public final class CallEventsFunction extends TwilioWebhook {
         if (status == null || !STATUS.matcher(status).matches()) {
             throw HttpError.badRequest("CallStatus is missing or malformed");
         }
-        String callTask = TransferLegFunction.required(request, "call", TASK_SID);
+        String callTask = request.queryParameter("call", Sids.TASK);
         CallLog.identify(form);
         CallLog.put(CallLog.TASK_SID, callTask);
         if (request.queryParameter("supervisor") != null) {
-            String supervisor = TransferLegFunction.required(request, "supervisor", WORKER_SID);
+            String supervisor = request.queryParameter("supervisor", Sids.WORKER);
             LOG.info("Supervisor leg is {}", status);
             calls.onSupervisorLegEnded(callTask, supervisor, form.get("CallSid"), status);
             return ApiResponses.json(200, "{}");
         }
         if ("transfer".equals(request.queryParameter("leg"))) {
             String callSid = form.get("CallSid");
-            if (callSid == null || !CALL_SID.matcher(callSid).matches()) {
+            if (callSid == null || !Sids.CALL.matcher(callSid).matches()) {
                 throw HttpError.badRequest("CallSid is missing or malformed");
             }
             LOG.info("External transfer leg is {}", status);
             calls.onTransferLegEnded(callTask, null, callSid, status);
             return ApiResponses.json(200, "{}");
         }
-        String transferTask = TransferLegFunction.required(request, "task", TASK_SID);
+        String transferTask = request.queryParameter("task", Sids.TASK);
         CallLog.put("TransferTaskSid", transferTask);
         LOG.info("Transfer leg is {}", status);
         calls.onTransferLegEnded(callTask, transferTask, form.get("CallSid"), status);

@@ -1,11 +1,7 @@
 package dev.callcontrol.functions;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.twilio.twiml.VoiceResponse;
 import com.twilio.twiml.voice.Conference;
-import com.twilio.twiml.voice.Dial;
-import com.twilio.twiml.voice.Hangup;
-import com.twilio.twiml.voice.Say;
 import dev.callcontrol.calls.CallControl;
 import dev.callcontrol.calls.Role;
 import dev.callcontrol.config.Config;
@@ -13,12 +9,13 @@ import dev.callcontrol.http.ApiRequest;
 import dev.callcontrol.http.ApiResponses;
 import dev.callcontrol.http.HttpError;
 import dev.callcontrol.logging.CallLog;
+import dev.callcontrol.twilio.LegTwiml;
+import dev.callcontrol.twilio.Sids;
 import dev.callcontrol.twilio.TwilioWebhook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * {@code POST /twilio/supervisor-leg?call=WT…&supervisor=WK…}: the TwiML a supervisor's answered
@@ -28,8 +25,6 @@ import java.util.regex.Pattern;
  */
 public final class SupervisorLegFunction extends TwilioWebhook {
     private static final Logger LOG = LoggerFactory.getLogger(SupervisorLegFunction.class);
-    private static final Pattern TASK_SID = Pattern.compile("^WT[0-9a-fA-F]{32}$");
-    private static final Pattern WORKER_SID = Pattern.compile("^WK[0-9a-fA-F]{32}$");
 
     private final CallControl calls;
 
@@ -51,28 +46,20 @@ public final class SupervisorLegFunction extends TwilioWebhook {
         if (!"POST".equals(request.method()) && !"GET".equals(request.method())) {
             throw new HttpError(405, "method_not_allowed", "the supervisor leg's TwiML is fetched with POST or GET");
         }
-        String callTask = TransferLegFunction.required(request, "call", TASK_SID);
-        String worker = TransferLegFunction.required(request, "supervisor", WORKER_SID);
+        String callTask = request.queryParameter("call", Sids.TASK);
+        String worker = request.queryParameter("supervisor", Sids.WORKER);
         CallLog.put(CallLog.TASK_SID, callTask);
         Optional<CallControl.SupervisorJoin> join = calls.supervisorJoin(callTask, worker);
         if (join.isEmpty()) {
             LOG.info("Supervisor answered after the call ended or they were taken off it");
-            return ApiResponses.twiml(new VoiceResponse.Builder()
-                    .say(new Say.Builder("This call has ended.").build())
-                    .hangup(new Hangup.Builder().build())
-                    .build().toXml());
+            return ApiResponses.twiml(LegTwiml.sayAndHangUp("This call has ended."));
         }
         CallControl.Mode mode = join.get().mode();
-        Conference.Builder conference = new Conference.Builder(callTask)
-                .participantLabel(Role.SUPERVISOR.label(worker))
-                .muted(mode == CallControl.Mode.MONITOR)
-                .startConferenceOnEnter(true)
-                .endConferenceOnExit(false)
-                .beep(Conference.Beep.FALSE);
+        Conference.Builder conference = LegTwiml.join(callTask, Role.SUPERVISOR.label(worker)).muted(mode == CallControl.Mode.MONITOR);
         if (join.get().coachCallSid() != null) {
             conference.coach(join.get().coachCallSid());
         }
         LOG.info("Supervisor answered; joining to {}", mode.label());
-        return ApiResponses.twiml(new VoiceResponse.Builder().dial(new Dial.Builder().conference(conference.build()).build()).build().toXml());
+        return ApiResponses.twiml(LegTwiml.dial(conference.build(), null));
     }
 }

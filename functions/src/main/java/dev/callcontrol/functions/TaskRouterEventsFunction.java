@@ -9,12 +9,12 @@ import dev.callcontrol.http.ApiResponses;
 import dev.callcontrol.http.HttpError;
 import dev.callcontrol.http.Json;
 import dev.callcontrol.logging.CallLog;
+import dev.callcontrol.twilio.Sids;
 import dev.callcontrol.twilio.TwilioWebhook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * {@code POST /twilio/taskrouter-events}: the workspace's event callback. A transfer task that is
@@ -24,7 +24,6 @@ import java.util.regex.Pattern;
  */
 public final class TaskRouterEventsFunction extends TwilioWebhook {
     private static final Logger LOG = LoggerFactory.getLogger(TaskRouterEventsFunction.class);
-    private static final Pattern TASK_SID = Pattern.compile("^WT[0-9a-fA-F]{32}$");
     private final CallControl calls;
 
     public TaskRouterEventsFunction() {
@@ -54,13 +53,13 @@ public final class TaskRouterEventsFunction extends TwilioWebhook {
             return ApiResponses.json(200, "{}");
         }
         String task = form.get("TaskSid");
-        if (task == null || !TASK_SID.matcher(task).matches()) {
+        if (task == null || !Sids.TASK.matcher(task).matches()) {
             throw HttpError.badRequest("TaskSid is missing or malformed");
         }
         CallLog.put("TransferTaskSid", task);
         JsonNode attributes = Json.parse(form.getOrDefault("TaskAttributes", "{}"), "TaskAttributes");
         String callTask = attributes.path("transfer").path("call_task_sid").asText(null);
-        if (callTask == null || !TASK_SID.matcher(callTask).matches()) {
+        if (callTask == null || !Sids.TASK.matcher(callTask).matches()) {
             return ApiResponses.json(200, "{}");
         }
         CallLog.put(CallLog.TASK_SID, callTask);

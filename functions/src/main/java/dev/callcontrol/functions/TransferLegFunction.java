@@ -1,11 +1,6 @@
 package dev.callcontrol.functions;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.twilio.twiml.VoiceResponse;
-import com.twilio.twiml.voice.Conference;
-import com.twilio.twiml.voice.Dial;
-import com.twilio.twiml.voice.Hangup;
-import com.twilio.twiml.voice.Say;
 import dev.callcontrol.calls.CallControl;
 import dev.callcontrol.calls.Role;
 import dev.callcontrol.config.Config;
@@ -13,11 +8,12 @@ import dev.callcontrol.http.ApiRequest;
 import dev.callcontrol.http.ApiResponses;
 import dev.callcontrol.http.HttpError;
 import dev.callcontrol.logging.CallLog;
+import dev.callcontrol.twilio.LegTwiml;
+import dev.callcontrol.twilio.Sids;
 import dev.callcontrol.twilio.TwilioWebhook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.regex.Pattern;
 
 /**
  * {@code POST /twilio/transfer-leg?call=WT…&task=WT…&worker=WK…}: the TwiML a transfer target's
@@ -28,8 +24,6 @@ import java.util.regex.Pattern;
  */
 public final class TransferLegFunction extends TwilioWebhook {
     private static final Logger LOG = LoggerFactory.getLogger(TransferLegFunction.class);
-    private static final Pattern TASK_SID = Pattern.compile("^WT[0-9a-fA-F]{32}$");
-    private static final Pattern WORKER_SID = Pattern.compile("^WK[0-9a-fA-F]{32}$");
 
     private final CallControl calls;
 
@@ -51,33 +45,16 @@ public final class TransferLegFunction extends TwilioWebhook {
         if (!"POST".equals(request.method()) && !"GET".equals(request.method())) {
             throw new HttpError(405, "method_not_allowed", "the transfer leg's TwiML is fetched with POST or GET");
         }
-        String callTask = required(request, "call", TASK_SID);
-        String transferTask = required(request, "task", TASK_SID);
-        String worker = required(request, "worker", WORKER_SID);
+        String callTask = request.queryParameter("call", Sids.TASK);
+        String transferTask = request.queryParameter("task", Sids.TASK);
+        String worker = request.queryParameter("worker", Sids.WORKER);
         CallLog.put(CallLog.TASK_SID, callTask);
         CallLog.put("TransferTaskSid", transferTask);
         if (!calls.transferStillWanted(callTask, transferTask)) {
             LOG.info("Transfer target answered after the transfer ended; telling them and hanging up");
-            return ApiResponses.twiml(new VoiceResponse.Builder()
-                    .say(new Say.Builder("Sorry, the caller is no longer waiting.").build())
-                    .hangup(new Hangup.Builder().build())
-                    .build().toXml());
+            return ApiResponses.twiml(LegTwiml.sayAndHangUp("Sorry, the caller is no longer waiting."));
         }
-        Conference conference = new Conference.Builder(callTask)
-                .participantLabel(Role.AGENT.label(worker, transferTask))
-                .startConferenceOnEnter(true)
-                .endConferenceOnExit(false)
-                .beep(Conference.Beep.FALSE)
-                .build();
         LOG.info("Transfer target answered; joining them to the call");
-        return ApiResponses.twiml(new VoiceResponse.Builder().dial(new Dial.Builder().conference(conference).build()).build().toXml());
-    }
-
-    static String required(ApiRequest request, String name, Pattern pattern) {
-        String value = request.queryParameter(name);
-        if (value == null || !pattern.matcher(value).matches()) {
-            throw HttpError.badRequest("query parameter " + name + " is missing or malformed");
-        }
-        return value;
+        return ApiResponses.twiml(LegTwiml.dial(LegTwiml.join(callTask, Role.AGENT.label(worker, transferTask)).build(), null));
     }
 }

@@ -1,0 +1,42 @@
+package dev.callcontrol.twilio;
+
+import com.twilio.twiml.VoiceResponse;
+import com.twilio.twiml.voice.Conference;
+import com.twilio.twiml.voice.Dial;
+import com.twilio.twiml.voice.Hangup;
+import com.twilio.twiml.voice.Say;
+
+/**
+ * The TwiML the product gives the legs it brings into a call (transfer targets, supervisors, the
+ * agent after a whisper, the waiting caller), built with twilio-java's builders.
+ */
+public final class LegTwiml {
+    private LegTwiml() {
+    }
+
+    /**
+     * Joining the conference named by a task, labelled: starting it if need be, never ending it on
+     * leaving, without a beep. Callers add what their leg needs (muted, coach, status callback).
+     */
+    public static Conference.Builder join(String conferenceName, String label) {
+        return new Conference.Builder(conferenceName)
+                .participantLabel(label)
+                .startConferenceOnEnter(true)
+                .endConferenceOnExit(false)
+                .beep(Conference.Beep.FALSE);
+    }
+
+    /** {@code <Dial><Conference>}, after an optional spoken introduction. */
+    public static String dial(Conference conference, String introduction) {
+        VoiceResponse.Builder response = new VoiceResponse.Builder();
+        if (introduction != null) {
+            response.say(new Say.Builder(introduction).build());
+        }
+        return response.dial(new Dial.Builder().conference(conference).build()).build().toXml();
+    }
+
+    /** For a leg that answered too late: it hears why, then hangs up. */
+    public static String sayAndHangUp(String words) {
+        return new VoiceResponse.Builder().say(new Say.Builder(words).build()).hangup(new Hangup.Builder().build()).build().toXml();
+    }
+}
