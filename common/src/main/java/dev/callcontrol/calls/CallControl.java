@@ -94,12 +94,23 @@ public final class CallControl {
     private final Telephony telephony;
     private final Settings settings;
     private final String holdUrl;
+    private final WarmTransfers warm;
 
     public CallControl(CallRecords records, Telephony telephony, Settings settings) {
+        this(records, telephony, settings, java.time.Clock.systemUTC());
+    }
+
+    public CallControl(CallRecords records, Telephony telephony, Settings settings, java.time.Clock clock) {
         this.records = records;
         this.telephony = telephony;
         this.settings = settings;
         this.holdUrl = settings.publicBaseUrl() + HOLD_MUSIC_PATH;
+        this.warm = new WarmTransfers(this, records, telephony, settings, holdUrl, clock);
+    }
+
+    /** Warm transfers of these calls. */
+    public WarmTransfers warm() {
+        return warm;
     }
 
     // ------------------------------------------------------------------ what agents ask for
@@ -134,33 +145,13 @@ public final class CallControl {
         CallRecord call = connectedCall(taskSid, principal, "transfer");
         CallRecord.Leg customer = presentCustomer(call);
         CallRecord.Leg agent = call.agent();
-        if (call.transfer != null) {
+        if (transferPending(call)) {
             throw CallControlException.conflict("transfer_in_progress", "a transfer of this call is already under way");
         }
-        CallRecord.Transfer transfer = new CallRecord.Transfer();
+        CallRecord.Transfer transfer = resolve(target, principal);
         transfer.state = "starting";
         transfer.fromWorkerSid = principal.workerSid();
         transfer.fallbackQueue = call.queue;
-        switch (target) {
-            case TransferTarget.ToWorker worker -> {
-                if (worker.workerSid().equals(principal.workerSid())) {
-                    throw HttpError.badRequest("an agent cannot transfer a call to themselves");
-                }
-                telephony.worker(worker.workerSid()).orElseThrow(() -> HttpError.badRequest("the workspace has no worker " + worker.workerSid()));
-                transfer.target = "worker";
-                transfer.to = worker.workerSid();
-            }
-            case TransferTarget.ToQueue queue -> {
-                Telephony.Queue found = telephony.queue(queue.queue()).orElseThrow(() -> HttpError.badRequest("the workspace has no queue " + queue.queue()));
-                transfer.target = "queue";
-                transfer.to = found.name();
-            }
-            case TransferTarget.ToNumber number -> {
-                requireDialable(number.number());
-                transfer.target = "number";
-                transfer.to = number.number();
-            }
-        }
         boolean toNumber = "number".equals(transfer.target);
         claimTransfer(call, transfer);
 
@@ -487,7 +478,7 @@ public final class CallControl {
      * queue they came from, with raised priority. The customer stays on hold music throughout.
      */
     public void onTransferLegEnded(String callTaskSid, String transferTaskSid, String legCallSid, String callStatus) {
-        if (!UNANSWERED.contains(callStatus)) {
+        if (!UNANSWERED.contains(callStatus) || warm.onTargetUnanswered(callTaskSid, transferTaskSid, legCallSid, callStatus)) {
             return;
         }
         CallRecord call = records.find(callTaskSid).orElse(null);
@@ -507,6 +498,9 @@ public final class CallControl {
      * by anyone else. The customer, who is on hold waiting for it, goes back to their queue.
      */
     public void onTransferTaskCanceled(String callTaskSid, String transferTaskSid, String reason) {
+        if (warm.onTaskCanceled(callTaskSid, transferTaskSid)) {
+            return;
+        }
         CallRecord call = records.find(callTaskSid).orElse(null);
         if (call == null || call.ended() || !isPendingTransfer(call.transfer, transferTaskSid, null)) {
             return;
@@ -594,13 +588,15 @@ public final class CallControl {
     public boolean transferStillWanted(String callTaskSid, String transferTaskSid) {
         CallRecord call = records.find(callTaskSid).orElse(null);
         return call != null && !call.ended() && call.conferenceSid != null
-                && call.transfer != null && transferTaskSid.equals(call.transfer.taskSid);
+                && (call.transfer != null && transferTaskSid.equals(call.transfer.taskSid) || warm.wants(call, transferTaskSid));
     }
 
     // ------------------------------------------------------------------ policies
 
     /** Twilio requests a conference event calls for, decided while the record is written and run after. */
-    private final class Effects {
+    final class Effects {
+        /** Further requests, run last. */
+        final List<Runnable> then = new ArrayList<>();
         boolean unholdCustomer;
         boolean bringCustomer;
         boolean endConference;
@@ -624,11 +620,13 @@ public final class CallControl {
             }
             wrap.forEach(task -> quietly("moving task " + task + " to wrapping", () -> telephony.updateTask(task, Telephony.TaskStatus.WRAPPING, null)));
             cancel.forEach(task -> cancelQuietly(task, "the call ended before the transfer was answered"));
+            then.forEach(Runnable::run);
         }
     }
 
     private void decide(CallRecord record, ConferenceEvent event, Effects effects) {
         if (event.type().equals("conference-end")) {
+            warm.decide(record, event, null, effects);
             record.tasks.replaceAll((task, state) -> {
                 if (CallRecord.TASK_ROUTING.equals(state)) {
                     effects.cancel.add(task);
@@ -648,6 +646,9 @@ public final class CallControl {
             return;
         }
         CallRecord.Leg leg = event.callSid() == null ? null : record.legs.get(event.callSid());
+        if (warm.decide(record, event, leg, effects)) {
+            return;
+        }
         if (leg != null && leg.role == Role.SUPERVISOR) {
             CallRecord.Supervision supervision = record.supervisor;
             if (supervision != null && supervision.workerSid.equals(leg.workerSid)) {
@@ -694,7 +695,7 @@ public final class CallControl {
         if (event.type().equals("participant-leave") && !event.leftWithConference() && !record.ended()) {
             CallRecord.Leg customer = record.customer();
             effects.endConference = record.present(Role.AGENT).isEmpty() && record.present(Role.TRANSFER).isEmpty()
-                    && record.transfer == null && customer != null && customer.present;
+                    && !transferPending(record) && customer != null && customer.present;
             if (leg.taskSid != null && CallRecord.TASK_ASSIGNED.equals(record.tasks.get(leg.taskSid))) {
                 record.tasks.put(leg.taskSid, CallRecord.TASK_WRAPPING);
                 // Ending the conference wraps the conference instruction's task by itself; asking as well would be refused.
@@ -711,7 +712,7 @@ public final class CallControl {
      * The call an agent may act on: it exists, has a conference, has not ended, and the caller is
      * the agent connected to it.
      */
-    private CallRecord connectedCall(String taskSid, Principal principal, String action) {
+    CallRecord connectedCall(String taskSid, Principal principal, String action) {
         CallRecord call = records.find(taskSid).orElse(null);
         if (call == null || call.conferenceSid == null) {
             telephony.task(taskSid).orElseThrow(() -> CallControlException.notFound("no task " + taskSid));
@@ -779,7 +780,7 @@ public final class CallControl {
         });
     }
 
-    private static CallRecord.Leg presentCustomer(CallRecord call) {
+    static CallRecord.Leg presentCustomer(CallRecord call) {
         CallRecord.Leg customer = call.customer();
         if (customer == null || !customer.present) {
             throw CallControlException.conflict("no_customer", "the customer is not in the conference");
@@ -787,11 +788,45 @@ public final class CallControl {
         return customer;
     }
 
+    /**
+     * Checks a transfer target (the worker and the queue exist, the number may be dialled) and
+     * answers it as a transfer's {@code target} and {@code to}; a 400 or 403 otherwise.
+     */
+    CallRecord.Transfer resolve(TransferTarget target, Principal principal) {
+        CallRecord.Transfer transfer = new CallRecord.Transfer();
+        switch (target) {
+            case TransferTarget.ToWorker worker -> {
+                if (worker.workerSid().equals(principal.workerSid())) {
+                    throw HttpError.badRequest("an agent cannot transfer a call to themselves");
+                }
+                telephony.worker(worker.workerSid()).orElseThrow(() -> HttpError.badRequest("the workspace has no worker " + worker.workerSid()));
+                transfer.target = "worker";
+                transfer.to = worker.workerSid();
+            }
+            case TransferTarget.ToQueue queue -> {
+                Telephony.Queue found = telephony.queue(queue.queue()).orElseThrow(() -> HttpError.badRequest("the workspace has no queue " + queue.queue()));
+                transfer.target = "queue";
+                transfer.to = found.name();
+            }
+            case TransferTarget.ToNumber number -> {
+                requireDialable(number.number());
+                transfer.target = "number";
+                transfer.to = number.number();
+            }
+        }
+        return transfer;
+    }
+
+    /** Whether a transfer, cold or warm, is under way (and so the agent leaving must not end the call). */
+    static boolean transferPending(CallRecord record) {
+        return record.transfer != null || (record.warm != null && record.warm.active());
+    }
+
     /** Marks the transfer as starting, unless another one got there first (409). */
     private void claimTransfer(CallRecord call, CallRecord.Transfer transfer) {
         boolean[] refused = new boolean[1];
         records.update(call.taskSid, () -> call, record -> {
-            refused[0] = record.transfer != null || record.ended();
+            refused[0] = transferPending(record) || record.ended();
             if (refused[0]) {
                 return false;
             }
@@ -808,19 +843,26 @@ public final class CallControl {
      * call is (conference and original task), and the routing the workflow acts on.
      */
     static Map<String, Object> transferAttributes(CallRecord call, CallRecord.Transfer transfer, String fromWorkerSid) {
+        return transferAttributes(call, transfer.target, transfer.to, fromWorkerSid, "cold", null);
+    }
+
+    static Map<String, Object> transferAttributes(CallRecord call, String target, String to, String fromWorkerSid, String mode, String transferId) {
         Map<String, Object> attributes = new LinkedHashMap<>(call.callerAttributes == null ? Map.of() : call.callerAttributes);
         Map<String, Object> about = new LinkedHashMap<>();
-        about.put("mode", "cold");
+        about.put("mode", mode);
+        if (transferId != null) {
+            about.put("transfer_id", transferId);
+        }
         about.put("call_task_sid", call.taskSid);
         about.put("conference_sid", call.conferenceSid);
         about.put("customer_call_sid", call.customerCallSid);
         about.put("from_worker_sid", fromWorkerSid);
-        about.put("target", transfer.target);
+        about.put("target", target);
         attributes.put("transfer", about);
-        if ("worker".equals(transfer.target)) {
-            attributes.put("requested_agent", transfer.to);
-        } else if (transfer.to != null) {
-            attributes.put("desired_queue", transfer.to);
+        if ("worker".equals(target)) {
+            attributes.put("requested_agent", to);
+        } else if (to != null) {
+            attributes.put("desired_queue", to);
         }
         return attributes;
     }
@@ -831,12 +873,12 @@ public final class CallControl {
         return out;
     }
 
-    private void cancelQuietly(String taskSid, String reason) {
+    void cancelQuietly(String taskSid, String reason) {
         quietly("canceling task " + taskSid, () -> telephony.updateTask(taskSid, Telephony.TaskStatus.CANCELED, reason));
     }
 
     /** Runs a follow-up request whose failure must not undo what already happened: it is logged, not thrown. */
-    private static void quietly(String what, Runnable request) {
+    static void quietly(String what, Runnable request) {
         try {
             request.run();
         } catch (RuntimeException e) {

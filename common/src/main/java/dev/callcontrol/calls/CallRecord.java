@@ -59,6 +59,12 @@ public final class CallRecord {
         public String callSid;
     }
 
+    /** An agent-API answer kept for an {@code Idempotency-Key}; {@code status} 0 while the first request is still running. */
+    public static final class StoredAnswer {
+        public int status;
+        public String body;
+    }
+
     /** Task states the record tracks, so that each task is moved on exactly once. */
     public static final String TASK_ASSIGNED = "assigned";
     public static final String TASK_ROUTING = "routing";
@@ -79,6 +85,10 @@ public final class CallRecord {
     public String queue;
     public Map<String, Object> callerAttributes;
     public Transfer transfer;
+    /** The active warm transfer, or the last one (terminal), with its history. */
+    public WarmTransfer warm;
+    /** Answers already given to agent requests with an {@code Idempotency-Key}, by key (the newest few). */
+    public Map<String, StoredAnswer> answers = new LinkedHashMap<>();
     /**
      * True when the conference instruction connected the call's own task, which TaskRouter moves to
      * wrapping when the conference ends; false when the product did (whisper), and wraps it itself.
@@ -225,6 +235,9 @@ public final class CallRecord {
             out.put("supervisor", view);
         }
         out.put("transfer", transfer == null ? null : transferView());
+        if (warm != null && warm.active()) {
+            out.put("warmTransfer", warm.view());
+        }
         out.put("participants", legs.values().stream().filter(leg -> leg.present).map(CallRecord::legView).toList());
         return out;
     }
