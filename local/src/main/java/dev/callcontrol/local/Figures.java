@@ -133,7 +133,29 @@ public final class Figures {
         webhook("external party hangs up: conference ended", () -> hangUp("+14155550999"));
         finishWrapUp();
 
-        // Call 6: outbound.
+        // Calls 6 and 7: warm transfers, completed and canceled.
+        customer = "+14155550207";
+        call = callIn(customer);
+        Agent warm = Agent.signIn(runtime.baseUrl(), call[1]);
+        String transfer = "/calls/" + call[0] + "/warm-transfer";
+        measure("warm transfer: start", () -> warm.post(transfer, Map.of("to", Map.of("worker", DemoWorkspace.CAROL))));
+        String target = sim.ringing("carol");
+        webhook("warm transfer: target answers (consult)", () -> sim.answer(target));
+        measure("warm transfer: three-way", () -> warm.post(transfer + "/three-way", Map.of()));
+        measure("warm transfer: complete", () -> warm.post(transfer + "/complete", Map.of()));
+        hangUp(customer);
+        finishWrapUp();
+        customer = "+14155550208";
+        call = callIn(customer);
+        Agent canceling = Agent.signIn(runtime.baseUrl(), call[1]);
+        String transfer2 = "/calls/" + call[0] + "/warm-transfer";
+        measure("warm transfer: start", () -> canceling.post(transfer2, Map.of("to", Map.of("worker", DemoWorkspace.CAROL))));
+        sim.answer(sim.ringing("carol"));
+        measure("warm transfer: cancel during the consult", () -> canceling.post(transfer2 + "/cancel", Map.of()));
+        hangUp(customer);
+        finishWrapUp();
+
+        // Call 8: outbound.
         Agent alice = Agent.signIn(runtime.baseUrl(), "alice");
         measure("outbound call", () -> alice.post("/calls", Map.of("to", "+14155550206")));
         webhook("agent answers: call set up, customer dialled", () -> sim.answer(sim.ringing("alice")));
