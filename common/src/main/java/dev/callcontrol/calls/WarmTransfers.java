@@ -331,6 +331,19 @@ public final class WarmTransfers {
         return true;
     }
 
+    /**
+     * TaskRouter says the target's reservation was rejected or timed out while the transfer waited:
+     * the transfer fails with that reason (the task is withdrawn, so it is not offered elsewhere).
+     */
+    public boolean onReservationEnded(String callTaskSid, String transferTaskSid, boolean rejected) {
+        CallRecord call = records.find(callTaskSid).orElse(null);
+        if (call == null || call.warm == null || !waitingFor(call.warm, transferTaskSid, null)) {
+            return false;
+        }
+        fail(call, rejected ? WarmTransfer.Reason.DECLINED : WarmTransfer.Reason.TIMEOUT, true);
+        return true;
+    }
+
     /** A warm transfer's target leg that answers should join only while the transfer still waits for it. */
     boolean wants(CallRecord call, String transferTaskSid) {
         return call.warm != null && call.warm.state == WarmTransfer.State.RINGING && transferTaskSid.equals(call.warm.taskSid);

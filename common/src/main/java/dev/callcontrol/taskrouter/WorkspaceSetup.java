@@ -23,7 +23,7 @@ import java.util.Objects;
  */
 public final class WorkspaceSetup {
     /** The workspace events the product acts on ({@code /twilio/taskrouter-events}); the workspace is subscribed to these only. */
-    public static final String PRODUCT_EVENTS = "task.canceled";
+    public static final String PRODUCT_EVENTS = "task.canceled,reservation.rejected,reservation.timeout";
     public static final String EVENTS_PATH = "/twilio/taskrouter-events";
 
     /** What one application did. */

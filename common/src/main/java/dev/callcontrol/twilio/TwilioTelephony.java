@@ -58,16 +58,18 @@ public final class TwilioTelephony implements Telephony {
 
     @Override
     public Optional<TaskContext> task(String taskSid) {
-        Task task;
-        try {
-            task = Task.fetcher(workspaceSid, taskSid).fetch(client);
-        } catch (ApiException e) {
-            if (e.getStatusCode() != null && e.getStatusCode() == 404) {
-                return Optional.empty();
+        Task task = call("fetching task " + taskSid, () -> {
+            try {
+                return Task.fetcher(workspaceSid, taskSid).fetch(client);
+            } catch (ApiException e) {
+                if (is404(e)) {
+                    return null;
+                }
+                throw e;
             }
-            throw failure("fetching task " + taskSid, e);
-        } catch (ApiConnectionException e) {
-            throw CallControlException.upstream("Twilio did not answer while fetching task " + taskSid);
+        });
+        if (task == null) {
+            return Optional.empty();
         }
         JsonNode attributes;
         try {
@@ -82,17 +84,12 @@ public final class TwilioTelephony implements Telephony {
         if (customer == null) {
             customer = attributes.path("call_sid").asText(null);
         }
-        String worker = null;
-        try {
+        String worker = call("listing the reservations of task " + taskSid, () -> {
             for (Reservation reservation : Reservation.reader(workspaceSid, taskSid).setReservationStatus(Reservation.Status.ACCEPTED).read(client)) {
-                worker = reservation.getWorkerSid();
-                break;
+                return reservation.getWorkerSid();
             }
-        } catch (ApiException e) {
-            throw failure("listing the reservations of task " + taskSid, e);
-        } catch (ApiConnectionException e) {
-            throw CallControlException.upstream("Twilio did not answer while listing the reservations of task " + taskSid);
-        }
+            return null;
+        });
         @SuppressWarnings("unchecked")
         Map<String, Object> map = Json.MAPPER.convertValue(attributes, Map.class);
         return Optional.of(new TaskContext(taskSid, task.getAssignmentStatus() == null ? null : task.getAssignmentStatus().toString(),
@@ -280,14 +277,35 @@ public final class TwilioTelephony implements Telephony {
                 .create(client).getCallSid());
     }
 
-    /** Runs one request; Twilio's refusal becomes a 409, its failure or silence a 502. */
+    /** Backoff before each retry of a request Twilio answered 429 (too many requests) to. */
+    static final long[] RATE_LIMIT_BACKOFF_MILLIS = {100, 250, 600};
+
+    /**
+     * Runs one request; Twilio's refusal becomes a 409, its failure or silence a 502. A 429 was
+     * never processed, so it is retried (creates included) after a short backoff, a few times.
+     */
     private static <T> T call(String action, Supplier<T> request) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return request.get();
+            } catch (ApiException e) {
+                if (e.getStatusCode() != null && e.getStatusCode() == 429 && attempt < RATE_LIMIT_BACKOFF_MILLIS.length) {
+                    pause(RATE_LIMIT_BACKOFF_MILLIS[attempt]);
+                    continue;
+                }
+                throw failure(action, e);
+            } catch (ApiConnectionException e) {
+                throw CallControlException.upstream("Twilio did not answer while " + action);
+            }
+        }
+    }
+
+    private static void pause(long millis) {
         try {
-            return request.get();
-        } catch (ApiException e) {
-            throw failure(action, e);
-        } catch (ApiConnectionException e) {
-            throw CallControlException.upstream("Twilio did not answer while " + action);
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CallControlException.upstream("interrupted while waiting to retry a rate-limited request");
         }
     }
 
@@ -297,21 +315,21 @@ public final class TwilioTelephony implements Telephony {
 
     @Override
     public void hold(String conferenceSid, String callSid, boolean hold, String holdUrl) {
-        try {
-            var update = Participant.updater(conferenceSid, callSid).setHold(hold);
-            if (hold) {
-                // HoldMethod defaults to GET; it is set anyway so the hold-music route's signature check sees what Twilio signs.
-                update.setHoldUrl(URI.create(holdUrl)).setHoldMethod(HttpMethod.GET);
+        call((hold ? "holding " : "resuming ") + callSid, () -> {
+            try {
+                var update = Participant.updater(conferenceSid, callSid).setHold(hold);
+                if (hold) {
+                    // HoldMethod defaults to GET; it is set anyway so the hold-music route's signature check sees what Twilio signs.
+                    update.setHoldUrl(URI.create(holdUrl)).setHoldMethod(HttpMethod.GET);
+                }
+                return update.update(client);
+            } catch (ApiException e) {
+                if (is404(e)) {
+                    throw CallControlException.conflict("call_ended", "the customer has already left the call");
+                }
+                throw e;
             }
-            update.update(client);
-        } catch (ApiException e) {
-            if (e.getStatusCode() != null && e.getStatusCode() == 404) {
-                throw CallControlException.conflict("call_ended", "the customer has already left the call");
-            }
-            throw failure((hold ? "holding " : "resuming ") + callSid, e);
-        } catch (ApiConnectionException e) {
-            throw CallControlException.upstream("Twilio did not answer while " + (hold ? "holding " : "resuming ") + "the customer");
-        }
+        });
     }
 
     private static CallControlException failure(String action, ApiException e) {

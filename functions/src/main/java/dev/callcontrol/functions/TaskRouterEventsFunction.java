@@ -19,8 +19,9 @@ import java.util.Map;
 /**
  * {@code POST /twilio/taskrouter-events}: the workspace's event callback. A transfer task that is
  * canceled while its customer waits on hold (its TTL ran out, or someone canceled it) puts the
- * customer back in their queue, so that nobody is left on hold music forever. Other events are
- * acknowledged and ignored: they cost a signature check and nothing else.
+ * customer back in their queue, so that nobody is left on hold music forever. A warm transfer's
+ * reservation rejected or timed out fails that transfer (declined, timeout), and the customer goes
+ * back to the agent. Other events are acknowledged and ignored: they cost a signature check.
  */
 public final class TaskRouterEventsFunction extends TwilioWebhook {
     private static final Logger LOG = LoggerFactory.getLogger(TaskRouterEventsFunction.class);
@@ -49,7 +50,7 @@ public final class TaskRouterEventsFunction extends TwilioWebhook {
         if (type == null || !type.matches("^[a-z-]+(\\.[a-z-]+)+$")) {
             throw HttpError.badRequest("EventType is missing or malformed");
         }
-        if (!type.equals("task.canceled")) {
+        if (!type.equals("task.canceled") && !type.equals("reservation.rejected") && !type.equals("reservation.timeout")) {
             return ApiResponses.json(200, "{}");
         }
         String task = form.get("TaskSid");
@@ -63,6 +64,12 @@ public final class TaskRouterEventsFunction extends TwilioWebhook {
             return ApiResponses.json(200, "{}");
         }
         CallLog.put(CallLog.TASK_SID, callTask);
+        if (type.startsWith("reservation.")) {
+            // Only a warm transfer fails on one reservation; a cold transfer's task goes on to the next agent.
+            boolean failed = calls.warm().onReservationEnded(callTask, task, type.equals("reservation.rejected"));
+            LOG.info("Transfer reservation {}{}", type.substring("reservation.".length()), failed ? ": the warm transfer failed" : "");
+            return ApiResponses.json(200, "{}");
+        }
         LOG.info("Transfer task canceled ({})", form.getOrDefault("TaskCanceledReason", "no reason given"));
         calls.onTransferTaskCanceled(callTask, task, form.getOrDefault("TaskCanceledReason", "no reason given"));
         return ApiResponses.json(200, "{}");

@@ -12,8 +12,10 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -38,7 +40,10 @@ final class Outbox implements AutoCloseable {
     }
 
     /** A request to the product, or (with no url) a step to run later under the lock. */
-    record Job(String what, String method, String url, Map<String, String> parameters, Duration timeout, Consumer<Response> then) {
+    record Job(String what, String method, String url, Map<String, String> parameters, Duration timeout, Consumer<Response> then, boolean replayable) {
+        Job(String what, String method, String url, Map<String, String> parameters, Duration timeout, Consumer<Response> then) {
+            this(what, method, url, parameters, timeout, then, false);
+        }
     }
 
     private final Object lock;
@@ -46,6 +51,9 @@ final class Outbox implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
     private final Deque<Job> queue = new ArrayDeque<>();
+    /** Status callbacks already delivered, newest last, for {@link #replay}. */
+    private final Deque<Job> delivered = new ArrayDeque<>();
+    private static final int KEPT_FOR_REPLAY = 50;
     private final Thread thread;
     private final Consumer<String> problems;
     private int inFlight;
@@ -62,6 +70,29 @@ final class Outbox implements AutoCloseable {
     synchronized void send(String what, String method, String url, Map<String, String> parameters, Duration timeout, Consumer<Response> then) {
         queue.add(new Job(what, method, url, new LinkedHashMap<>(parameters), timeout, then));
         notifyAll();
+    }
+
+    /**
+     * Sends a status callback (conference, call or TaskRouter event): like {@link #send}, and kept
+     * so that {@link #replay} can deliver it again, as Twilio sometimes does.
+     */
+    synchronized void sendEvent(String what, String method, String url, Map<String, String> parameters, Duration timeout, Consumer<Response> then) {
+        queue.add(new Job(what, method, url, new LinkedHashMap<>(parameters), timeout, then, true));
+        notifyAll();
+    }
+
+    /**
+     * Delivers the last {@code count} status callbacks again, newest first: duplicates that arrive
+     * out of order. Their answers change nothing in the simulator. Answers how many were queued.
+     */
+    synchronized int replay(int count) {
+        List<Job> last = new ArrayList<>(delivered);
+        int from = Math.max(0, last.size() - count);
+        List<Job> chosen = new ArrayList<>(last.subList(from, last.size()));
+        java.util.Collections.reverse(chosen);
+        chosen.forEach(job -> queue.add(new Job("replayed " + job.what(), job.method(), job.url(), job.parameters(), job.timeout(), response -> { }, false)));
+        notifyAll();
+        return chosen.size();
     }
 
     /** Runs {@code step} under the lock after what is already queued: how Twilio's asynchronous work is ordered. */
@@ -123,6 +154,14 @@ final class Outbox implements AutoCloseable {
             }
             try {
                 Response response = job.url() == null ? null : deliver(job);
+                if (job.replayable()) {
+                    synchronized (this) {
+                        delivered.add(job);
+                        while (delivered.size() > KEPT_FOR_REPLAY) {
+                            delivered.poll();
+                        }
+                    }
+                }
                 synchronized (lock) {
                     job.then().accept(response);
                 }

@@ -72,6 +72,11 @@ public final class SimClient {
         return send("POST", "/sim/calls", request).path("callSid").asText();
     }
 
+    /** Delivers the last {@code count} status callbacks again, newest first (duplicated and reordered). */
+    public int replayWebhooks(int count) {
+        return send("POST", "/sim/webhooks/replay", Map.of("count", count)).path("replayed").asInt();
+    }
+
     /** The person on a ringing leg picks up. */
     public JsonNode answer(String callSid) {
         return send("POST", "/sim/calls/" + callSid + "/answer", null);

@@ -283,6 +283,7 @@ public final class TwilioSimulator implements AutoCloseable {
                 }
                 case "GET /sim/faults" -> faults.rules();
                 case "POST /sim/faults" -> faults.add(Json.parse(body, "the fault"));
+                case "POST /sim/webhooks/replay" -> Map.of("replayed", world.outbox.replay(Math.max(1, Json.parse(body, "the replay").path("count").asInt(1))));
                 case "DELETE /sim/faults" -> {
                     faults.clear();
                     yield Map.of("cleared", true);

@@ -1266,7 +1266,7 @@ final class Voice {
             parameters.put("CallDuration", String.valueOf(duration));
             parameters.put("Duration", String.valueOf((duration + 59) / 60));
         }
-        world.outbox.send("status callback " + event + " for " + call.sid, call.statusCallback.method(), call.statusCallback.url(), parameters,
+        world.outbox.sendEvent("status callback " + event + " for " + call.sid, call.statusCallback.method(), call.statusCallback.url(), parameters,
                 FETCH_TIMEOUT, response -> {
                     if (!response.ok()) {
                         world.alert(15003, "Call progress status callback to " + call.statusCallback.url() + " failed: " + response.describe());
@@ -1307,7 +1307,7 @@ final class Voice {
             }
         }
         parameters.putAll(extra);
-        world.outbox.send(event + " of " + conference.friendlyName, callback.method(), callback.url(), parameters, FETCH_TIMEOUT, response -> {
+        world.outbox.sendEvent(event + " of " + conference.friendlyName, callback.method(), callback.url(), parameters, FETCH_TIMEOUT, response -> {
             if (!response.ok()) {
                 world.alert(16011, "Conference event " + event + " to " + callback.url() + " got an error: " + response.describe());
             }

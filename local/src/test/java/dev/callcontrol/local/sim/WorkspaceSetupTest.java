@@ -48,7 +48,7 @@ class WorkspaceSetupTest {
     void applyingTwiceChangesNothingTheSecondTimeAndTheWorkflowRoutesTransfers() {
         WorkspaceSetup setup = new WorkspaceSetup(twilio, DemoWorkspace.WORKSPACE_SID);
         WorkspaceSetup.Outcome first = setup.apply(WorkspaceSetup.bundled(), CALLBACK, EVENTS, WorkspaceSetup.PRODUCT_EVENTS);
-        assertEquals(List.of("pointed the workspace's event callback at " + EVENTS + " for task.canceled",
+        assertEquals(List.of("pointed the workspace's event callback at " + EVENTS + " for " + WorkspaceSetup.PRODUCT_EVENTS,
                 "created queue everyone (" + first.queueSids().get("everyone") + ")",
                 "created workflow Call control (" + first.workflowSid() + ")"), first.changes(),
                 "support and sales already match the demo workspace");
