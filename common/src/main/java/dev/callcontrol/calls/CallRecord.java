@@ -70,6 +70,7 @@ public final class CallRecord {
     public static final String TASK_ROUTING = "routing";
     public static final String TASK_WRAPPING = "wrapping";
     public static final String TASK_CANCELED = "canceled";
+    public static final String TASK_COMPLETED = "completed";
 
     public String taskSid;
     public String conferenceSid;

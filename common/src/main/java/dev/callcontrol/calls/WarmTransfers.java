@@ -243,7 +243,14 @@ public final class WarmTransfers {
             return false;
         }
         if (event.type().equals("conference-end")) {
+            String consulted = transfer.state == WarmTransfer.State.CONSULTING ? transfer.taskSid : null;
             transfer.move(WarmTransfer.State.CANCELED, WarmTransfer.Reason.CUSTOMER_HUNG_UP, TWILIO, clock.instant());
+            if (consulted != null && CallRecord.TASK_ASSIGNED.equals(record.tasks.get(consulted))) {
+                // The target never spoke with the customer: there is no after-call work, so their task is completed, not wrapped.
+                record.tasks.put(consulted, CallRecord.TASK_COMPLETED);
+                effects.then.add(() -> CallControl.quietly("completing the consulted target's task", () -> telephony.updateTask(consulted,
+                        Telephony.TaskStatus.COMPLETED, "the customer hung up during the consult")));
+            }
             if (transfer.callSid != null && transfer.targetCallSid == null) {
                 String ringing = transfer.callSid;
                 effects.then.add(() -> CallControl.quietly("hanging up the number still ringing", () -> telephony.endCall(ringing)));
