@@ -1,0 +1,126 @@
+package dev.callcontrol.local.scenario;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import dev.callcontrol.http.Json;
+import dev.callcontrol.local.LocalDefaults;
+import dev.callcontrol.local.SamTemplate;
+import dev.callcontrol.testing.Project;
+import dev.callcontrol.testing.Webhooks;
+import dev.callcontrol.twilio.SignatureVerifier;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every {@code /twilio/*} route of template.yaml (so a new route is covered without editing this
+ * test) gets its sample request with a valid signature, with none, with a wrong one, with one
+ * computed for another URL, with one over other parameters, and as a JSON body whose
+ * {@code bodySHA256} does not match. Only the validly signed request runs; every other one gets
+ * 403 and leaves no trace: no Twilio request in the simulator's log and no call record.
+ */
+class SignatureMatrixTest extends CallCentreScenario {
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @TestFactory
+    Stream<DynamicTest> onlyAValidTwilioSignatureGetsARequestExecuted() throws IOException {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (SamTemplate.Function function : SamTemplate.read(Project.template()).functions()) {
+            for (SamTemplate.Route route : function.routes()) {
+                if (route.path().startsWith("/twilio/")) {
+                    tests.add(DynamicTest.dynamicTest(route.method() + " " + route.path(), () -> matrix(route)));
+                }
+            }
+        }
+        assertTrue(tests.size() >= 9, "every Twilio route is covered: " + tests.size());
+        return tests.stream();
+    }
+
+    private void matrix(SamTemplate.Route route) throws Exception {
+        APIGatewayV2HTTPEvent sample = sampleFor(route);
+        String query = sample.getRawQueryString() == null ? "" : sample.getRawQueryString();
+        String url = runtime.baseUrl() + route.path() + (query.isEmpty() ? "" : "?" + query);
+        Map<String, String> form = route.method().equals("GET") ? Map.of() : Webhooks.form(sample);
+        String taskSid = form.getOrDefault("FriendlyName", form.get("TaskSid"));
+        Map<String, String> tampered = new LinkedHashMap<>(form);
+        tampered.put(form.isEmpty() ? "Extra" : form.keySet().iterator().next(), "tampered");
+        String body = Webhooks.encode(form);
+
+        String recordBefore = taskSid == null ? null : signIn("sam").get("/calls/" + taskSid).toString();
+        Map<String, String> refused = new LinkedHashMap<>();
+        refused.put("no signature", send(route.method(), url, body, null, "application/x-www-form-urlencoded"));
+        refused.put("a wrong signature", send(route.method(), url, body, "bm90IGEgc2lnbmF0dXJl", "application/x-www-form-urlencoded"));
+        refused.put("a signature for another URL", send(route.method(), url, body,
+                SignatureVerifier.sign(LocalDefaults.AUTH_TOKEN, runtime.baseUrl() + "/twilio/elsewhere", form), "application/x-www-form-urlencoded"));
+        refused.put("a signature over other parameters", send(route.method(), url, body,
+                SignatureVerifier.sign(LocalDefaults.AUTH_TOKEN, url, tampered), "application/x-www-form-urlencoded"));
+        if (route.method().equals("POST")) {
+            String json = "{\"CallSid\":\"CA00000000000000000000000000000a01\"}";
+            String hashOfAnotherBody = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest("{}".getBytes(StandardCharsets.UTF_8)));
+            String jsonUrl = url + (url.contains("?") ? "&" : "?") + "bodySHA256=" + hashOfAnotherBody;
+            refused.put("a JSON body whose bodySHA256 does not match", send("POST", jsonUrl, json,
+                    SignatureVerifier.sign(LocalDefaults.AUTH_TOKEN, jsonUrl, Map.of()), "application/json"));
+        }
+        sim.clearRequests();
+        refused.forEach((variant, status) -> assertEquals("403", status, route.method() + " " + route.path() + " with " + variant));
+        assertEquals(List.of(), sim.requests(), "refused requests made no Twilio request");
+        if (taskSid != null) {
+            assertEquals(recordBefore, signIn("sam").get("/calls/" + taskSid).toString(), "refused requests changed no call record");
+        }
+
+        String accepted = send(route.method(), url, body, SignatureVerifier.sign(LocalDefaults.AUTH_TOKEN, url, form), "application/x-www-form-urlencoded");
+        assertNotEquals("403", accepted, route.method() + " " + route.path() + " with a valid signature ran");
+        sim.clearAlerts();
+    }
+
+    /** The route's sample event in events/, or the one of the same path with another method (every function has one). */
+    private static APIGatewayV2HTTPEvent sampleFor(SamTemplate.Route route) throws IOException {
+        String samePath = null;
+        try (Stream<Path> files = Files.list(Project.root().resolve("events"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json") && !f.getFileName().toString().equals("env.json")).sorted().toList()) {
+                String routeKey = Json.MAPPER.readTree(file.toFile()).path("routeKey").asText();
+                if (routeKey.equals(route.method() + " " + route.path())) {
+                    return Webhooks.sample(file.getFileName().toString());
+                }
+                if (routeKey.endsWith(" " + route.path())) {
+                    samePath = file.getFileName().toString();
+                }
+            }
+        }
+        if (samePath == null) {
+            throw new AssertionError("no sample event for " + route.path());
+        }
+        return Webhooks.sample(samePath);
+    }
+
+    private static String send(String method, String url, String body, String signature, String contentType) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+        if (signature != null) {
+            request.header(SignatureVerifier.HEADER, signature);
+        }
+        if (method.equals("GET")) {
+            request.GET();
+        } else {
+            request.header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
+        }
+        return String.valueOf(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+}
