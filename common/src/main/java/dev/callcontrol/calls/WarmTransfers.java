@@ -130,12 +130,13 @@ public final class WarmTransfers {
     public WarmTransfer view(String taskSid, Principal principal) {
         CallRecord call = records.find(taskSid).orElseThrow(() -> CallControlException.notFound("no call for task " + taskSid));
         WarmTransfer transfer = call.warm;
+        boolean onIt = principal.workerSid().equals(call.workerSid) || transfer != null
+                && (principal.workerSid().equals(transfer.fromWorkerSid) || principal.workerSid().equals(transfer.targetWorkerSid));
+        if (!principal.supervisor() && !onIt) {
+            throw CallControlException.forbidden("only the agents on this call or a supervisor may see its transfers");
+        }
         if (transfer == null) {
             throw new CallControlException(404, "no_transfer", "this call has had no warm transfer");
-        }
-        if (!principal.supervisor() && !principal.workerSid().equals(transfer.fromWorkerSid)
-                && !principal.workerSid().equals(transfer.targetWorkerSid) && !principal.workerSid().equals(call.workerSid)) {
-            throw CallControlException.forbidden("only the agents on this transfer or a supervisor may see it");
         }
         return transfer;
     }

@@ -22,7 +22,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code POST /dev/token} {@code {"worker": "<name or WK sid>", "ttlSeconds": n}}: mints a token
+ * {@code POST /dev/token} {@code {"worker": "<name or WK sid>", "ttlSeconds": n}} (and, to exercise
+ * the authorizer, {@code "issuer"} or {@code "audience"} other than its own): mints a token
  * for a TaskRouter worker, found in the workspace the functions use (the simulator's demo
  * workspace by default). A worker whose attributes list the {@code supervisor} role gets the
  * supervisor group. Only the local runtime has this route; deployments use the identity provider.
@@ -64,8 +65,9 @@ final class DevTokens implements HttpHandler {
                     supervisor |= role.asText().equals("supervisor");
                 }
                 List<String> groups = supervisor ? List.of(config.supervisorGroup()) : List.of();
+                // "issuer" and "audience" exist to show the authorizer refusing a token minted for somewhere else.
                 String token = authorizer.mint(worker.getSid(), worker.getFriendlyName(), groups, config.authWorkerClaim(), config.authGroupsClaim(),
-                        Duration.ofSeconds(ttl));
+                        Duration.ofSeconds(ttl), request.path("issuer").asText(authorizer.issuer()), request.path("audience").asText(LocalAuthorizer.AUDIENCE));
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("token", token);
                 out.put("workerSid", worker.getSid());

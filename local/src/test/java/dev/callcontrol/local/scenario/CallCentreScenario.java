@@ -117,6 +117,17 @@ abstract class CallCentreScenario {
         throw new AssertionError("TaskRouter has no task " + sid + ": " + sim.tasks());
     }
 
+    /** Hangs up every live call, one at a time: ending one can end others (a conference with them). */
+    static void hangUpEveryone(SimClient simulator) {
+        for (int left = 50; left > 0; left--) {
+            var calls = simulator.hearing();
+            if (calls.isEmpty()) {
+                return;
+            }
+            simulator.hangup(calls.get(0).path("callSid").asText());
+        }
+    }
+
     static void hangUp(String party) {
         JsonNode call = sim.liveCall(party);
         if (call != null) {

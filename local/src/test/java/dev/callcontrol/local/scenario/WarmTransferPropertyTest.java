@@ -252,9 +252,7 @@ class WarmTransferPropertyTest {
     private static void cleanUp() {
         try {
             sim.clearFaults();
-            for (JsonNode call : sim.hearing()) {
-                sim.hangup(call.path("callSid").asText());
-            }
+            CallCentreScenario.hangUpEveryone(sim);
             sim.advance(60);
             for (JsonNode t : sim.tasks()) {
                 String status = t.path("assignment_status").asText();
