@@ -161,9 +161,8 @@ public final class CallControl {
         String legEvents = settings.publicBaseUrl() + CALL_EVENTS_PATH + "?call=" + call.taskSid + "&leg=transfer";
         var step1 = Concurrently.run(
                 () -> {
-                    if (!wasHeld) {
-                        telephony.hold(call.conferenceSid, customer.callSid, true, holdUrl);
-                    }
+                    // Always sent: the record's hold flag may not yet reflect a resume the agent has just made.
+                    telephony.hold(call.conferenceSid, customer.callSid, true, holdUrl);
                     return true;
                 },
                 () -> toNumber
@@ -666,7 +665,7 @@ public final class CallControl {
                 && transfer != null && "number".equals(transfer.target) && (transfer.callSid == null || transfer.callSid.equals(leg.callSid))) {
             record.transfer = null;
             CallRecord.Leg customer = record.customer();
-            effects.unholdCustomer = customer != null && customer.present && customer.hold;
+            effects.unholdCustomer = customer != null && customer.present;
             return;
         }
         if (leg == null || (leg.role != Role.AGENT && leg.role != Role.TRANSFER)) {
@@ -689,7 +688,7 @@ public final class CallControl {
             record.agentCallSid = leg.callSid;
             record.tasks.put(leg.taskSid, CallRecord.TASK_ASSIGNED);
             CallRecord.Leg customer = record.customer();
-            effects.unholdCustomer = customer != null && customer.present && customer.hold;
+            effects.unholdCustomer = customer != null && customer.present;
             return;
         }
         if (event.type().equals("participant-leave") && !event.leftWithConference() && !record.ended()) {

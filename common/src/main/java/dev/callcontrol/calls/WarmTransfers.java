@@ -83,9 +83,8 @@ public final class WarmTransfers {
         String legEvents = settings.publicBaseUrl() + CallControl.CALL_EVENTS_PATH + "?call=" + call.taskSid + "&leg=transfer";
         var step = Concurrently.run(
                 () -> {
-                    if (!wasHeld) {
-                        telephony.hold(call.conferenceSid, customer.callSid, true, holdUrl);
-                    }
+                    // Always sent: the record's hold flag may not yet reflect a resume that has just happened.
+                    telephony.hold(call.conferenceSid, customer.callSid, true, holdUrl);
                     return true;
                 },
                 () -> toNumber
@@ -146,9 +145,7 @@ public final class WarmTransfers {
         CallRecord call = activeFor(taskSid, principal, "bring the customer in");
         requireState(call.warm, WarmTransfer.State.CONSULTING, "three-way needs the target on the call and the customer on hold");
         CallRecord.Leg customer = CallControl.presentCustomer(call);
-        if (customer.hold) {
-            telephony.hold(call.conferenceSid, customer.callSid, false, holdUrl);
-        }
+        telephony.hold(call.conferenceSid, customer.callSid, false, holdUrl);
         return transition(call.taskSid, call.warm.id, Set.of(WarmTransfer.State.CONSULTING), WarmTransfer.State.THREE_WAY,
                 WarmTransfer.Reason.THREE_WAY, principal.workerSid(), record -> {
                     CallRecord.Leg leg = record.customer();
@@ -175,7 +172,7 @@ public final class WarmTransfers {
                 .map(r -> r.warm)
                 .orElseThrow(() -> illegal(call.warm, WarmTransfer.State.COMPLETED));
         CallRecord.Leg customer = call.customer();
-        if (customer != null && customer.present && customer.hold) {
+        if (customer != null && customer.present) {
             telephony.hold(call.conferenceSid, customer.callSid, false, holdUrl);
         }
         var step = Concurrently.run(
@@ -209,7 +206,7 @@ public final class WarmTransfers {
                 .map(r -> r.warm)
                 .orElseThrow(() -> illegal(call.warm, WarmTransfer.State.CANCELED));
         CallRecord.Leg customer = call.customer();
-        boolean held = customer != null && customer.present && customer.hold;
+        boolean held = customer != null && customer.present;
         var step = Concurrently.run(
                 () -> {
                     dismissTarget(call.conferenceSid, claimed, before);
@@ -267,7 +264,7 @@ public final class WarmTransfers {
                 || (leg.role == Role.TRANSFER && "number".equals(transfer.target) && leg.callSid.equals(transfer.callSid));
         boolean isOriginal = leg.callSid.equals(transfer.fromCallSid);
         CallRecord.Leg customer = record.customer();
-        boolean customerHeld = customer != null && customer.present && customer.hold;
+        boolean customerPresent = customer != null && customer.present;
 
         if (joined && isTarget && transfer.state == WarmTransfer.State.RINGING) {
             transfer.targetCallSid = leg.callSid;
@@ -278,7 +275,7 @@ public final class WarmTransfers {
             if (transfer.agentLeft) {
                 transfer.move(WarmTransfer.State.COMPLETED, WarmTransfer.Reason.AGENT_HUNG_UP, TWILIO, clock.instant());
                 handOver(record, transfer);
-                effects.unholdCustomer = customerHeld;
+                effects.unholdCustomer = customerPresent;
             } else {
                 transfer.move(WarmTransfer.State.CONSULTING, WarmTransfer.Reason.TARGET_JOINED, TWILIO, clock.instant());
             }
@@ -290,7 +287,7 @@ public final class WarmTransfers {
                 record.tasks.put(leg.taskSid, CallRecord.TASK_WRAPPING);
                 effects.wrap.add(leg.taskSid);
             }
-            backToTheAgentOrTheQueue(record, effects, customerHeld);
+            backToTheAgentOrTheQueue(record, effects);
             return true;
         }
         if (left && isOriginal) {
@@ -303,7 +300,7 @@ public final class WarmTransfers {
             } else {
                 transfer.move(WarmTransfer.State.COMPLETED, WarmTransfer.Reason.AGENT_HUNG_UP, TWILIO, clock.instant());
                 handOver(record, transfer);
-                effects.unholdCustomer = customerHeld;
+                effects.unholdCustomer = customerPresent;
             }
             return true;
         }
@@ -380,7 +377,7 @@ public final class WarmTransfers {
                         }
                     }
                     CallRecord.Leg customer = record.customer();
-                    backToTheAgentOrTheQueue(record, effects[0], customer != null && customer.present && customer.hold);
+                    backToTheAgentOrTheQueue(record, effects[0]);
                 });
         failed.ifPresent(record -> {
             LOG.info("Warm transfer failed ({}); the customer is back with the agent, or in the queue", reason.label());
@@ -392,10 +389,12 @@ public final class WarmTransfers {
      * After a failed transfer: the customer goes back to the original agent (off hold), or, when
      * that agent has left too, back to their queue with raised priority, still hearing music.
      */
-    private void backToTheAgentOrTheQueue(CallRecord record, CallControl.Effects effects, boolean customerHeld) {
+    private void backToTheAgentOrTheQueue(CallRecord record, CallControl.Effects effects) {
         CallRecord.Leg original = record.legs.get(record.warm.fromCallSid);
         if (original != null && original.present) {
-            effects.unholdCustomer = customerHeld;
+            // Always sent: the record's hold flag can lag behind the hold the transfer made.
+            CallRecord.Leg customer = record.customer();
+            effects.unholdCustomer = customer != null && customer.present;
             return;
         }
         CallRecord.Transfer requeue = new CallRecord.Transfer();
@@ -407,7 +406,8 @@ public final class WarmTransfers {
         record.transfer = requeue;
         Map<String, Object> attributes = CallControl.transferAttributes(record, "queue", record.queue, record.warm.fromWorkerSid, "requeue", record.warm.id);
         String callTask = record.taskSid;
-        if (!customerHeld && record.customer() != null && record.customer().present) {
+        if (record.customer() != null && record.customer().present) {
+            // Music while they wait again; sent even if the record says held, since that flag can lag.
             effects.then.add(() -> CallControl.quietly("holding the customer while they wait again",
                     () -> telephony.hold(record.conferenceSid, record.customerCallSid, true, holdUrl)));
         }

@@ -228,6 +228,23 @@ class WarmTransferScenarioTest extends CallCentreScenario {
     }
 
     @Test
+    void aSecondTransferRightAfterACancelHoldsTheCustomerAgainAndTheyAreNeverLeftAlone() {
+        // Found by the property test: the record's hold flag lagged behind the cancel's resume, and the second start skipped the hold.
+        String customer = "+14155550176";
+        Connected call = connect(customer);
+        Agent agent = signIn(call.agent());
+        String path = "/calls/" + call.task() + "/warm-transfer";
+        assertEquals(201, agent.post(path, Map.of("to", Map.of("queue", "sales"))).status());
+        assertEquals(200, agent.post(path + "/cancel", Map.of()).status());
+        assertEquals(201, agent.post(path, Map.of("to", Map.of("queue", "sales"))).status());
+        assertEquals(Set.of(HOLD_MUSIC), sim.hears(customer), "held again for the second transfer");
+        hangUp(call.agent());
+        sim.advance(60);
+        assertEquals(Set.of(HOLD_MUSIC), sim.hears(customer), "nobody took the call: back in the queue, on music");
+        hangUp(customer);
+    }
+
+    @Test
     void oneTransferAtATimeIllegalStepsAreRefusedAndARepeatedKeyHasOneEffect() throws Exception {
         String customer = "+14155550174";
         Connected call = connect(customer);
