@@ -712,18 +712,11 @@ public final class CallControl {
      * the agent connected to it.
      */
     CallRecord connectedCall(String taskSid, Principal principal, String action) {
-        CallRecord call = records.find(taskSid).orElse(null);
-        if (call == null || call.conferenceSid == null) {
-            telephony.task(taskSid).orElseThrow(() -> CallControlException.notFound("no task " + taskSid));
-            throw CallControlException.conflict("no_conference", "the call has no conference yet");
-        }
-        CallLog.put(CallLog.CONFERENCE_SID, call.conferenceSid);
+        CallRecord call = withConference(taskSid);
         if (!principal.workerSid().equals(call.workerSid)) {
             throw CallControlException.forbidden("only the agent connected to this call may " + action + " it");
         }
-        if (call.ended()) {
-            throw CallControlException.conflict("call_ended", "the call has ended");
-        }
+        requireNotEnded(call);
         if (call.agent() == null) {
             throw CallControlException.forbidden("you are no longer connected to this call, so you cannot " + action + " it");
         }
@@ -732,16 +725,26 @@ public final class CallControl {
 
     /** A call that exists, has a conference and has not ended; for supervisors, who need not be on it. */
     private CallRecord liveCall(String taskSid) {
+        CallRecord call = withConference(taskSid);
+        requireNotEnded(call);
+        return call;
+    }
+
+    /** The call's record once it has a conference: 404 for a task TaskRouter does not know, 409 before the conference. */
+    private CallRecord withConference(String taskSid) {
         CallRecord call = records.find(taskSid).orElse(null);
         if (call == null || call.conferenceSid == null) {
             telephony.task(taskSid).orElseThrow(() -> CallControlException.notFound("no task " + taskSid));
             throw CallControlException.conflict("no_conference", "the call has no conference yet");
         }
         CallLog.put(CallLog.CONFERENCE_SID, call.conferenceSid);
+        return call;
+    }
+
+    private static void requireNotEnded(CallRecord call) {
         if (call.ended()) {
             throw CallControlException.conflict("call_ended", "the call has ended");
         }
-        return call;
     }
 
     /** Toll-fraud guard: the product dials only numbers under the configured prefixes. */

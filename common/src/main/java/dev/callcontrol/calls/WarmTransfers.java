@@ -143,7 +143,9 @@ public final class WarmTransfers {
     /** Takes the customer off hold with both agents: one request. */
     public WarmTransfer threeWay(String taskSid, Principal principal) {
         CallRecord call = activeFor(taskSid, principal, "bring the customer in");
-        requireState(call.warm, WarmTransfer.State.CONSULTING, "three-way needs the target on the call and the customer on hold");
+        if (call.warm.state != WarmTransfer.State.CONSULTING) {
+            throw illegal(call.warm, WarmTransfer.State.THREE_WAY, "three-way needs the target on the call and the customer on hold");
+        }
         CallRecord.Leg customer = CallControl.presentCustomer(call);
         telephony.hold(call.conferenceSid, customer.callSid, false, holdUrl);
         return transition(call.taskSid, call.warm.id, Set.of(WarmTransfer.State.CONSULTING), WarmTransfer.State.THREE_WAY,
@@ -475,12 +477,6 @@ public final class WarmTransfers {
             throw CallControlException.forbidden("you are no longer on this call, so you cannot " + action);
         }
         return call;
-    }
-
-    private static void requireState(WarmTransfer transfer, WarmTransfer.State wanted, String why) {
-        if (transfer.state != wanted) {
-            throw illegal(transfer, WarmTransfer.State.THREE_WAY, why);
-        }
     }
 
     private static CallControlException illegal(WarmTransfer transfer, WarmTransfer.State next) {

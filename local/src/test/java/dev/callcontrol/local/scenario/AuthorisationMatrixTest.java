@@ -1,7 +1,6 @@
 package dev.callcontrol.local.scenario;
 
 import dev.callcontrol.http.Json;
-import dev.callcontrol.local.Agent;
 import dev.callcontrol.local.SamTemplate;
 import dev.callcontrol.local.sim.DemoWorkspace;
 import dev.callcontrol.testing.Project;
@@ -94,7 +93,7 @@ class AuthorisationMatrixTest extends CallCentreScenario {
             };
             int status = send(method, path, token, row.body());
             assertEquals(expected, status, route + " as " + principal);
-            endEverything();
+            resetCallCentre(sim, twilio);
         }
     }
 
@@ -122,23 +121,5 @@ class AuthorisationMatrixTest extends CallCentreScenario {
             request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(Json.write(body)));
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
-    }
-
-    /** Nobody on the phone, every task done, every agent available: the next cell starts clean. */
-    private static void endEverything() {
-        CallCentreScenario.hangUpEveryone(sim);
-        sim.advance(60);
-        for (var task : sim.tasks()) {
-            String status = task.path("assignment_status").asText();
-            var update = com.twilio.rest.taskrouter.v1.workspace.Task.updater(DemoWorkspace.WORKSPACE_SID, task.path("sid").asText());
-            if (List.of("assigned", "wrapping").contains(status)) {
-                update.setAssignmentStatus(com.twilio.rest.taskrouter.v1.workspace.Task.Status.COMPLETED).setReason("matrix").update(twilio);
-            } else if (List.of("pending", "reserved").contains(status)) {
-                update.setAssignmentStatus(com.twilio.rest.taskrouter.v1.workspace.Task.Status.CANCELED).setReason("matrix").update(twilio);
-            }
-        }
-        for (String worker : List.of(DemoWorkspace.ALICE, DemoWorkspace.BOB, DemoWorkspace.CAROL)) {
-            sim.setActivity(worker, DemoWorkspace.AVAILABLE);
-        }
     }
 }

@@ -117,6 +117,28 @@ abstract class CallCentreScenario {
         throw new AssertionError("TaskRouter has no task " + sid + ": " + sim.tasks());
     }
 
+    /**
+     * Leaves the call centre as the next case expects it: nobody on the phone, every task finished
+     * (completed, or canceled if still routing), no faults armed, every agent available.
+     */
+    static void resetCallCentre(SimClient simulator, TwilioRestClient rest) {
+        simulator.clearFaults();
+        hangUpEveryone(simulator);
+        simulator.advance(60);
+        for (JsonNode task : simulator.tasks()) {
+            String status = task.path("assignment_status").asText();
+            var update = Task.updater(DemoWorkspace.WORKSPACE_SID, task.path("sid").asText());
+            if (List.of("assigned", "wrapping").contains(status)) {
+                update.setAssignmentStatus(Task.Status.COMPLETED).setReason("case over").update(rest);
+            } else if (List.of("pending", "reserved").contains(status)) {
+                update.setAssignmentStatus(Task.Status.CANCELED).setReason("case over").update(rest);
+            }
+        }
+        for (String worker : List.of(DemoWorkspace.ALICE, DemoWorkspace.BOB, DemoWorkspace.CAROL)) {
+            simulator.setActivity(worker, DemoWorkspace.AVAILABLE);
+        }
+    }
+
     /** Hangs up every live call, one at a time: ending one can end others (a conference with them). */
     static void hangUpEveryone(SimClient simulator) {
         for (int left = 50; left > 0; left--) {
