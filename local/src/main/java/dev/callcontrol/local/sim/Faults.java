@@ -13,14 +13,21 @@ import java.util.regex.PatternSyntaxException;
 /**
  * Injected faults: the Nth request matching a method and path pattern (and the {@code times - 1}
  * after it) is answered with 429 (Twilio code 20429), a 5xx, or hangs; every matching request can
- * be delayed. Rules come from {@code POST /sim/faults} as
- * {@code {"method","path","nth","times","status"|"hang","delayMillis"}}.
+ * be delayed. With {@code after} the request is executed first and only its answer is lost or
+ * replaced: the case where a client cannot tell whether Twilio acted. Rules come from
+ * {@code POST /sim/faults} as {@code {"method","path","nth","times","status"|"hang","delayMillis","after"}}.
  */
 final class Faults {
     /** What happens to one request. */
-    record Effect(int status, boolean hang, long delayMillis, String rule) {
+    record Effect(int status, boolean hang, long delayMillis, boolean after, String rule) {
         String describe() {
-            return hang ? "hang (" + rule + ")" : status > 0 ? status + " (" + rule + ")" : "delay " + delayMillis + "ms (" + rule + ")";
+            String what = hang ? "hang" : status > 0 ? String.valueOf(status) : "delay " + delayMillis + "ms";
+            return what + (after ? " after executing" : "") + " (" + rule + ")";
+        }
+
+        /** The request is refused before Twilio acts on it. */
+        boolean refuses() {
+            return status > 0 && !after;
         }
     }
 
@@ -32,9 +39,10 @@ final class Faults {
         final int status;
         final boolean hang;
         final long delayMillis;
+        final boolean after;
         int seen;
 
-        Rule(String method, Pattern path, int nth, int times, int status, boolean hang, long delayMillis) {
+        Rule(String method, Pattern path, int nth, int times, int status, boolean hang, long delayMillis, boolean after) {
             this.method = method;
             this.path = path;
             this.nth = nth;
@@ -42,6 +50,7 @@ final class Faults {
             this.status = status;
             this.hang = hang;
             this.delayMillis = delayMillis;
+            this.after = after;
         }
 
         Map<String, Object> describe() {
@@ -53,6 +62,7 @@ final class Faults {
             out.put("status", status);
             out.put("hang", hang);
             out.put("delayMillis", delayMillis);
+            out.put("after", after);
             out.put("seen", seen);
             return out;
         }
@@ -85,7 +95,11 @@ final class Faults {
         if (status == 0 && !hang && delay <= 0) {
             throw HttpError.badRequest("a fault needs status, hang or delayMillis");
         }
-        Rule rule = new Rule(method, path, nth, times, status, hang, delay);
+        boolean after = request.path("after").asBoolean(false);
+        if (after && status == 0 && !hang) {
+            throw HttpError.badRequest("after needs status or hang: what the executed request answers");
+        }
+        Rule rule = new Rule(method, path, nth, times, status, hang, delay, after);
         rules.add(rule);
         return rule.describe();
     }
@@ -99,7 +113,7 @@ final class Faults {
                 boolean fires = rule.nth == 0 || (rule.seen >= rule.nth && rule.seen < rule.nth + rule.times);
                 if (fires && effect == null) {
                     String name = rule.method + " " + rule.path.pattern() + (rule.nth > 0 ? " #" + rule.nth : "");
-                    effect = new Effect(rule.nth > 0 ? rule.status : 0, rule.nth > 0 && rule.hang, rule.delayMillis, name);
+                    effect = new Effect(rule.nth > 0 ? rule.status : 0, rule.nth > 0 && rule.hang, rule.delayMillis, rule.nth > 0 && rule.after, name);
                 }
             }
         }

@@ -178,17 +178,23 @@ public final class TwilioSimulator implements AutoCloseable {
             }
             // Faults count only requests Twilio would have accepted: refused ones never reach its services.
             fault = faults.match(method, path);
-            if (fault != null && fault.status() > 0) {
-                throw switch (fault.status()) {
-                    case 429 -> new TwilioError(429, 20429, "Too Many Requests");
-                    case 503 -> new TwilioError(503, 20503, "Service Unavailable");
-                    default -> new TwilioError(fault.status(), 20500, "Internal Server Error");
-                };
+            if (fault != null && fault.refuses()) {
+                throw faultError(fault.status());
             }
-            Answer answer = dispatch(method, path, parameters, headers);
-            status = answer.status();
-            response = answer.json();
-            answerHeaders = answer.headers();
+            if (fault != null && fault.hang() && !fault.after()) {
+                // The connection is lost before the request reaches Twilio: nothing is executed.
+                status = 0;
+                response = null;
+            } else {
+                Answer answer = dispatch(method, path, parameters, headers);
+                if (fault != null && fault.after() && fault.status() > 0) {
+                    // Executed, but the client is told it failed.
+                    throw faultError(fault.status());
+                }
+                status = answer.status();
+                response = answer.json();
+                answerHeaders = answer.headers();
+            }
         } catch (TwilioError e) {
             status = e.status;
             response = twilioJson(e.body());
@@ -209,6 +215,14 @@ public final class TwilioSimulator implements AutoCloseable {
             return;
         }
         write(exchange, status, status == 204 ? null : response, answerHeaders);
+    }
+
+    private static TwilioError faultError(int status) {
+        return switch (status) {
+            case 429 -> new TwilioError(429, 20429, "Too Many Requests");
+            case 503 -> new TwilioError(503, 20503, "Service Unavailable");
+            default -> new TwilioError(status, 20500, "Internal Server Error");
+        };
     }
 
     /** A REST answer, serialised while the state it shows was locked. */
