@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.callcontrol.config.Config;
 import dev.callcontrol.http.ApiRequest;
 import dev.callcontrol.http.ApiResponses;
+import dev.callcontrol.http.Deadline;
 import dev.callcontrol.http.HttpError;
 import dev.callcontrol.logging.CallLog;
 import org.slf4j.Logger;
@@ -35,7 +36,7 @@ public abstract class AgentEndpoint implements RequestHandler<APIGatewayV2HTTPEv
 
     @Override
     public final APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return CallLog.invocation(context, () -> serve(event));
+        return CallLog.invocation(context, () -> Deadline.within(context, () -> serve(event)));
     }
 
     private APIGatewayV2HTTPResponse serve(APIGatewayV2HTTPEvent event) {

@@ -46,7 +46,7 @@ public final class RedirectingHttpClient extends HttpClient {
     public Response makeRequest(Request request) {
         URL twilioUrl = request.constructURL();
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + twilioUrl.getFile()))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(Duration.ofMillis(TwilioClients.RESPONSE_TIMEOUT.toMilliseconds()))
                 .header(ORIGINAL_HOST_HEADER, twilioUrl.getHost())
                 .header("X-Twilio-Client", "java-" + com.twilio.Twilio.VERSION)
                 .header("Accept", "application/json");

@@ -1,30 +1,35 @@
 package dev.callcontrol.twilio;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.twilio.exception.ApiConnectionException;
 import com.twilio.exception.ApiException;
 import com.twilio.http.HttpMethod;
 import com.twilio.http.TwilioRestClient;
+import com.twilio.rest.api.v2010.account.Call;
 import com.twilio.rest.api.v2010.account.Conference;
 import com.twilio.rest.api.v2010.account.conference.Participant;
 import com.twilio.rest.taskrouter.v1.workspace.Task;
 import com.twilio.rest.taskrouter.v1.workspace.TaskQueue;
 import com.twilio.rest.taskrouter.v1.workspace.task.Reservation;
+import com.twilio.type.PhoneNumber;
 import dev.callcontrol.agent.CallControlException;
 import dev.callcontrol.calls.Telephony;
 import dev.callcontrol.http.HttpError;
 import dev.callcontrol.http.Json;
+import dev.callcontrol.logging.Redact;
+import com.twilio.type.PhoneNumber;
 
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * {@link Telephony} over twilio-java. Twilio's failures become typed call-control errors, never
@@ -34,11 +39,14 @@ import java.util.function.Supplier;
 public final class TwilioTelephony implements Telephony {
     static final Duration DIRECTORY_TTL = Duration.ofMinutes(5);
     private static final String VOICE_CHANNEL = "voice";
+    /** The task attribute that identifies one create request, for finding out whether it took effect. */
+    static final String CREATE_TOKEN = "create_token";
 
     private final TwilioRestClient client;
     private final String workspaceSid;
     private final String workflowSid;
     private final Clock clock;
+    private final FaultPolicy faults;
     private final Map<String, Cached<Optional<Worker>>> workers = new ConcurrentHashMap<>();
     private volatile Cached<List<Queue>> queues;
 
@@ -46,19 +54,20 @@ public final class TwilioTelephony implements Telephony {
     }
 
     public TwilioTelephony(TwilioRestClient client, String workspaceSid, String workflowSid) {
-        this(client, workspaceSid, workflowSid, Clock.systemUTC());
+        this(client, workspaceSid, workflowSid, Clock.systemUTC(), FaultPolicy.standard());
     }
 
-    TwilioTelephony(TwilioRestClient client, String workspaceSid, String workflowSid, Clock clock) {
+    TwilioTelephony(TwilioRestClient client, String workspaceSid, String workflowSid, Clock clock, FaultPolicy faults) {
         this.client = client;
         this.workspaceSid = workspaceSid;
         this.workflowSid = workflowSid;
         this.clock = clock;
+        this.faults = faults;
     }
 
     @Override
     public Optional<TaskContext> task(String taskSid) {
-        Task task = call("fetching task " + taskSid, () -> {
+        Task task = faults.run("fetching task " + taskSid, FaultPolicy.Kind.READ, () -> {
             try {
                 return Task.fetcher(workspaceSid, taskSid).fetch(client);
             } catch (ApiException e) {
@@ -84,7 +93,7 @@ public final class TwilioTelephony implements Telephony {
         if (customer == null) {
             customer = attributes.path("call_sid").asText(null);
         }
-        String worker = call("listing the reservations of task " + taskSid, () -> {
+        String worker = faults.run("listing the reservations of task " + taskSid, FaultPolicy.Kind.READ, () -> {
             for (Reservation reservation : Reservation.reader(workspaceSid, taskSid).setReservationStatus(Reservation.Status.ACCEPTED).read(client)) {
                 return reservation.getWorkerSid();
             }
@@ -102,7 +111,7 @@ public final class TwilioTelephony implements Telephony {
         if (cached != null && cached.expires().isAfter(clock.instant())) {
             return cached.value();
         }
-        Optional<Worker> found = call("fetching worker " + workerSid, () -> {
+        Optional<Worker> found = faults.run("fetching worker " + workerSid, FaultPolicy.Kind.READ, () -> {
             try {
                 var worker = com.twilio.rest.taskrouter.v1.workspace.Worker.fetcher(workspaceSid, workerSid).fetch(client);
                 JsonNode attributes;
@@ -127,7 +136,7 @@ public final class TwilioTelephony implements Telephony {
     public Optional<Queue> queue(String sidOrName) {
         Cached<List<Queue>> cached = queues;
         if (cached == null || !cached.expires().isAfter(clock.instant())) {
-            List<Queue> all = call("listing task queues", () -> {
+            List<Queue> all = faults.run("listing task queues", FaultPolicy.Kind.READ, () -> {
                 List<Queue> out = new ArrayList<>();
                 for (TaskQueue queue : TaskQueue.reader(workspaceSid).read(client)) {
                     out.add(new Queue(queue.getSid(), queue.getFriendlyName()));
@@ -142,12 +151,22 @@ public final class TwilioTelephony implements Telephony {
 
     @Override
     public String createTask(Map<String, Object> attributes, int priority) {
-        return call("creating a task", () -> Task.creator(workspaceSid)
-                .setWorkflowSid(workflowSid)
-                .setTaskChannel(VOICE_CHANNEL)
-                .setPriority(priority)
-                .setAttributes(Json.write(attributes))
-                .create(client).getSid());
+        // A token of this create in the task's attributes: after an unanswered attempt, TaskRouter is asked for a task carrying it.
+        String token = UUID.randomUUID().toString();
+        Map<String, Object> tagged = new LinkedHashMap<>(attributes);
+        tagged.put(CREATE_TOKEN, token);
+        return faults.create("creating a task", () -> Task.creator(workspaceSid)
+                        .setWorkflowSid(workflowSid)
+                        .setTaskChannel(VOICE_CHANNEL)
+                        .setPriority(priority)
+                        .setAttributes(Json.write(tagged))
+                        .create(client).getSid(),
+                () -> {
+                    for (Task task : Task.reader(workspaceSid).setEvaluateTaskAttributes(CREATE_TOKEN + " == \"" + token + "\"").limit(1).read(client)) {
+                        return Optional.of(task.getSid());
+                    }
+                    return Optional.empty();
+                });
     }
 
     @Override
@@ -157,7 +176,7 @@ public final class TwilioTelephony implements Telephony {
             case COMPLETED -> Task.Status.COMPLETED;
             case CANCELED -> Task.Status.CANCELED;
         };
-        return call("moving task " + taskSid + " to " + twilioStatus, () -> {
+        return faults.run("moving task " + taskSid + " to " + twilioStatus, FaultPolicy.Kind.UPDATE, () -> {
             try {
                 var update = Task.updater(workspaceSid, taskSid).setAssignmentStatus(twilioStatus);
                 if (reason != null) {
@@ -177,7 +196,7 @@ public final class TwilioTelephony implements Telephony {
 
     @Override
     public boolean removeParticipant(String conferenceSid, String callSid) {
-        return call("removing participant " + callSid, () -> {
+        return faults.run("removing participant " + callSid, FaultPolicy.Kind.DELETE, () -> {
             try {
                 return Participant.deleter(conferenceSid, callSid).delete(client);
             } catch (ApiException e) {
@@ -191,7 +210,7 @@ public final class TwilioTelephony implements Telephony {
 
     @Override
     public boolean endConference(String conferenceSid) {
-        return call("ending conference " + conferenceSid, () -> {
+        return faults.run("ending conference " + conferenceSid, FaultPolicy.Kind.UPDATE, () -> {
             try {
                 Conference.updater(conferenceSid).setStatus(Conference.UpdateStatus.COMPLETED).update(client);
                 return true;
@@ -206,20 +225,31 @@ public final class TwilioTelephony implements Telephony {
 
     @Override
     public String dial(String from, String to, String twimlUrl, String statusCallbackUrl, int timeoutSeconds) {
-        return call("dialling " + dev.callcontrol.logging.Redact.phone(to), () -> com.twilio.rest.api.v2010.account.Call
-                .creator(new com.twilio.type.PhoneNumber(to), new com.twilio.type.PhoneNumber(from), URI.create(twimlUrl))
-                .setStatusCallback(URI.create(statusCallbackUrl))
-                .setStatusCallbackMethod(HttpMethod.POST)
-                .setStatusCallbackEvent(List.of("completed"))
-                .setTimeout(timeoutSeconds)
-                .create(client).getSid());
+        return faults.create("dialling " + Redact.phone(to), () -> Call
+                        .creator(new PhoneNumber(to), new PhoneNumber(from), URI.create(twimlUrl))
+                        .setStatusCallback(URI.create(statusCallbackUrl))
+                        .setStatusCallbackMethod(HttpMethod.POST)
+                        .setStatusCallbackEvent(List.of("completed"))
+                        .setTimeout(timeoutSeconds)
+                        .create(client).getSid(),
+                // A call just placed is still queued or ringing; the newest such call between the two numbers is it.
+                () -> {
+                    Call newest = null;
+                    for (Call call : Call.reader().setTo(new PhoneNumber(to)).setFrom(new PhoneNumber(from)).limit(20).read(client)) {
+                        boolean placing = call.getStatus() == Call.Status.QUEUED || call.getStatus() == Call.Status.RINGING;
+                        if (placing && (newest == null || isAfter(call.getDateCreated(), newest.getDateCreated()))) {
+                            newest = call;
+                        }
+                    }
+                    return Optional.ofNullable(newest).map(Call::getSid);
+                });
     }
 
     @Override
     public boolean endCall(String callSid) {
-        return call("ending call " + callSid, () -> {
+        return faults.run("ending call " + callSid, FaultPolicy.Kind.UPDATE, () -> {
             try {
-                com.twilio.rest.api.v2010.account.Call.updater(callSid).setStatus(com.twilio.rest.api.v2010.account.Call.UpdateStatus.COMPLETED).update(client);
+                Call.updater(callSid).setStatus(Call.UpdateStatus.COMPLETED).update(client);
                 return true;
             } catch (ApiException e) {
                 // 404: no such call; 400 (21220): it is no longer live.
@@ -233,7 +263,7 @@ public final class TwilioTelephony implements Telephony {
 
     @Override
     public void updateParticipant(String conferenceSid, String callSid, boolean muted, boolean coaching, String callSidToCoach) {
-        call("updating participant " + callSid, () -> {
+        faults.run("updating participant " + callSid, FaultPolicy.Kind.UPDATE, () -> {
             try {
                 var update = Participant.updater(conferenceSid, callSid).setMuted(muted).setCoaching(coaching);
                 if (coaching) {
@@ -252,9 +282,9 @@ public final class TwilioTelephony implements Telephony {
     @Override
     public void moveIntoConference(String callSid, String conferenceName, String label, boolean endConferenceOnExit) {
         String twiml = LegTwiml.dial(LegTwiml.join(conferenceName, label).endConferenceOnExit(endConferenceOnExit).build(), null);
-        call("moving call " + callSid + " into the conference", () -> {
+        faults.run("moving call " + callSid + " into the conference", FaultPolicy.Kind.UPDATE, () -> {
             try {
-                return com.twilio.rest.api.v2010.account.Call.updater(callSid).setTwiml(new com.twilio.type.Twiml(twiml)).update(client);
+                return Call.updater(callSid).setTwiml(new com.twilio.type.Twiml(twiml)).update(client);
             } catch (ApiException e) {
                 if (e.getStatusCode() != null && (e.getStatusCode() == 404 || e.getStatusCode() == 400)) {
                     throw CallControlException.conflict("call_ended", "the caller has already hung up");
@@ -266,47 +296,32 @@ public final class TwilioTelephony implements Telephony {
 
     @Override
     public String addParticipant(String conferenceSid, String from, String to, String label, String statusCallbackUrl, int timeoutSeconds) {
-        return call("adding " + dev.callcontrol.logging.Redact.phone(to) + " to the conference", () -> Participant
-                .creator(conferenceSid, new com.twilio.type.PhoneNumber(from), new com.twilio.type.PhoneNumber(to))
-                .setLabel(label)
-                .setStatusCallback(URI.create(statusCallbackUrl))
-                .setStatusCallbackMethod(HttpMethod.POST)
-                .setStatusCallbackEvent(List.of("completed"))
-                .setTimeout(timeoutSeconds)
-                .setEndConferenceOnExit(false)
-                .create(client).getCallSid());
+        return faults.create("adding " + Redact.phone(to) + " to the conference", () -> Participant
+                        .creator(conferenceSid, new PhoneNumber(from), new PhoneNumber(to))
+                        .setLabel(label)
+                        .setStatusCallback(URI.create(statusCallbackUrl))
+                        .setStatusCallbackMethod(HttpMethod.POST)
+                        .setStatusCallbackEvent(List.of("completed"))
+                        .setTimeout(timeoutSeconds)
+                        .setEndConferenceOnExit(false)
+                        .create(client).getCallSid(),
+                // A label is unique within a conference, so the participant with this one is the one asked for.
+                () -> {
+                    try {
+                        Participant participant = Participant.fetcher(conferenceSid, label).fetch(client);
+                        return participant.getStatus() == Participant.Status.COMPLETE || participant.getStatus() == Participant.Status.FAILED
+                                ? Optional.<String>empty() : Optional.of(participant.getCallSid());
+                    } catch (ApiException e) {
+                        if (is404(e)) {
+                            return Optional.empty();
+                        }
+                        throw e;
+                    }
+                });
     }
 
-    /** Backoff before each retry of a request Twilio answered 429 (too many requests) to. */
-    static final long[] RATE_LIMIT_BACKOFF_MILLIS = {100, 250, 600};
-
-    /**
-     * Runs one request; Twilio's refusal becomes a 409, its failure or silence a 502. A 429 was
-     * never processed, so it is retried (creates included) after a short backoff, a few times.
-     */
-    private static <T> T call(String action, Supplier<T> request) {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                return request.get();
-            } catch (ApiException e) {
-                if (e.getStatusCode() != null && e.getStatusCode() == 429 && attempt < RATE_LIMIT_BACKOFF_MILLIS.length) {
-                    pause(RATE_LIMIT_BACKOFF_MILLIS[attempt]);
-                    continue;
-                }
-                throw failure(action, e);
-            } catch (ApiConnectionException e) {
-                throw CallControlException.upstream("Twilio did not answer while " + action);
-            }
-        }
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw CallControlException.upstream("interrupted while waiting to retry a rate-limited request");
-        }
+    private static boolean isAfter(ZonedDateTime a, ZonedDateTime b) {
+        return a != null && (b == null || a.isAfter(b));
     }
 
     private static boolean is404(ApiException e) {
@@ -315,7 +330,7 @@ public final class TwilioTelephony implements Telephony {
 
     @Override
     public void hold(String conferenceSid, String callSid, boolean hold, String holdUrl) {
-        call((hold ? "holding " : "resuming ") + callSid, () -> {
+        faults.run((hold ? "holding " : "resuming ") + callSid, FaultPolicy.Kind.UPDATE, () -> {
             try {
                 var update = Participant.updater(conferenceSid, callSid).setHold(hold);
                 if (hold) {
@@ -330,13 +345,5 @@ public final class TwilioTelephony implements Telephony {
                 throw e;
             }
         });
-    }
-
-    private static CallControlException failure(String action, ApiException e) {
-        Integer status = e.getStatusCode();
-        if (status != null && status >= 400 && status < 500 && status != 429) {
-            return CallControlException.conflict("twilio_refused", "Twilio refused " + action + ": " + e.getCode() + " " + e.getMessage());
-        }
-        return CallControlException.upstream("Twilio failed " + action + " (" + status + ")");
     }
 }

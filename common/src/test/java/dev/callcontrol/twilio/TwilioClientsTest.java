@@ -29,6 +29,7 @@ class TwilioClientsTest {
     }
 
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
+    private volatile int status = 200;
     private HttpServer server;
 
     @BeforeEach
@@ -47,7 +48,10 @@ class TwilioClientsTest {
                     : "{\"sid\":\"WT0123456789abcdef0123456789abcdef\",\"assignment_status\":\"pending\"}";
             byte[] bytes = response.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, bytes.length);
+            if (status != 200) {
+                bytes = ("{\"code\":20500,\"message\":\"Internal Server Error\",\"status\":" + status + "}").getBytes(StandardCharsets.UTF_8);
+            }
+            exchange.sendResponseHeaders(status, bytes.length);
             exchange.getResponseBody().write(bytes);
             exchange.close();
         });
@@ -101,5 +105,21 @@ class TwilioClientsTest {
         assertEquals("/2010-04-01/Accounts/AC00000000000000000000000000000001/Conferences.json", request.path());
         assertTrue(request.query().contains("FriendlyName=WT0123456789abcdef0123456789abcdef"), request.query());
         assertTrue(request.query().contains("Status=in-progress"), request.query());
+    }
+
+    @Test
+    void aRequestAnswered500IsSentOnceWhateverTwilioJavaWouldDo() {
+        status = 500;
+        var create = Task.creator("WS00000000000000000000000000000001").setAttributes("{}");
+        com.twilio.exception.ApiException e = org.junit.jupiter.api.Assertions.assertThrows(com.twilio.exception.ApiException.class, () -> create.create(client()));
+        assertEquals(500, e.getStatusCode());
+        assertEquals(1, seen.size(), "twilio-java's own retry of 5xx answers is off: FaultPolicy decides");
+    }
+
+    @Test
+    void noAnswerIsAConnectionFailure() {
+        server.stop(0);
+        org.junit.jupiter.api.Assertions.assertThrows(com.twilio.exception.ApiConnectionException.class,
+                () -> Task.fetcher("WS00000000000000000000000000000001", "WT0123456789abcdef0123456789abcdef").fetch(client()));
     }
 }

@@ -16,7 +16,12 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A 429 was never processed: the adapter retries it after a short backoff, and one task is created. */
+/**
+ * The fault policy against the simulator: a 429 was never processed, so the create is sent again;
+ * a create that failed or got no answer after it took effect is found by its token and not sent
+ * again; one that failed before taking effect is looked for, not found, and sent again. Each way,
+ * exactly one task exists.
+ */
 class TwilioTelephonyRetryTest {
     private static TwilioSimulator simulator;
     private static SimClient sim;
@@ -46,6 +51,31 @@ class TwilioTelephonyRetryTest {
         var creates = sim.requests().stream().filter(r -> r.path("path").asText().endsWith("/Tasks")).toList();
         assertEquals(3, creates.size(), "two 429s, then the create");
         assertEquals(1, creates.stream().filter(r -> r.path("status").asInt() == 201).count());
+        sim.clearFaults();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"500 after executing", "no answer after executing", "500 before executing", "no answer before executing"})
+    void anUnansweredCreateIsLookedForBeforeItIsSentAgain(String fault) {
+        sim.clearRequests();
+        Map<String, Object> rule = new HashMap<>(Map.of("method", "POST", "path", "/Tasks$", "nth", 1, "times", 1, "after", fault.endsWith("after executing")));
+        if (fault.startsWith("500")) {
+            rule.put("status", 500);
+        } else {
+            rule.put("hang", true);
+            rule.put("delayMillis", 50);
+        }
+        sim.addFault(rule);
+        String marker = "fault-" + fault.hashCode();
+        String task = telephony.createTask(Map.of("desired_queue", "sales", "marker", marker), 5);
+        assertTrue(task.startsWith("WT"), task);
+        var made = java.util.stream.StreamSupport.stream(sim.tasks().spliterator(), false)
+                .filter(t -> t.path("attributes").toString().contains(marker)).toList();
+        assertEquals(1, made.size(), "exactly one task, whatever the fault: " + made);
+        assertEquals(task, made.get(0).path("sid").asText());
+        var lookups = sim.requests().stream().filter(r -> r.path("method").asText().equals("GET") && r.path("path").asText().endsWith("/Tasks")).toList();
+        assertEquals(1, lookups.size(), "one lookup by the create's token");
+        assertTrue(lookups.get(0).path("parameters").toString().contains("create_token"), lookups.get(0).toString());
         sim.clearFaults();
     }
 }

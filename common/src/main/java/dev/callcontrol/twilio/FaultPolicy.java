@@ -1,0 +1,163 @@
+package dev.callcontrol.twilio;
+
+import com.twilio.exception.ApiConnectionException;
+import com.twilio.exception.ApiException;
+import com.twilio.exception.TwilioException;
+import dev.callcontrol.agent.CallControlException;
+import dev.callcontrol.http.Deadline;
+import dev.callcontrol.logging.Redact;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
+import java.util.function.LongUnaryOperator;
+import java.util.function.Supplier;
+
+/**
+ * What happens when a Twilio REST request fails, decided in one place.
+ * <ul>
+ *   <li>A 429 (or Twilio code 20429) was never processed: any request, a create included, is sent
+ *   again after an exponential backoff with full jitter, while the invocation has time for it.</li>
+ *   <li>No answer (connection refused, reset, timed out): a fetch, update or delete is sent again
+ *   the same way; they are idempotent.</li>
+ *   <li>A create (call, participant, task) that got no answer or a 5xx may have taken effect, so it
+ *   is never simply repeated: its lookup (by label, attributes or list) finds out first, and only
+ *   when nothing was made is it sent again.</li>
+ *   <li>Every other failure is a typed error the caller sees: Twilio's refusal a 409
+ *   {@code twilio_refused}, rejected credentials a 502 {@code twilio_credentials}, a 5xx a 502
+ *   {@code twilio_unavailable}, rate limiting that outlasts the retries a 503
+ *   {@code twilio_rate_limited}, silence a 504 {@code twilio_unreachable}.</li>
+ * </ul>
+ * Requests that treat a 404 as done (removing a participant who has left) handle it themselves.
+ */
+public final class FaultPolicy {
+    private static final Logger LOG = LoggerFactory.getLogger(FaultPolicy.class);
+
+    /** What a request does, which decides whether it may be sent twice. */
+    public enum Kind {
+        READ, UPDATE, DELETE, CREATE
+    }
+
+    /** The first backoff's upper bound; each later one doubles, up to {@link #CAP_MILLIS}. */
+    static final long BASE_MILLIS = 100;
+    static final long CAP_MILLIS = 2_000;
+    /** Attempts of one request, the first included. */
+    static final int MAX_ATTEMPTS = 5;
+    /** Time kept back for the attempt itself and the rest of the invocation; no retry starts with less. */
+    static final long RESERVE_MILLIS = TwilioClients.RESPONSE_TIMEOUT.toMilliseconds() + 1_000;
+
+    interface Sleeper {
+        void sleep(long millis) throws InterruptedException;
+    }
+
+    private final Sleeper sleeper;
+    private final LongUnaryOperator jitter;
+    private final LongSupplier remainingMillis;
+
+    FaultPolicy(Sleeper sleeper, LongUnaryOperator jitter, LongSupplier remainingMillis) {
+        this.sleeper = sleeper;
+        this.jitter = jitter;
+        this.remainingMillis = remainingMillis;
+    }
+
+    /** Real sleeps, random jitter, and the running invocation's deadline. */
+    public static FaultPolicy standard() {
+        return new FaultPolicy(Thread::sleep, bound -> ThreadLocalRandom.current().nextLong(bound + 1), Deadline::remainingMillis);
+    }
+
+    /** A fetch, update or delete. */
+    public <T> T run(String action, Kind kind, Supplier<T> request) {
+        if (kind == Kind.CREATE) {
+            throw new IllegalArgumentException("a create needs a lookup: use create()");
+        }
+        return attempt(action, kind, request, null);
+    }
+
+    /**
+     * A create, with the lookup that tells whether an unanswered attempt took effect: it returns
+     * what the first attempt made, or empty when it made nothing.
+     */
+    public <T> T create(String action, Supplier<T> request, Supplier<Optional<T>> lookup) {
+        return attempt(action, Kind.CREATE, request, lookup);
+    }
+
+    private enum Fault {
+        RATE_LIMITED, NO_ANSWER, SERVER, CREDENTIALS, REFUSED;
+
+        static Fault of(TwilioException e) {
+            if (e instanceof ApiConnectionException) {
+                return NO_ANSWER;
+            }
+            ApiException api = (ApiException) e;
+            Integer status = api.getStatusCode();
+            if ((status != null && status == 429) || (api.getCode() != null && api.getCode() == 20429)) {
+                return RATE_LIMITED;
+            }
+            if (status == null) {
+                return api.getCause() instanceof IOException ? NO_ANSWER : SERVER;
+            }
+            if (status == 401 || status == 403) {
+                return CREDENTIALS;
+            }
+            return status >= 500 ? SERVER : REFUSED;
+        }
+    }
+
+    private <T> T attempt(String action, Kind kind, Supplier<T> request, Supplier<Optional<T>> lookup) {
+        for (int attempt = 1; ; attempt++) {
+            TwilioException failure;
+            try {
+                return request.get();
+            } catch (ApiConnectionException | ApiException e) {
+                failure = e;
+            }
+            Fault fault = Fault.of(failure);
+            boolean mayHaveHappened = kind == Kind.CREATE && (fault == Fault.NO_ANSWER || fault == Fault.SERVER);
+            if (mayHaveHappened) {
+                Optional<T> made = attempt("finding out whether " + action + " took effect", Kind.READ, lookup, null);
+                if (made.isPresent()) {
+                    LOG.warn("Twilio failed {} ({}) but it took effect; not sent again", action, fault);
+                    return made.get();
+                }
+            }
+            boolean retryable = fault == Fault.RATE_LIMITED || (fault == Fault.NO_ANSWER && kind != Kind.CREATE) || mayHaveHappened;
+            if (retryable && backoff(attempt)) {
+                LOG.warn("Twilio failed {} ({}, attempt {}); trying again", action, fault, attempt);
+                continue;
+            }
+            throw typed(action, fault, failure);
+        }
+    }
+
+    /** Waits before attempt {@code attempt + 1}; false when there are no attempts or time left for it. */
+    private boolean backoff(int attempt) {
+        if (attempt >= MAX_ATTEMPTS) {
+            return false;
+        }
+        long delay = jitter.applyAsLong(Math.min(CAP_MILLIS, BASE_MILLIS << (attempt - 1)));
+        if (remainingMillis.getAsLong() - delay < RESERVE_MILLIS) {
+            return false;
+        }
+        try {
+            sleeper.sleep(delay);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static CallControlException typed(String action, Fault fault, TwilioException failure) {
+        String detail = failure instanceof ApiException api && api.getCode() != null ? " (" + api.getCode() + ")" : "";
+        return switch (fault) {
+            case RATE_LIMITED -> new CallControlException(503, "twilio_rate_limited", "Twilio is limiting requests; " + action + " did not happen, try again shortly");
+            case NO_ANSWER -> new CallControlException(504, "twilio_unreachable", "Twilio did not answer while " + action);
+            case SERVER -> CallControlException.upstream("Twilio failed " + action + detail);
+            case CREDENTIALS -> new CallControlException(502, "twilio_credentials", "Twilio rejected the product's credentials while " + action);
+            case REFUSED -> CallControlException.conflict("twilio_refused", "Twilio refused " + action + detail + ": " + Redact.text(failure.getMessage()));
+        };
+    }
+}
