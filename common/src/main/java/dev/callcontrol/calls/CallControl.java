@@ -115,13 +115,14 @@ public final class CallControl {
 
     // ------------------------------------------------------------------ what agents ask for
 
-    /** Holds or resumes the customer: one Twilio request, none when the customer is already so. */
+    /**
+     * Holds or resumes the customer: one Twilio request. It is sent even when the record says the
+     * customer is already so: a request Twilio carried out but answered with a failure leaves the
+     * record behind, and the agent's next press must still reach the call.
+     */
     public CallRecord hold(String taskSid, Principal principal, boolean hold) {
         CallRecord call = connectedCall(taskSid, principal, "hold");
         CallRecord.Leg customer = presentCustomer(call);
-        if (customer.hold == hold) {
-            return call;
-        }
         telephony.hold(call.conferenceSid, customer.callSid, hold, holdUrl);
         LOG.info(hold ? "Customer held" : "Customer resumed");
         return records.update(call.taskSid, () -> call, record -> {
@@ -174,7 +175,9 @@ public final class CallControl {
                 quietly("hanging up the external leg of an abandoned transfer", () -> telephony.endCall(step1.second().value()));
             } else if (step1.second().ok()) {
                 cancelQuietly(step1.second().value(), "transfer abandoned: the customer could not be held");
-            } else if (step1.first().ok() && !wasHeld) {
+            }
+            if (!wasHeld) {
+                // Even when the hold itself failed: Twilio may have carried it out before failing.
                 quietly("resuming the customer after a failed transfer", () -> telephony.hold(call.conferenceSid, customer.callSid, false, holdUrl));
             }
             records.update(call.taskSid, () -> call, record -> {

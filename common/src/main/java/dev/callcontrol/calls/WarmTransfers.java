@@ -166,17 +166,22 @@ public final class WarmTransfers {
      */
     public WarmTransfer complete(String taskSid, Principal principal) {
         CallRecord call = activeFor(taskSid, principal, "complete the transfer");
-        WarmTransfer claimed = transition(call.taskSid, call.warm.id, Set.of(WarmTransfer.State.CONSULTING, WarmTransfer.State.THREE_WAY),
-                WarmTransfer.State.COMPLETED, WarmTransfer.Reason.COMPLETED_BY_AGENT, principal.workerSid(), record -> {
+        Set<WarmTransfer.State> from = Set.of(WarmTransfer.State.CONSULTING, WarmTransfer.State.THREE_WAY);
+        if (!from.contains(call.warm.state)) {
+            throw illegal(call.warm, WarmTransfer.State.COMPLETED);
+        }
+        // The customer is resumed before the transfer is claimed: if Twilio fails this, nothing has
+        // changed and the agent can simply ask again. Resuming twice is harmless.
+        CallRecord.Leg customer = call.customer();
+        if (customer != null && customer.present) {
+            telephony.hold(call.conferenceSid, customer.callSid, false, holdUrl);
+        }
+        WarmTransfer claimed = transition(call.taskSid, call.warm.id, from, WarmTransfer.State.COMPLETED, WarmTransfer.Reason.COMPLETED_BY_AGENT, principal.workerSid(), record -> {
                     handOver(record, record.warm);
                     markWrapping(record, record.warm.fromTaskSid);
                 })
                 .map(r -> r.warm)
                 .orElseThrow(() -> illegal(call.warm, WarmTransfer.State.COMPLETED));
-        CallRecord.Leg customer = call.customer();
-        if (customer != null && customer.present) {
-            telephony.hold(call.conferenceSid, customer.callSid, false, holdUrl);
-        }
         var step = Concurrently.run(
                 () -> telephony.removeParticipant(call.conferenceSid, claimed.fromCallSid),
                 () -> claimed.fromTaskSid == null || telephony.updateTask(claimed.fromTaskSid, Telephony.TaskStatus.WRAPPING, null));

@@ -44,10 +44,19 @@ class CallControlTest {
     }
 
     @Test
-    void holdIsOneRequestAndHoldingTwiceIsNone() {
+    void holdIsOneRequestEvenWhenTheRecordSaysTheCustomerIsHeldAlready() {
         calls.hold(TASK, AGENT, true);
         calls.hold(TASK, AGENT, true);
-        assertEquals(List.of("hold " + CUSTOMER_LEG + " true"), telephony.requests);
+        assertEquals(List.of("hold " + CUSTOMER_LEG + " true", "hold " + CUSTOMER_LEG + " true"), telephony.requests);
+    }
+
+    @Test
+    void aResumeReachesTwilioAfterAHoldThatFailedPerhapsAfterActing() {
+        telephony.failures.put("hold", request -> CallControlException.upstream("Twilio failed holding"));
+        assertThrows(CallControlException.class, () -> calls.hold(TASK, AGENT, true));
+        telephony.failures.clear();
+        calls.hold(TASK, AGENT, false);
+        assertEquals(List.of("hold " + CUSTOMER_LEG + " true", "hold " + CUSTOMER_LEG + " false"), telephony.requests);
     }
 
     @Test

@@ -30,7 +30,7 @@ class HoldScenarioTest extends CallCentreScenario {
         sim.clearRequests();
         Agent.Answer again = alice.post("/calls/" + task + "/hold", Map.of("hold", true));
         assertEquals(200, again.status(), "holding twice is not an error");
-        assertEquals(0, participantUpdates(), "a second hold sends nothing to Twilio");
+        assertEquals(1, participantUpdates(), "a second hold is sent again: the record may lag behind what Twilio did");
         assertEquals(Set.of(HOLD_MUSIC), sim.hears(customer));
 
         Agent.Answer resumed = alice.post("/calls/" + task + "/hold", Map.of("hold", false));
