@@ -242,7 +242,7 @@ public final class CallControl {
      */
     public String dialOut(Principal principal, String number) {
         if (!TransferTarget.E164.matcher(number).matches()) {
-            throw HttpError.badRequest("to must be an E.164 number such as +14155550100");
+            throw HttpError.badRequest("to must be an E.164 number: +, the country code and up to 14 more digits");
         }
         requireDialable(number);
         Map<String, Object> attributes = new LinkedHashMap<>();

@@ -53,7 +53,7 @@ public sealed interface TransferTarget {
             }
             case "number" -> {
                 if (!E164.matcher(text).matches()) {
-                    throw HttpError.badRequest("to.number must be an E.164 number such as +14155550100");
+                    throw HttpError.badRequest("to.number must be an E.164 number: +, the country code and up to 14 more digits");
                 }
                 yield new ToNumber(text);
             }

@@ -72,7 +72,7 @@ public final class Config {
     }
 
     public String callerId() {
-        return matching(Setting.CALLER_ID, E164, "an E.164 number such as +14155550100");
+        return matching(Setting.CALLER_ID, E164, "an E.164 number: +, the country code and up to 14 more digits");
     }
 
     public String tableName() {

@@ -32,8 +32,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The fixture every call-control scenario shares: the local runtime with the Twilio simulator,
  * a way to get a customer connected to a support agent, and the checks that run after each
  * scenario (no contract violations, no debugger alerts, wrap-up finished so the next scenario
- * finds the agents free).
+ * finds the agents free), and no log line with a full phone number or the auth token
+ * ({@link PersonalDataInLogs}).
  */
+@org.junit.jupiter.api.extension.ExtendWith(PersonalDataInLogs.class)
 abstract class CallCentreScenario {
     static final String HOLD_MUSIC = "music:http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3";
     static final Map<String, String> WORKERS = Map.of("alice", DemoWorkspace.ALICE, "bob", DemoWorkspace.BOB,
