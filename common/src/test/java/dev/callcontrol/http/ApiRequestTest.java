@@ -70,6 +70,17 @@ class ApiRequestTest {
     }
 
     @Test
+    void trailingContentAndRepeatedKeysAreMalformed() {
+        for (String body : List.of("{\"hold\":true} {\"hold\":false}", "{\"hold\":true}x", "{\"hold\":false,\"hold\":true}")) {
+            HttpError error = assertThrows(HttpError.class, () -> ApiRequest.from(event("POST", "/calls", null,
+                    Map.of("content-type", "application/json"), body, false)).jsonBody(), body);
+            assertEquals(400, error.status(), body);
+        }
+        assertEquals(true, ApiRequest.from(event("POST", "/calls", null, Map.of("content-type", "application/json"), "{\"hold\":true}\n", false))
+                .jsonBody().get("hold").asBoolean());
+    }
+
+    @Test
     void formsMustBeDeclaredAsForms() {
         HttpError error = assertThrows(HttpError.class, () -> ApiRequest.from(event("POST", "/twilio/assignment", null, Map.of("content-type", "application/json"), "{\"TaskSid\":\"WT1\"}", false)).form());
         assertEquals(415, error.status());
