@@ -31,6 +31,7 @@ public final class ApiRequest {
     private final String body;
     private Map<String, List<String>> query;
     private Map<String, List<String>> form;
+    private JsonNode json;
 
     private ApiRequest(APIGatewayV2HTTPEvent event) {
         var context = event.getRequestContext();
@@ -153,11 +154,14 @@ public final class ApiRequest {
 
     /** The body as a JSON document. 415 when it is declared as something else, 400 when malformed. */
     public JsonNode jsonBody() {
-        String type = mediaType();
-        if (!type.isEmpty() && !"application/json".equals(type)) {
-            throw HttpError.unsupportedMediaType("expected an application/json body");
+        if (json == null) {
+            String type = mediaType();
+            if (!type.isEmpty() && !"application/json".equals(type)) {
+                throw HttpError.unsupportedMediaType("expected an application/json body");
+            }
+            json = Json.parse(body, "the request body");
         }
-        return Json.parse(body, "the request body");
+        return json;
     }
 
     private static String stripStage(String rawPath, String stage) {
