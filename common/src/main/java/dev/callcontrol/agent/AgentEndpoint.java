@@ -17,8 +17,10 @@ import java.util.regex.Pattern;
 
 /**
  * Base of every agent-API function: parse the event, establish the {@link Principal} from the
- * verified JWT claims (401 without them), then run the operation. Every failure is a JSON error
- * with a 4xx status; an unexpected one is logged and answered 502 or 500 without internals.
+ * verified JWT claims (401 without them), check that a body, if there is one, is JSON (415 or 400
+ * otherwise, also on routes that read none, so that a garbled request never runs a command), then
+ * run the operation. Every refusal is a JSON error with a 4xx status; a failing dependency is
+ * logged and answered 503 without internals.
  */
 public abstract class AgentEndpoint implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     private static final Logger LOG = LoggerFactory.getLogger(AgentEndpoint.class);
@@ -44,6 +46,9 @@ public abstract class AgentEndpoint implements RequestHandler<APIGatewayV2HTTPEv
             ApiRequest request = ApiRequest.from(event);
             Principal principal = Principal.fromClaims(request.claims(), workerClaim, groupsClaim, supervisorGroup);
             CallLog.put("WorkerSid", principal.workerSid());
+            if (!request.body().isEmpty()) {
+                request.jsonBody();
+            }
             return handle(request, principal);
         } catch (HttpError e) {
             LOG.info("Agent request refused: {} {}", e.status(), e.getMessage());

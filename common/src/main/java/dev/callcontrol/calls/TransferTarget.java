@@ -3,6 +3,7 @@ package dev.callcontrol.calls;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.callcontrol.http.HttpError;
 
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Where a transfer goes: a named worker, a queue, or an external number. */
@@ -34,6 +35,10 @@ public sealed interface TransferTarget {
         }
         String kind = to.fieldNames().next();
         JsonNode value = to.get(kind);
+        if (!Set.of("worker", "queue", "number").contains(kind)) {
+            // The caller's key is not repeated: an error message is shown, and it could be markup.
+            throw HttpError.badRequest("unknown transfer target; the body must be one of " + KINDS);
+        }
         if (!value.isTextual()) {
             throw HttpError.badRequest("to." + kind + " must be a string");
         }
@@ -57,7 +62,7 @@ public sealed interface TransferTarget {
                 }
                 yield new ToNumber(text);
             }
-            default -> throw HttpError.badRequest("unknown transfer target '" + kind + "'; the body must be one of " + KINDS);
+            default -> throw HttpError.badRequest("unknown transfer target; the body must be one of " + KINDS);
         };
     }
 }

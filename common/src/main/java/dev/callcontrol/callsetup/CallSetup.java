@@ -2,6 +2,7 @@ package dev.callcontrol.callsetup;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The blueprint's first flow, "call setup using a Conference bridge": answer a voice reservation
@@ -17,28 +18,38 @@ public final class CallSetup {
     public static final String TRANSFER_LEG_PATH = "/twilio/transfer-leg";
     public static final String CALL_EVENTS_PATH = "/twilio/call-events";
     public static final String AGENT_WHISPER_PATH = "/twilio/agent-whisper";
+    private static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{6,14}$");
 
     private final String callerId;
     private final String publicBaseUrl;
     private final int agentRingTimeoutSeconds;
     private final boolean recordConferences;
     private final boolean agentWhisper;
+    private final List<String> dialPrefixes;
 
     public CallSetup(String callerId, String publicBaseUrl, int agentRingTimeoutSeconds, boolean recordConferences) {
         this(callerId, publicBaseUrl, agentRingTimeoutSeconds, recordConferences, false);
+    }
+
+    public CallSetup(String callerId, String publicBaseUrl, int agentRingTimeoutSeconds, boolean recordConferences, boolean agentWhisper) {
+        this(callerId, publicBaseUrl, agentRingTimeoutSeconds, recordConferences, agentWhisper, List.of());
     }
 
     /**
      * @param agentWhisper answer inbound calls with the {@code call} instruction instead, whose TwiML
      *                     whispers a summary to the agent before joining them; the caller stays in
      *                     the queue, hearing its music, until the agent is in the conference
+     * @param dialPrefixes the E.164 prefixes an outbound task's {@code outbound_to} may start with
+     *                     ({@code DIAL_PREFIXES}); the conference instruction makes TaskRouter dial it
      */
-    public CallSetup(String callerId, String publicBaseUrl, int agentRingTimeoutSeconds, boolean recordConferences, boolean agentWhisper) {
+    public CallSetup(String callerId, String publicBaseUrl, int agentRingTimeoutSeconds, boolean recordConferences, boolean agentWhisper,
+                     List<String> dialPrefixes) {
         this.callerId = callerId;
         this.publicBaseUrl = publicBaseUrl;
         this.agentRingTimeoutSeconds = agentRingTimeoutSeconds;
         this.recordConferences = recordConferences;
         this.agentWhisper = agentWhisper;
+        this.dialPrefixes = List.copyOf(dialPrefixes);
     }
 
     /**
@@ -53,6 +64,18 @@ public final class CallSetup {
         }
         if (!assignment.isVoice()) {
             return Optional.empty();
+        }
+        String outboundTo = assignment.outboundTo();
+        if (outboundTo != null) {
+            // Anyone who can create a task in the workspace can write outbound_to: the same guard as POST /calls.
+            if (!E164.matcher(outboundTo).matches()) {
+                throw new AssignmentRejected(AssignmentRejected.Reason.INVALID_NUMBER,
+                        "outbound task " + assignment.taskSid() + " has an outbound_to that is not an E.164 number");
+            }
+            if (dialPrefixes.stream().noneMatch(outboundTo::startsWith)) {
+                throw new AssignmentRejected(AssignmentRejected.Reason.DESTINATION_NOT_ALLOWED,
+                        "outbound task " + assignment.taskSid() + " asks to dial a number outside DIAL_PREFIXES");
+            }
         }
         String contactUri = contactUri(assignment);
         String from = Optional.ofNullable(assignment.calledNumber()).orElse(callerId);

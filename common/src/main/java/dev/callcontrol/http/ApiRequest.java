@@ -31,6 +31,7 @@ public final class ApiRequest {
     private final String body;
     private Map<String, List<String>> query;
     private Map<String, List<String>> form;
+    private JsonNode json;
 
     private ApiRequest(APIGatewayV2HTTPEvent event) {
         var context = event.getRequestContext();
@@ -153,11 +154,14 @@ public final class ApiRequest {
 
     /** The body as a JSON document. 415 when it is declared as something else, 400 when malformed. */
     public JsonNode jsonBody() {
-        String type = mediaType();
-        if (!type.isEmpty() && !"application/json".equals(type)) {
-            throw HttpError.unsupportedMediaType("expected an application/json body");
+        if (json == null) {
+            String type = mediaType();
+            if (!type.isEmpty() && !"application/json".equals(type)) {
+                throw HttpError.unsupportedMediaType("expected an application/json body");
+            }
+            json = Json.parse(body, "the request body");
         }
-        return Json.parse(body, "the request body");
+        return json;
     }
 
     private static String stripStage(String rawPath, String stage) {
@@ -179,7 +183,8 @@ public final class ApiRequest {
             return "";
         }
         if (!base64) {
-            if (body.length() > MAX_BODY_BYTES) {
+            // The limit is in bytes as sent (UTF-8), not in characters: a character may take up to four.
+            if (body.length() > MAX_BODY_BYTES || utf8Length(body) > MAX_BODY_BYTES) {
                 throw new HttpError(413, "payload_too_large", "the body is larger than " + MAX_BODY_BYTES + " bytes");
             }
             return body;
@@ -199,6 +204,25 @@ public final class ApiRequest {
         } catch (java.nio.charset.CharacterCodingException e) {
             throw HttpError.badRequest("the body is not UTF-8 text");
         }
+    }
+
+    /** The length of a text in UTF-8 bytes, without encoding it. */
+    static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     private static Map<String, List<String>> parseUrlEncoded(String encoded, String what) {

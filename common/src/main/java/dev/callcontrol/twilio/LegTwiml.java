@@ -30,13 +30,31 @@ public final class LegTwiml {
     public static String dial(Conference conference, String introduction) {
         VoiceResponse.Builder response = new VoiceResponse.Builder();
         if (introduction != null) {
-            response.say(new Say.Builder(introduction).build());
+            response.say(new Say.Builder(speakable(introduction)).build());
         }
         return response.dial(new Dial.Builder().conference(conference).build()).build().toXml();
     }
 
     /** For a leg that answered too late: it hears why, then hangs up. */
     public static String sayAndHangUp(String words) {
-        return new VoiceResponse.Builder().say(new Say.Builder(words).build()).hangup(new Hangup.Builder().build()).build().toXml();
+        return new VoiceResponse.Builder().say(new Say.Builder(speakable(words)).build()).hangup(new Hangup.Builder().build()).build().toXml();
+    }
+
+    /**
+     * Text without the characters XML 1.0 cannot carry (control characters, lone surrogates,
+     * U+FFFE and U+FFFF). Spoken text can come from a task's attributes (the caller's name, the
+     * reason), and one such character would make the TwiML unwritable, failing the leg.
+     */
+    static String speakable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            i += Character.charCount(c);
+            boolean allowed = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) || c >= 0x10000;
+            if (allowed) {
+                out.appendCodePoint(c);
+            }
+        }
+        return out.toString();
     }
 }

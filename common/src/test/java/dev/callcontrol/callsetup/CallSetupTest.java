@@ -60,6 +60,19 @@ class CallSetupTest {
     }
 
     @Test
+    void outboundTasksDialOnlyE164NumbersUnderTheDialPrefixes() {
+        CallSetup outbound = new CallSetup("+15005550006", "https://calls.example.com", 25, false, false, java.util.List.of("+1"));
+        Map<String, Object> agent = Map.of("contact_uri", "client:alice");
+        assertEquals("client:alice", outbound.answer(assignment(Map.of("outbound_to", "+14155550199"), agent)).orElseThrow().to());
+        assertEquals(AssignmentRejected.Reason.INVALID_NUMBER, assertThrows(AssignmentRejected.class,
+                () -> outbound.answer(assignment(Map.of("outbound_to", "900-555-0100"), agent))).reason());
+        assertEquals(AssignmentRejected.Reason.DESTINATION_NOT_ALLOWED, assertThrows(AssignmentRejected.class,
+                () -> outbound.answer(assignment(Map.of("outbound_to", "+442071838750"), agent))).reason());
+        assertEquals(AssignmentRejected.Reason.DESTINATION_NOT_ALLOWED, assertThrows(AssignmentRejected.class,
+                () -> setup.answer(assignment(Map.of("outbound_to", "+14155550199"), agent))).reason(), "no prefixes: no number");
+    }
+
+    @Test
     void workerWithoutContactUriIsRejected() {
         AssignmentRejected rejected = assertThrows(AssignmentRejected.class, () -> setup.answer(assignment(voiceTask(), Map.of("name", "Bob"))));
         assertEquals(AssignmentRejected.Reason.MISSING_CONTACT_URI, rejected.reason());

@@ -70,6 +70,17 @@ class ApiRequestTest {
     }
 
     @Test
+    void trailingContentAndRepeatedKeysAreMalformed() {
+        for (String body : List.of("{\"hold\":true} {\"hold\":false}", "{\"hold\":true}x", "{\"hold\":false,\"hold\":true}")) {
+            HttpError error = assertThrows(HttpError.class, () -> ApiRequest.from(event("POST", "/calls", null,
+                    Map.of("content-type", "application/json"), body, false)).jsonBody(), body);
+            assertEquals(400, error.status(), body);
+        }
+        assertEquals(true, ApiRequest.from(event("POST", "/calls", null, Map.of("content-type", "application/json"), "{\"hold\":true}\n", false))
+                .jsonBody().get("hold").asBoolean());
+    }
+
+    @Test
     void formsMustBeDeclaredAsForms() {
         HttpError error = assertThrows(HttpError.class, () -> ApiRequest.from(event("POST", "/twilio/assignment", null, Map.of("content-type", "application/json"), "{\"TaskSid\":\"WT1\"}", false)).form());
         assertEquals(415, error.status());
@@ -90,6 +101,13 @@ class ApiRequestTest {
         String big = "a=" + "x".repeat(ApiRequest.MAX_BODY_BYTES);
         assertEquals(413, assertThrows(HttpError.class, () -> ApiRequest.from(event("POST", "/x", null, Map.of(), big, false))).status());
         assertEquals(413, assertThrows(HttpError.class, () -> ApiRequest.from(event("POST", "/x", null, Map.of(), b64(big), true))).status());
+        // Fewer characters than the limit, more bytes: the limit is in bytes.
+        String wide = "{\"pad\":\"" + "é".repeat(ApiRequest.MAX_BODY_BYTES / 2) + "\"}";
+        assertEquals(413, assertThrows(HttpError.class, () -> ApiRequest.from(event("POST", "/x", null,
+                Map.of("content-type", "application/json"), wide, false))).status());
+        for (String text : List.of("abc", "é", "€", "😀", "a€😀é")) {
+            assertEquals(text.getBytes(StandardCharsets.UTF_8).length, ApiRequest.utf8Length(text), text);
+        }
     }
 
     @Test

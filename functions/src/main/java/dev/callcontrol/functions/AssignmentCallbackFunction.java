@@ -36,7 +36,7 @@ public final class AssignmentCallbackFunction extends dev.callcontrol.twilio.Twi
     public AssignmentCallbackFunction(Config config) {
         super(config);
         this.callSetup = new CallSetup(config.callerId(), config.publicBaseUrl(),
-                config.agentRingTimeoutSeconds(), config.recordConferences(), config.agentWhisper());
+                config.agentRingTimeoutSeconds(), config.recordConferences(), config.agentWhisper(), config.dialPrefixes());
     }
 
     @Override
