@@ -1,0 +1,383 @@
+package dev.callcontrol.local.bench;
+
+import com.amazonaws.services.lambda.runtime.api.client.AWSLambda;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.callcontrol.http.Json;
+import dev.callcontrol.local.LocalRuntime;
+import dev.callcontrol.local.SamTemplate;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The cold-start benchmark (not a test). For each function of template.yaml it starts a fresh JVM
+ * per run, exactly as Lambda's java21 runtime does: the AWS Lambda Runtime Interface Client
+ * ({@link AWSLambda}) as the main class, the runtime's JVM flags, the deployable jars on the class
+ * path and the function's environment. The benchmark plays the Lambda Runtime API on a loopback
+ * port and hands over one of the function's sample events from {@code events/}. A run is timed
+ * from just before the process starts until its response arrives at the Runtime API, and the
+ * process's peak resident memory (VmHWM) is read at that moment. DynamoDB Local and the Twilio
+ * simulator stand in for AWS and Twilio, so the path does its real requests.
+ *
+ * <p>Each function runs {@code runs} times on every core, then {@code runs} times pinned to one
+ * core ({@code taskset -c 0}), interleaved with two floors measured the same way: a JVM hello
+ * world (a {@code main} printing one line) and a hello-world handler behind the same Runtime
+ * Interface Client.
+ *
+ * <p>Usage: {@code local/coldstart [runs] [function-name-filter]} (default 5 runs, every function).
+ */
+public final class ColdStart {
+    private static final String RUNTIME_API = "/2018-06-01/runtime/invocation/";
+
+    private final Path root;
+    private final List<String> runtimeClasspath;
+    private final List<String> deployClasspath;
+    private final boolean taskset;
+    private volatile Invocation current;
+
+    /** The one invocation the Runtime API is serving now. */
+    private static final class Invocation {
+        final String requestId = UUID.randomUUID().toString();
+        final byte[] event;
+        final CompletableFuture<String> response = new CompletableFuture<>();
+        volatile long answeredNanos;
+        volatile long peakRssKb = -1;
+        volatile Process process;
+
+        Invocation(byte[] event) {
+            this.event = event;
+        }
+    }
+
+    /** One function's (or floor's) figures. */
+    record Row(String name, String event, String status, List<Double> allCores, List<Double> oneCore, List<Long> rssKb) {
+    }
+
+    private ColdStart(Path root, List<String> runtimeClasspath, List<String> deployClasspath, boolean taskset) {
+        this.root = root;
+        this.runtimeClasspath = runtimeClasspath;
+        this.deployClasspath = deployClasspath;
+        this.taskset = taskset;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        String filter = args.length > 1 ? args[1] : "";
+        Path root = Path.of("").toAbsolutePath();
+        Path deploy = root.resolve("functions/target");
+        List<String> deployJars = new ArrayList<>();
+        deployJars.add(deploy.resolve("functions.jar").toString());
+        try (Stream<Path> libs = Files.list(deploy.resolve("lambda/lib"))) {
+            libs.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(p -> deployJars.add(p.toString()));
+        }
+        // What Lambda's java21 runtime puts on the class path itself (/var/runtime/lib): the RIC and its serialization.
+        List<String> runtimeJars = new ArrayList<>();
+        for (Class<?> type : List.of(AWSLambda.class, com.amazonaws.services.lambda.runtime.serialization.PojoSerializer.class,
+                com.amazonaws.services.lambda.runtime.Context.class)) {
+            runtimeJars.add(Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        }
+        boolean taskset = new ProcessBuilder("taskset", "-c", "0", "true").start().waitFor() == 0;
+        ColdStart bench = new ColdStart(root, runtimeJars, deployJars, taskset);
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("LOCAL_PORT", "0");
+        env.put("LOCAL_SIMULATOR_PORT", "0");
+        env.remove("TWILIO_API_BASE_URL");
+        env.remove("LOCAL_TWILIO");
+        try (LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Options.fromEnvironment(env))) {
+            bench.run(runtime, runs, filter, deployJars);
+        }
+        System.exit(0);
+    }
+
+    private void run(LocalRuntime runtime, int runs, String filter, List<String> deployJars) throws Exception {
+        HttpServer api = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        api.createContext("/", this::serve);
+        // A thread per request: a process's second poll for work is parked until the process is killed.
+        api.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        api.start();
+        String apiAddress = "127.0.0.1:" + api.getAddress().getPort();
+        try {
+            List<Row> rows = new ArrayList<>();
+            rows.add(floor("JVM hello world (main)", runs, false, apiAddress));
+            rows.add(floor("hello handler behind the RIC", runs, true, apiAddress));
+            for (SamTemplate.Function function : SamTemplate.read(root.resolve("template.yaml")).functions()) {
+                if (!function.logicalId().toLowerCase(Locale.ROOT).contains(filter.toLowerCase(Locale.ROOT))) {
+                    continue;
+                }
+                Path event = sampleEvent(function);
+                // The sample events are signed for events/env.json's settings; only the backends are the benchmark's.
+                Map<String, String> environment = new LinkedHashMap<>();
+                Json.MAPPER.readTree(root.resolve("events/env.json").toFile()).path(function.logicalId())
+                        .fields().forEachRemaining(e -> environment.put(e.getKey(), e.getValue().asText()));
+                Map<String, String> local = runtime.environment(function.logicalId());
+                for (String backend : List.of("DYNAMODB_ENDPOINT", "TWILIO_API_BASE_URL", "TABLE_NAME")) {
+                    environment.put(backend, local.get(backend));
+                }
+                // The JVM options the template gives every function (tiered compilation), as Lambda would pass them.
+                if (function.environment().get("JAVA_TOOL_OPTIONS") instanceof String options) {
+                    environment.put("JAVA_TOOL_OPTIONS", options);
+                }
+                rows.add(function(function, event, environment, runs, apiAddress));
+            }
+            print(rows, runs, deployJars);
+        } finally {
+            api.stop(0);
+        }
+    }
+
+    /**
+     * The function's first sample event (by file name) whose route is one of the function's, the
+     * ones meant to be refused (no token, unsigned, malformed) last.
+     */
+    private Path sampleEvent(SamTemplate.Function function) throws IOException {
+        List<String> keys = function.routes().stream().map(r -> r.method() + " " + r.path()).toList();
+        Comparator<Path> refusedLast = Comparator.comparing((Path p) -> p.getFileName().toString().matches(".*-(no-token|unsigned|malformed)\\.json"))
+                .thenComparing(p -> p.getFileName().toString());
+        try (Stream<Path> files = Files.list(root.resolve("events"))) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".json") && !p.getFileName().toString().equals("env.json")).sorted(refusedLast).toList()) {
+                if (keys.contains(Json.MAPPER.readTree(file.toFile()).path("routeKey").asText())) {
+                    return file;
+                }
+            }
+        }
+        throw new IllegalStateException(function.logicalId() + " has no sample event");
+    }
+
+    private Row function(SamTemplate.Function function, Path event, Map<String, String> environment, int runs, String api) throws Exception {
+        byte[] body = Files.readAllBytes(event);
+        Map<String, String> env = lambdaEnvironment(function.logicalId(), function.handler(), function.memoryMb(), api);
+        env.putAll(environment);
+        List<String> classpath = new ArrayList<>(runtimeClasspath);
+        classpath.addAll(deployClasspath);
+        List<String> command = lambdaJava(function.memoryMb(), classpath);
+        command.add(AWSLambda.class.getName());
+        command.add(function.handler());
+        return measure(function.logicalId(), event.getFileName().toString(), command, env, body, runs);
+    }
+
+    private Row floor(String name, int runs, boolean behindRic, String api) throws Exception {
+        String classes = Path.of(Hello.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        Map<String, String> env = lambdaEnvironment("Hello", Hello.class.getName() + "::handleRequest", 1024, api);
+        List<String> command;
+        if (behindRic) {
+            List<String> classpath = new ArrayList<>(runtimeClasspath);
+            classpath.add(classes);
+            command = lambdaJava(1024, classpath);
+            command.add(AWSLambda.class.getName());
+            command.add(Hello.class.getName() + "::handleRequest");
+        } else {
+            command = new ArrayList<>(List.of(javaBinary(), "-cp", classes, HelloMain.class.getName(), "http://" + api));
+        }
+        return measure(name, "-", command, env, "{}".getBytes(StandardCharsets.UTF_8), runs);
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** The JVM command line of Lambda's java21 runtime for a function of this memory size. */
+    private static List<String> lambdaJava(int memoryMb, List<String> classpath) {
+        List<String> command = new ArrayList<>();
+        command.add(javaBinary());
+        // The runtime's own flags: 85% of the memory as heap, the serial collector, class-data sharing.
+        command.add("-XX:MaxHeapSize=" + (memoryMb * 1024L * 85 / 100) + "k");
+        command.add("-XX:+UseSerialGC");
+        command.add("-Xshare:auto");
+        command.add("-cp");
+        command.add(String.join(File.pathSeparator, classpath));
+        return command;
+    }
+
+    private static Map<String, String> lambdaEnvironment(String name, String handler, int memoryMb, String api) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AWS_LAMBDA_RUNTIME_API", api);
+        env.put("_HANDLER", handler);
+        env.put("AWS_LAMBDA_FUNCTION_NAME", name);
+        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(memoryMb));
+        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + name);
+        env.put("AWS_LAMBDA_LOG_STREAM_NAME", "coldstart");
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_DEFAULT_REGION", "us-east-1");
+        env.put("AWS_ACCESS_KEY_ID", "local");
+        env.put("AWS_SECRET_ACCESS_KEY", "local");
+        env.put("TZ", ":UTC");
+        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        return env;
+    }
+
+    private Row measure(String name, String event, List<String> command, Map<String, String> env, byte[] body, int runs) throws Exception {
+        List<Double> all = new ArrayList<>();
+        List<Double> one = new ArrayList<>();
+        List<Long> rss = new ArrayList<>();
+        String status = "?";
+        for (int run = 0; run < runs; run++) {
+            for (boolean pinned : taskset ? List.of(false, true) : List.of(false)) {
+                List<String> line = new ArrayList<>();
+                if (pinned) {
+                    line.addAll(List.of("taskset", "-c", "0"));
+                }
+                line.addAll(command);
+                Result result = once(line, env, body);
+                (pinned ? one : all).add(result.millis());
+                if (!pinned) {
+                    rss.add(result.peakRssKb());
+                }
+                status = result.status();
+            }
+        }
+        System.err.printf("%-40s all cores %s ms, one core %s ms%n", name, summary(all), summary(one));
+        return new Row(name, event, status, all, one, rss);
+    }
+
+    private record Result(double millis, long peakRssKb, String status) {
+    }
+
+    private Result once(List<String> command, Map<String, String> env, byte[] body) throws Exception {
+        Invocation invocation = new Invocation(body);
+        current = invocation;
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(root.resolve("local/target/coldstart-last.log").toFile());
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        long start = System.nanoTime();
+        Process process = builder.start();
+        invocation.process = process;
+        String response;
+        try {
+            CompletableFuture.anyOf(invocation.response, process.onExit()).get(60, TimeUnit.SECONDS);
+            if (!invocation.response.isDone()) {
+                throw new IllegalStateException(String.join(" ", command) + " exited with " + process.exitValue()
+                        + " before answering: see local/target/coldstart-last.log");
+            }
+            response = invocation.response.get();
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("no response within 60 s: see local/target/coldstart-last.log");
+        } finally {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        double millis = (invocation.answeredNanos - start) / 1_000_000.0;
+        String status = "-";
+        try {
+            JsonNode answer = Json.MAPPER.readTree(response);
+            if (answer.has("statusCode")) {
+                status = answer.path("statusCode").asText();
+            }
+        } catch (IOException e) {
+            status = "-";
+        }
+        return new Result(millis, invocation.peakRssKb, status);
+    }
+
+    /** The Runtime API: the next event, then the response (or an error) for it. */
+    private void serve(HttpExchange exchange) throws IOException {
+        Invocation invocation = current;
+        String path = exchange.getRequestURI().getPath();
+        byte[] in = exchange.getRequestBody().readAllBytes();
+        if (path.equals(RUNTIME_API + "next")) {
+            exchange.getResponseHeaders().set("Lambda-Runtime-Aws-Request-Id", invocation.requestId);
+            exchange.getResponseHeaders().set("Lambda-Runtime-Deadline-Ms", String.valueOf(System.currentTimeMillis() + 15_000));
+            exchange.getResponseHeaders().set("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:123456789012:function:coldstart");
+            exchange.getResponseHeaders().set("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000");
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            if (invocation.response.isDone()) {
+                // A second poll after the response: the process stays parked until it is killed.
+                sleepQuietly();
+            }
+            exchange.sendResponseHeaders(200, invocation.event.length);
+            exchange.getResponseBody().write(invocation.event);
+        } else if (path.endsWith("/response") || path.endsWith("/error") || path.startsWith("/hello")) {
+            invocation.answeredNanos = System.nanoTime();
+            invocation.peakRssKb = peakRss(invocation.process);
+            exchange.sendResponseHeaders(202, -1);
+            invocation.response.complete(path.endsWith("/error") ? "{\"statusCode\":\"error\"}" : new String(in, StandardCharsets.UTF_8));
+        } else {
+            exchange.sendResponseHeaders(404, -1);
+        }
+        exchange.close();
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(60_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** VmHWM of the JVM (the child of taskset when pinned), in kB; -1 when unknown. */
+    private static long peakRss(Process process) {
+        if (process == null) {
+            return -1;
+        }
+        try {
+            List<ProcessHandle> java = new ArrayList<>(process.toHandle().descendants().toList());
+            java.add(0, process.toHandle());
+            long best = -1;
+            for (ProcessHandle handle : java) {
+                Path status = Path.of("/proc", String.valueOf(handle.pid()), "status");
+                if (Files.exists(status)) {
+                    for (String line : Files.readAllLines(status)) {
+                        if (line.startsWith("VmHWM:")) {
+                            best = Math.max(best, Long.parseLong(line.replaceAll("\\D", "")));
+                        }
+                    }
+                }
+            }
+            return best;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n == 0 ? Double.NaN : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static String summary(List<Double> values) {
+        if (values.isEmpty()) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%.0f (%.0f–%.0f)", median(values), values.stream().min(Comparator.naturalOrder()).orElseThrow(),
+                values.stream().max(Comparator.naturalOrder()).orElseThrow());
+    }
+
+    private void print(List<Row> rows, int runs, List<String> deployJars) throws IOException {
+        long bytes = 0;
+        for (String jar : deployJars) {
+            bytes += Files.size(Path.of(jar));
+        }
+        System.out.printf("Cold start: %d runs per function, a fresh JVM each (%s), java %s, %d cores%n", runs,
+                taskset ? "also pinned with taskset -c 0" : "taskset not found: no one-core figures", Runtime.version(),
+                Runtime.getRuntime().availableProcessors());
+        System.out.printf("Deployable: %d jars, %.1f MB%n%n", deployJars.size(), bytes / 1_000_000.0);
+        System.out.println("| Function | Sample event | Status | Cold, all cores: median (min–max) ms | Cold, one core: median (min–max) ms | Peak RSS, median MB |");
+        System.out.println("| --- | --- | --- | --- | --- | --- |");
+        for (Row row : rows) {
+            double rss = row.rssKb().stream().mapToLong(Long::longValue).sorted().skip(row.rssKb().size() / 2).findFirst().orElse(-1) / 1024.0;
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %.0f |%n", row.name(), row.event(), row.status(), summary(row.allCores()),
+                    summary(row.oneCore()), rss);
+        }
+    }
+}
