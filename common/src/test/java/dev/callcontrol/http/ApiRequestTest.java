@@ -86,6 +86,17 @@ class ApiRequestTest {
     }
 
     @Test
+    void jsonWithAnythingAfterTheDocumentIsA400() {
+        // Found by JsonFuzzTest: Jackson's readTree stops after the first value and took "6]" as 6.
+        for (String body : List.of("6]", "{\"hold\":true} x", "{\"hold\":true}{\"hold\":false}", "[1]]")) {
+            HttpError error = assertThrows(HttpError.class, () -> ApiRequest.from(event("POST", "/calls", null,
+                    Map.of("content-type", "application/json"), body, false)).jsonBody(), body);
+            assertEquals(400, error.status(), body);
+        }
+        assertEquals(true, Json.parse(" {\"hold\":true} \n", "body").get("hold").asBoolean());
+    }
+
+    @Test
     void oversizedBodiesAreA413() {
         String big = "a=" + "x".repeat(ApiRequest.MAX_BODY_BYTES);
         assertEquals(413, assertThrows(HttpError.class, () -> ApiRequest.from(event("POST", "/x", null, Map.of(), big, false))).status());
