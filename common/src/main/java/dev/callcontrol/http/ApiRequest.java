@@ -51,10 +51,9 @@ public final class ApiRequest {
             });
         }
         this.headers = Collections.unmodifiableMap(lowered);
-        this.pathParameters = event.getPathParameters() == null ? Map.of() : Map.copyOf(event.getPathParameters());
+        this.pathParameters = withoutNulls(event.getPathParameters());
         var authorizer = context.getAuthorizer();
-        this.claims = authorizer == null || authorizer.getJwt() == null || authorizer.getJwt().getClaims() == null
-                ? Map.of() : Map.copyOf(authorizer.getJwt().getClaims());
+        this.claims = authorizer == null || authorizer.getJwt() == null ? Map.of() : withoutNulls(authorizer.getJwt().getClaims());
         this.body = decodeBody(event.getBody(), event.getIsBase64Encoded());
     }
 
@@ -162,6 +161,19 @@ public final class ApiRequest {
             json = Json.parse(body, "the request body");
         }
         return json;
+    }
+
+    /** A copy of an event's map; a null name or value (JSON null in the event) is absent, as for headers. */
+    private static Map<String, String> withoutNulls(Map<String, String> map) {
+        Map<String, String> copy = new LinkedHashMap<>();
+        if (map != null) {
+            map.forEach((name, value) -> {
+                if (name != null && value != null) {
+                    copy.put(name, value);
+                }
+            });
+        }
+        return Collections.unmodifiableMap(copy);
     }
 
     private static String stripStage(String rawPath, String stage) {

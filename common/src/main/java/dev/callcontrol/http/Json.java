@@ -39,7 +39,8 @@ public final class Json {
             throw HttpError.badRequest(what + " is missing");
         }
         try {
-            return MAPPER.readTree(text);
+            // One document and nothing after it: readTree alone would take "{}x" or "6]" as valid.
+            return MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(text);
         } catch (JsonProcessingException e) {
             throw HttpError.badRequest(what + " is not valid JSON");
         }

@@ -8,7 +8,9 @@ import com.twilio.twiml.voice.Say;
 
 /**
  * The TwiML the product gives the legs it brings into a call (transfer targets, supervisors, the
- * agent after a whisper, the waiting caller), built with twilio-java's builders.
+ * agent after a whisper, the waiting caller), built with twilio-java's builders. Text that may come
+ * from callers (names and reasons in a whisper) loses the characters XML cannot carry, which the
+ * builders would otherwise refuse with an exception instead of TwiML.
  */
 public final class LegTwiml {
     private LegTwiml() {
@@ -19,8 +21,8 @@ public final class LegTwiml {
      * leaving, without a beep. Callers add what their leg needs (muted, coach, status callback).
      */
     public static Conference.Builder join(String conferenceName, String label) {
-        return new Conference.Builder(conferenceName)
-                .participantLabel(label)
+        return new Conference.Builder(xmlText(conferenceName))
+                .participantLabel(xmlText(label))
                 .startConferenceOnEnter(true)
                 .endConferenceOnExit(false)
                 .beep(Conference.Beep.FALSE);
@@ -30,31 +32,30 @@ public final class LegTwiml {
     public static String dial(Conference conference, String introduction) {
         VoiceResponse.Builder response = new VoiceResponse.Builder();
         if (introduction != null) {
-            response.say(new Say.Builder(speakable(introduction)).build());
+            response.say(new Say.Builder(xmlText(introduction)).build());
         }
         return response.dial(new Dial.Builder().conference(conference).build()).build().toXml();
     }
 
     /** For a leg that answered too late: it hears why, then hangs up. */
     public static String sayAndHangUp(String words) {
-        return new VoiceResponse.Builder().say(new Say.Builder(speakable(words)).build()).hangup(new Hangup.Builder().build()).build().toXml();
+        return new VoiceResponse.Builder().say(new Say.Builder(xmlText(words)).build()).hangup(new Hangup.Builder().build()).build().toXml();
     }
 
     /**
-     * Text without the characters XML 1.0 cannot carry (control characters, lone surrogates,
-     * U+FFFE and U+FFFF). Spoken text can come from a task's attributes (the caller's name, the
-     * reason), and one such character would make the TwiML unwritable, failing the leg.
+     * The text without what XML 1.0 cannot hold: control characters other than tab, line feed and
+     * carriage return, unpaired surrogates, U+FFFE and U+FFFF.
      */
-    static String speakable(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); ) {
-            int c = text.codePointAt(i);
-            i += Character.charCount(c);
-            boolean allowed = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) || c >= 0x10000;
-            if (allowed) {
-                out.appendCodePoint(c);
-            }
+    static String xmlText(String text) {
+        if (text == null) {
+            return null;
         }
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().filter(LegTwiml::isXmlChar).forEach(out::appendCodePoint);
         return out.toString();
+    }
+
+    private static boolean isXmlChar(int c) {
+        return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) || c >= 0x10000;
     }
 }

@@ -97,6 +97,39 @@ class ApiRequestTest {
     }
 
     @Test
+    void jsonWithAnythingAfterTheDocumentIsA400() {
+        // Found by JsonFuzzTest: Jackson's readTree stops after the first value and took "6]" as 6.
+        for (String body : List.of("6]", "{\"hold\":true} x", "{\"hold\":true}{\"hold\":false}", "[1]]")) {
+            HttpError error = assertThrows(HttpError.class, () -> ApiRequest.from(event("POST", "/calls", null,
+                    Map.of("content-type", "application/json"), body, false)).jsonBody(), body);
+            assertEquals(400, error.status(), body);
+        }
+        assertEquals(true, Json.parse(" {\"hold\":true} \n", "body").get("hold").asBoolean());
+    }
+
+    @Test
+    void nullPathParametersAndClaimsAreAbsentNotAFailure() {
+        // Found by ApiRequestFuzzTest: a JSON null in the event's maps escaped as a NullPointerException.
+        Map<String, String> withNull = new java.util.HashMap<>();
+        withNull.put("taskSid", null);
+        withNull.put("other", "x");
+        APIGatewayV2HTTPEvent event = APIGatewayV2HTTPEvent.builder()
+                .withRawPath("/calls/x")
+                .withPathParameters(withNull)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod("GET").build())
+                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                                .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder().withClaims(withNull).build())
+                                .build())
+                        .build())
+                .build();
+        ApiRequest request = ApiRequest.from(event);
+        assertEquals(null, request.pathParameter("taskSid"));
+        assertEquals("x", request.pathParameter("other"));
+        assertEquals(Map.of("other", "x"), request.claims());
+    }
+
+    @Test
     void oversizedBodiesAreA413() {
         String big = "a=" + "x".repeat(ApiRequest.MAX_BODY_BYTES);
         assertEquals(413, assertThrows(HttpError.class, () -> ApiRequest.from(event("POST", "/x", null, Map.of(), big, false))).status());
