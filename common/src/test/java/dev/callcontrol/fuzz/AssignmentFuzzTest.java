@@ -50,6 +50,8 @@ class AssignmentFuzzTest {
     private static final Pattern TASK = Pattern.compile("^WT[0-9a-fA-F]{32}$");
     private static final Pattern RESERVATION = Pattern.compile("^WR[0-9a-fA-F]{32}$");
     private static final Pattern WORKER = Pattern.compile("^WK[0-9a-fA-F]{32}$");
+    private static final Pattern E164 = Pattern.compile("^\\+[1-9]\\d{1,14}$");
+    private static final String DIAL_PREFIX = "+1";
     private static final ObjectMapper STRICT = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
     /** Writes attributes as TaskRouter does, JSON nulls included (the product's mapper leaves nulls out). */
     private static final ObjectMapper TASKROUTER = new ObjectMapper();
@@ -100,10 +102,15 @@ class AssignmentFuzzTest {
         String from = Optional.ofNullable(assignment.calledNumber()).orElse(CALLER_ID);
         Optional<Instruction> answer;
         try {
-            answer = new CallSetup(CALLER_ID, BASE, 20, data.consumeBoolean(), whisper).answer(assignment);
+            answer = new CallSetup(CALLER_ID, BASE, 20, data.consumeBoolean(), whisper, List.of(DIAL_PREFIX)).answer(assignment);
         } catch (AssignmentRejected e) {
+            String outboundTo = assignment.isTransfer() || !assignment.isVoice() ? null : assignment.outboundTo();
             if (assignment.isTransfer() && assignment.transferCallTaskSid() == null) {
                 equal(AssignmentRejected.Reason.MALFORMED_TRANSFER, e.reason(), "rejection");
+            } else if (outboundTo != null && !E164.matcher(outboundTo).matches()) {
+                equal(AssignmentRejected.Reason.INVALID_NUMBER, e.reason(), "rejection");
+            } else if (outboundTo != null && !outboundTo.startsWith(DIAL_PREFIX)) {
+                equal(AssignmentRejected.Reason.DESTINATION_NOT_ALLOWED, e.reason(), "rejection");
             } else {
                 equal(AssignmentRejected.Reason.MISSING_CONTACT_URI, e.reason(), "rejection");
                 check(contact == null && (assignment.isTransfer() || assignment.isVoice()), "rejected with a contact URI: " + e.getMessage());
@@ -115,6 +122,10 @@ class AssignmentFuzzTest {
             return;
         }
         check(answer.isPresent(), "a call's task got no instruction");
+        if (!assignment.isTransfer() && assignment.outboundTo() != null) {
+            check(E164.matcher(assignment.outboundTo()).matches() && assignment.outboundTo().startsWith(DIAL_PREFIX),
+                    "an outbound task to a number that is not allowed was answered: " + assignment.outboundTo());
+        }
         Instruction instruction = answer.get();
         equal(contact, instruction.to(), "to");
         equal(from, instruction.from(), "from");
