@@ -21,8 +21,8 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>A 429 (or Twilio code 20429) was never processed: any request, a create included, is sent
  *   again after an exponential backoff with full jitter, while the invocation has time for it.</li>
- *   <li>No answer (connection refused, reset, timed out): a fetch, update or delete is sent again
- *   the same way; they are idempotent.</li>
+ *   <li>No answer (connection refused, reset, timed out) or a 5xx: a fetch, update or delete is
+ *   sent again the same way; they are idempotent, so repeating one that took effect is harmless.</li>
  *   <li>A create (call, participant, task) that got no answer or a 5xx may have taken effect, so it
  *   is never simply repeated: its lookup (by label, attributes or list) finds out first, and only
  *   when nothing was made is it sent again.</li>
@@ -123,7 +123,8 @@ public final class FaultPolicy {
                     return made.get();
                 }
             }
-            boolean retryable = fault == Fault.RATE_LIMITED || (fault == Fault.NO_ANSWER && kind != Kind.CREATE) || mayHaveHappened;
+            boolean transient5xxOrSilence = fault == Fault.NO_ANSWER || fault == Fault.SERVER;
+            boolean retryable = fault == Fault.RATE_LIMITED || (transient5xxOrSilence && kind != Kind.CREATE) || mayHaveHappened;
             if (retryable && backoff(attempt)) {
                 LOG.warn("Twilio failed {} ({}, attempt {}); trying again", action, fault, attempt);
                 continue;

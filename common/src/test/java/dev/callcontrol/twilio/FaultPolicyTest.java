@@ -112,7 +112,8 @@ class FaultPolicyTest {
     @Test
     void aCreateWhoseLookupFailsIsNeverSentAgain() {
         var request = new Script<>("CA2", new ApiConnectionException("reset"));
-        var lookup = new Script<Optional<String>>(Optional.empty(), status(500, 20500));
+        var lookup = new Script<Optional<String>>(Optional.empty(), status(500, 20500), status(500, 20500), status(500, 20500), status(500, 20500),
+                status(500, 20500));
         CallControlException e = assertThrows(CallControlException.class, () -> policy.create("dialling", request, lookup));
         assertEquals(502, e.status());
         assertEquals(1, request.calls.get(), "it cannot be known whether the first took effect");
@@ -128,8 +129,7 @@ class FaultPolicyTest {
 
     @Test
     void otherFailuresAreTypedAndNotRetried() {
-        for (var c : List.of(new Object[]{status(500, 20500), 502, "twilio_unavailable"}, new Object[]{status(503, 20503), 502, "twilio_unavailable"},
-                new Object[]{status(400, 21220), 409, "twilio_refused"}, new Object[]{status(401, 20003), 502, "twilio_credentials"},
+        for (var c : List.of(new Object[]{status(400, 21220), 409, "twilio_refused"}, new Object[]{status(401, 20003), 502, "twilio_credentials"},
                 new Object[]{status(403, 20003), 502, "twilio_credentials"})) {
             var request = new Script<>("ok", (RuntimeException) c[0]);
             CallControlException e = assertThrows(CallControlException.class, () -> policy.run("updating", FaultPolicy.Kind.UPDATE, request));
@@ -137,6 +137,18 @@ class FaultPolicyTest {
             assertEquals(c[2], e.code());
             assertEquals(1, request.calls.get());
         }
+    }
+
+    @Test
+    void serverErrorsOnIdempotentRequestsAreRetriedThenTyped() {
+        var transient500 = new Script<>(true, status(500, 20500), status(503, 20503));
+        assertTrue(policy.run("canceling a task", FaultPolicy.Kind.UPDATE, transient500));
+        assertEquals(3, transient500.calls.get());
+        var lasting = new Script<>(true, status(500, 20500), status(500, 20500), status(500, 20500), status(500, 20500), status(500, 20500));
+        CallControlException e = assertThrows(CallControlException.class, () -> policy.run("canceling a task", FaultPolicy.Kind.UPDATE, lasting));
+        assertEquals(502, e.status());
+        assertEquals("twilio_unavailable", e.code());
+        assertEquals(FaultPolicy.MAX_ATTEMPTS, lasting.calls.get());
     }
 
     @Test
