@@ -50,12 +50,7 @@ public final class Figures {
 
     public static void main(String[] args) throws Exception {
         long delay = args.length > 0 ? Long.parseLong(args[0]) : 400;
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("LOCAL_PORT", "0");
-        env.put("LOCAL_SIMULATOR_PORT", "0");
-        env.remove("TWILIO_API_BASE_URL");
-        env.remove("LOCAL_TWILIO");
-        try (LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Options.fromEnvironment(env))) {
+        try (LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Options.benchmark())) {
             Figures figures = new Figures(runtime, delay);
             figures.run();
             figures.print();

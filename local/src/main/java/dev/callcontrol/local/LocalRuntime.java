@@ -57,6 +57,19 @@ public final class LocalRuntime implements AutoCloseable {
                     env);
         }
 
+        /**
+         * For a benchmark: this process's environment, but on free ports and with the simulator
+         * whatever the environment says about Twilio, so it never disturbs a running local/run.
+         */
+        public static Options benchmark() {
+            Map<String, String> env = new java.util.HashMap<>(System.getenv());
+            env.put("LOCAL_PORT", "0");
+            env.put("LOCAL_SIMULATOR_PORT", "0");
+            env.remove(Setting.TWILIO_API_BASE_URL.name());
+            env.remove("LOCAL_TWILIO");
+            return fromEnvironment(env);
+        }
+
         private static int number(Map<String, String> env, String name, int fallback) {
             String value = env.get(name);
             try {

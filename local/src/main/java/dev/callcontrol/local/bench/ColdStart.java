@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -96,12 +95,7 @@ public final class ColdStart {
         }
         boolean taskset = new ProcessBuilder("taskset", "-c", "0", "true").start().waitFor() == 0;
         ColdStart bench = new ColdStart(root, runtimeJars, deployJars, taskset);
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("LOCAL_PORT", "0");
-        env.put("LOCAL_SIMULATOR_PORT", "0");
-        env.remove("TWILIO_API_BASE_URL");
-        env.remove("LOCAL_TWILIO");
-        try (LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Options.fromEnvironment(env))) {
+        try (LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Options.benchmark())) {
             bench.run(runtime, runs, filter, deployJars);
         }
         System.exit(0);
