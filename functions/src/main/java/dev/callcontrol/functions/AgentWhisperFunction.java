@@ -39,7 +39,7 @@ public final class AgentWhisperFunction extends TwilioWebhook {
     }
 
     public AgentWhisperFunction(Config config) {
-        this(config, Wiring.callControl(config));
+        this(config, Wiring.callControlWithoutRecords(config));
     }
 
     AgentWhisperFunction(Config config, CallControl calls) {

@@ -26,7 +26,7 @@ public final class OutboundCallFunction extends AgentEndpoint {
     }
 
     public OutboundCallFunction(Config config) {
-        this(config, Wiring.callControl(config));
+        this(config, Wiring.callControlWithoutRecords(config));
     }
 
     OutboundCallFunction(Config config, CallControl calls) {
