@@ -42,6 +42,8 @@ import java.util.stream.Stream;
  * Interface Client.
  *
  * <p>Usage: {@code local/coldstart [runs] [function-name-filter]} (default 5 runs, every function).
+ * {@code COLDSTART_JAVA_TOOL_OPTIONS} replaces the template's {@code JAVA_TOOL_OPTIONS} for an
+ * experiment (empty for none).
  */
 public final class ColdStart {
     private static final String RUNTIME_API = "/2018-06-01/runtime/invocation/";
@@ -125,8 +127,14 @@ public final class ColdStart {
                 for (String backend : List.of("DYNAMODB_ENDPOINT", "TWILIO_API_BASE_URL", "TABLE_NAME")) {
                     environment.put(backend, local.get(backend));
                 }
-                // The JVM options the template gives every function (tiered compilation), as Lambda would pass them.
-                if (function.environment().get("JAVA_TOOL_OPTIONS") instanceof String options) {
+                // The JVM options the template gives every function (tiered compilation), as Lambda would pass them;
+                // COLDSTART_JAVA_TOOL_OPTIONS replaces them for an experiment ("" for none).
+                String experiment = System.getenv("COLDSTART_JAVA_TOOL_OPTIONS");
+                if (experiment != null) {
+                    if (!experiment.isBlank()) {
+                        environment.put("JAVA_TOOL_OPTIONS", experiment);
+                    }
+                } else if (function.environment().get("JAVA_TOOL_OPTIONS") instanceof String options) {
                     environment.put("JAVA_TOOL_OPTIONS", options);
                 }
                 rows.add(function(function, event, environment, runs, apiAddress));
