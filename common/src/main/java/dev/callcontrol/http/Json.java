@@ -18,6 +18,7 @@ public final class Json {
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            // One document, nothing after it ("{}x" and "6]" are not JSON), and no key twice.
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
@@ -39,8 +40,7 @@ public final class Json {
             throw HttpError.badRequest(what + " is missing");
         }
         try {
-            // One document and nothing after it: readTree alone would take "{}x" or "6]" as valid.
-            return MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(text);
+            return MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
             throw HttpError.badRequest(what + " is not valid JSON");
         }
