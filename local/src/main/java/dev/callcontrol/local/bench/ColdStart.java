@@ -29,8 +29,9 @@ import java.util.stream.Stream;
 /**
  * The cold-start benchmark (not a test). For each function of template.yaml it starts a fresh JVM
  * per run, exactly as Lambda's java21 runtime does: the AWS Lambda Runtime Interface Client
- * ({@link AWSLambda}) as the main class, the runtime's JVM flags, the deployable jars on the class
- * path and the function's environment. The benchmark plays the Lambda Runtime API on a loopback
+ * ({@link AWSLambda}) as the main class with only the runtime's own jars on the class path, the
+ * runtime's JVM flags, the deployable jars in a {@code lib/} folder of the working directory (as in
+ * {@code /var/task}, loaded by the runtime's customer class loader) and the function's environment. The benchmark plays the Lambda Runtime API on a loopback
  * port and hands over one of the function's sample events from {@code events/}. A run is timed
  * from just before the process starts until its response arrives at the Runtime API, and the
  * process's peak resident memory (VmHWM) is read at that moment. DynamoDB Local and the Twilio
@@ -41,7 +42,8 @@ import java.util.stream.Stream;
  * world (a {@code main} printing one line) and a hello-world handler behind the same Runtime
  * Interface Client.
  *
- * <p>Usage: {@code local/coldstart [runs] [function-name-filter]} (default 5 runs, every function).
+ * <p>Usage: {@code local/coldstart [runs] [filter]} (default 5 runs, every function; the filter keeps the
+ * functions whose name contains one of its comma-separated parts, case-insensitively).
  * {@code COLDSTART_JAVA_TOOL_OPTIONS} replaces the template's {@code JAVA_TOOL_OPTIONS} for an
  * experiment (empty for none).
  */
@@ -50,7 +52,7 @@ public final class ColdStart {
 
     private final Path root;
     private final List<String> runtimeClasspath;
-    private final List<String> deployClasspath;
+    private final Path task;
     private final boolean taskset;
     private volatile Invocation current;
 
@@ -72,10 +74,10 @@ public final class ColdStart {
     record Row(String name, String event, String status, List<Double> allCores, List<Double> oneCore, List<Long> rssKb) {
     }
 
-    private ColdStart(Path root, List<String> runtimeClasspath, List<String> deployClasspath, boolean taskset) {
+    private ColdStart(Path root, List<String> runtimeClasspath, Path task, boolean taskset) {
         this.root = root;
         this.runtimeClasspath = runtimeClasspath;
-        this.deployClasspath = deployClasspath;
+        this.task = task;
         this.taskset = taskset;
     }
 
@@ -95,8 +97,23 @@ public final class ColdStart {
                 com.amazonaws.services.lambda.runtime.Context.class)) {
             runtimeJars.add(Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
         }
+        // The function's code as Lambda unpacks it: /var/task/lib/*.jar, the process's working directory,
+        // loaded by the runtime's customer class loader (not from the class path).
+        Path task = root.resolve("local/target/coldstart-task");
+        Path taskLib = task.resolve("lib");
+        if (Files.isDirectory(taskLib)) {
+            try (Stream<Path> old = Files.list(taskLib)) {
+                for (Path jar : old.toList()) {
+                    Files.delete(jar);
+                }
+            }
+        }
+        Files.createDirectories(taskLib);
+        for (String jar : deployJars) {
+            Files.copy(Path.of(jar), taskLib.resolve(Path.of(jar).getFileName()));
+        }
         boolean taskset = new ProcessBuilder("taskset", "-c", "0", "true").start().waitFor() == 0;
-        ColdStart bench = new ColdStart(root, runtimeJars, deployJars, taskset);
+        ColdStart bench = new ColdStart(root, runtimeJars, task, taskset);
         try (LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Options.benchmark())) {
             bench.run(runtime, runs, filter, deployJars);
         }
@@ -115,7 +132,8 @@ public final class ColdStart {
             rows.add(floor("JVM hello world (main)", runs, false, apiAddress));
             rows.add(floor("hello handler behind the RIC", runs, true, apiAddress));
             for (SamTemplate.Function function : SamTemplate.read(root.resolve("template.yaml")).functions()) {
-                if (!function.logicalId().toLowerCase(Locale.ROOT).contains(filter.toLowerCase(Locale.ROOT))) {
+                String name = function.logicalId().toLowerCase(Locale.ROOT);
+                if (Stream.of(filter.toLowerCase(Locale.ROOT).split(",")).noneMatch(name::contains)) {
                     continue;
                 }
                 Path event = sampleEvent(function);
@@ -167,12 +185,10 @@ public final class ColdStart {
         byte[] body = Files.readAllBytes(event);
         Map<String, String> env = lambdaEnvironment(function.logicalId(), function.handler(), function.memoryMb(), api);
         env.putAll(environment);
-        List<String> classpath = new ArrayList<>(runtimeClasspath);
-        classpath.addAll(deployClasspath);
-        List<String> command = lambdaJava(function.memoryMb(), classpath);
+        List<String> command = lambdaJava(function.memoryMb(), runtimeClasspath);
         command.add(AWSLambda.class.getName());
         command.add(function.handler());
-        return measure(function.logicalId(), event.getFileName().toString(), command, env, body, runs);
+        return measure(function.logicalId(), event.getFileName().toString(), command, env, body, runs, task);
     }
 
     private Row floor(String name, int runs, boolean behindRic, String api) throws Exception {
@@ -188,7 +204,7 @@ public final class ColdStart {
         } else {
             command = new ArrayList<>(List.of(javaBinary(), "-cp", classes, HelloMain.class.getName(), "http://" + api));
         }
-        return measure(name, "-", command, env, "{}".getBytes(StandardCharsets.UTF_8), runs);
+        return measure(name, "-", command, env, "{}".getBytes(StandardCharsets.UTF_8), runs, root);
     }
 
     private static String javaBinary() {
@@ -226,7 +242,8 @@ public final class ColdStart {
         return env;
     }
 
-    private Row measure(String name, String event, List<String> command, Map<String, String> env, byte[] body, int runs) throws Exception {
+    private Row measure(String name, String event, List<String> command, Map<String, String> env, byte[] body, int runs,
+                        Path directory) throws Exception {
         List<Double> all = new ArrayList<>();
         List<Double> one = new ArrayList<>();
         List<Long> rss = new ArrayList<>();
@@ -238,7 +255,7 @@ public final class ColdStart {
                     line.addAll(List.of("taskset", "-c", "0"));
                 }
                 line.addAll(command);
-                Result result = once(line, env, body);
+                Result result = once(line, env, body, directory);
                 (pinned ? one : all).add(result.millis());
                 if (!pinned) {
                     rss.add(result.peakRssKb());
@@ -253,10 +270,10 @@ public final class ColdStart {
     private record Result(double millis, long peakRssKb, String status) {
     }
 
-    private Result once(List<String> command, Map<String, String> env, byte[] body) throws Exception {
+    private Result once(List<String> command, Map<String, String> env, byte[] body, Path directory) throws Exception {
         Invocation invocation = new Invocation(body);
         current = invocation;
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
                 .redirectOutput(root.resolve("local/target/coldstart-last.log").toFile());
         builder.environment().clear();
         builder.environment().putAll(env);
