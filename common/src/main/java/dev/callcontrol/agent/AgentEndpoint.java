@@ -1,10 +1,10 @@
 package dev.callcontrol.agent;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.callcontrol.config.Config;
+import dev.callcontrol.http.ApiFunction;
 import dev.callcontrol.http.ApiRequest;
 import dev.callcontrol.http.ApiResponses;
 import dev.callcontrol.http.Deadline;
@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * run the operation. Every refusal is a JSON error with a 4xx status; a failing dependency is
  * logged and answered 503 without internals.
  */
-public abstract class AgentEndpoint implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public abstract class AgentEndpoint extends ApiFunction {
     private static final Logger LOG = LoggerFactory.getLogger(AgentEndpoint.class);
     private static final Pattern TASK_SID = Pattern.compile("^WT[0-9a-fA-F]{32}$");
 
@@ -58,6 +58,11 @@ public abstract class AgentEndpoint implements RequestHandler<APIGatewayV2HTTPEv
             LOG.error("Agent request failed", e);
             return ApiResponses.error(HttpError.unavailable());
         }
+    }
+
+    @Override
+    protected final APIGatewayV2HTTPResponse rejection(HttpError error) {
+        return ApiResponses.error(error);
     }
 
     /** Serves a request from an authenticated principal. */

@@ -1,10 +1,10 @@
 package dev.callcontrol.twilio;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.callcontrol.config.Config;
+import dev.callcontrol.http.ApiFunction;
 import dev.callcontrol.http.ApiRequest;
 import dev.callcontrol.http.ApiResponses;
 import dev.callcontrol.http.Deadline;
@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * Twilio signature does not check out (403, nothing executed), then hand the request to the
  * operation. Failures become clear 4xx answers; no stack trace ever leaves the function.
  */
-public abstract class TwilioWebhook implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public abstract class TwilioWebhook extends ApiFunction {
     private static final Logger LOG = LoggerFactory.getLogger(TwilioWebhook.class);
 
     private final SignatureVerifier signatures;
@@ -60,6 +60,7 @@ public abstract class TwilioWebhook implements RequestHandler<APIGatewayV2HTTPEv
     protected abstract APIGatewayV2HTTPResponse handle(ApiRequest request);
 
     /** The answer to a refused request; TwiML routes override this to stay valid TwiML where Twilio needs it. */
+    @Override
     protected APIGatewayV2HTTPResponse rejection(HttpError error) {
         return ApiResponses.error(error);
     }
