@@ -11,6 +11,7 @@ import dev.callcontrol.http.ApiResponses;
 import dev.callcontrol.http.HttpError;
 import dev.callcontrol.logging.CallLog;
 import dev.callcontrol.logging.Redact;
+import dev.callcontrol.snapstart.Priming;
 import dev.callcontrol.taskrouter.AssignmentCallback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,22 @@ public final class AssignmentCallbackFunction extends dev.callcontrol.twilio.Twi
         super(config);
         this.callSetup = new CallSetup(config.callerId(), config.publicBaseUrl(),
                 config.agentRingTimeoutSeconds(), config.recordConferences(), config.agentWhisper(), config.dialPrefixes());
+        Priming.register("assignment instructions", this::prime);
+    }
+
+    /** SnapStart priming: a voice task's reservation read and answered with its instruction, no network. */
+    private void prime() {
+        Map<String, String> form = new java.util.LinkedHashMap<>();
+        form.put("TaskSid", "WT00000000000000000000000000000000");
+        form.put("ReservationSid", "WR00000000000000000000000000000000");
+        form.put("WorkerSid", "WK00000000000000000000000000000000");
+        form.put("TaskAttributes", "{\"call_sid\":\"CA00000000000000000000000000000000\",\"from\":\"+15005550006\","
+                + "\"to\":\"+15005550006\",\"direction\":\"inbound\"}");
+        form.put("WorkerAttributes", "{\"contact_uri\":\"client:priming\"}");
+        Instruction instruction = callSetup.answer(AssignmentCallback.parse(form))
+                .orElseThrow(() -> new IllegalStateException("the primed voice task got no instruction"));
+        Redact.phone(instruction.to());
+        AssignmentCallback.json(instruction);
     }
 
     @Override

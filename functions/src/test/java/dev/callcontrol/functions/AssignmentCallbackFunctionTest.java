@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.callcontrol.config.Config;
 import dev.callcontrol.config.ConfigurationException;
 import dev.callcontrol.http.Json;
+import dev.callcontrol.testing.NetworkTrap;
 import dev.callcontrol.testing.Webhooks;
 import org.junit.jupiter.api.Test;
 
@@ -151,42 +152,14 @@ class AssignmentCallbackFunctionTest {
      */
     @Test
     void answersWithoutAnyNetworkCall() throws Exception {
-        AtomicInteger connections = new AtomicInteger();
-        List<URI> lookedUp = new CopyOnWriteArrayList<>();
-        ProxySelector previous = ProxySelector.getDefault();
-        try (ServerSocket trap = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Thread.ofVirtual().start(() -> {
-                while (!trap.isClosed()) {
-                    try (Socket ignored = trap.accept()) {
-                        connections.incrementAndGet();
-                    } catch (IOException closed) {
-                        return;
-                    }
-                }
-            });
-            ProxySelector.setDefault(new ProxySelector() {
-                @Override
-                public List<Proxy> select(URI uri) {
-                    lookedUp.add(uri);
-                    return List.of(Proxy.NO_PROXY);
-                }
-
-                @Override
-                public void connectFailed(URI uri, SocketAddress address, IOException e) {
-                }
-            });
-            Map<String, String> env = new HashMap<>(Webhooks.localEnvironment());
-            env.put("DYNAMODB_ENDPOINT", "http://127.0.0.1:" + trap.getLocalPort());
-            env.put("TWILIO_API_BASE_URL", "http://127.0.0.1:" + trap.getLocalPort());
-            AssignmentCallbackFunction function = new AssignmentCallbackFunction(Config.of(env));
+        try (NetworkTrap trap = new NetworkTrap()) {
+            AssignmentCallbackFunction function = new AssignmentCallbackFunction(Config.of(trap.environment()));
             for (String sample : List.of("assignment-voice-task.json", "assignment-malformed.json", "assignment-transfer-task.json")) {
                 function.handleRequest(Webhooks.sample(sample), null);
             }
             assertEquals(200, function.handleRequest(Webhooks.sample("assignment-voice-task.json"), null).getStatusCode());
-        } finally {
-            ProxySelector.setDefault(previous);
+            assertEquals(0, trap.connections(), "connections made to DynamoDB or Twilio");
+            assertEquals(List.of(), trap.lookedUp(), "network destinations looked up");
         }
-        assertEquals(0, connections.get(), "connections made to DynamoDB or Twilio");
-        assertEquals(List.of(), lookedUp, "network destinations looked up");
     }
 }
