@@ -42,7 +42,10 @@ import java.util.stream.Stream;
  * world (a {@code main} printing one line) and a hello-world handler behind the same Runtime
  * Interface Client.
  *
- * <p>Usage: {@code local/coldstart [runs] [filter]} (default 5 runs, every function; the filter keeps the
+ * <p>With {@code --snapstart} first, it measures instead what SnapStart leaves of a cold start: the
+ * first invocation after initialisation, unprimed and primed ({@link PrimedStart}).
+ *
+ * <p>Usage: {@code local/coldstart [--snapstart] [runs] [filter]} (default 5 runs, every function; the filter keeps the
  * functions whose name contains one of its comma-separated parts, case-insensitively).
  * {@code COLDSTART_JAVA_TOOL_OPTIONS} replaces the template's {@code JAVA_TOOL_OPTIONS} for an
  * experiment (empty for none).
@@ -55,6 +58,7 @@ public final class ColdStart {
     private final Path task;
     private final boolean taskset;
     private volatile Invocation current;
+    private boolean snapstart;
 
     /** The one invocation the Runtime API is serving now. */
     private static final class Invocation {
@@ -81,7 +85,9 @@ public final class ColdStart {
         this.taskset = taskset;
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] arguments) throws Exception {
+        boolean snapstart = arguments.length > 0 && arguments[0].equals("--snapstart");
+        String[] args = snapstart ? java.util.Arrays.copyOfRange(arguments, 1, arguments.length) : arguments;
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         String filter = args.length > 1 ? args[1] : "";
         Path root = Path.of("").toAbsolutePath();
@@ -114,6 +120,7 @@ public final class ColdStart {
         }
         boolean taskset = new ProcessBuilder("taskset", "-c", "0", "true").start().waitFor() == 0;
         ColdStart bench = new ColdStart(root, runtimeJars, task, taskset);
+        bench.snapstart = snapstart;
         try (LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Options.benchmark())) {
             bench.run(runtime, runs, filter, deployJars);
         }
@@ -129,8 +136,11 @@ public final class ColdStart {
         String apiAddress = "127.0.0.1:" + api.getAddress().getPort();
         try {
             List<Row> rows = new ArrayList<>();
-            rows.add(floor("JVM hello world (main)", runs, false, apiAddress));
-            rows.add(floor("hello handler behind the RIC", runs, true, apiAddress));
+            List<String> primedRows = new ArrayList<>();
+            if (!snapstart) {
+                rows.add(floor("JVM hello world (main)", runs, false, apiAddress));
+                rows.add(floor("hello handler behind the RIC", runs, true, apiAddress));
+            }
             for (SamTemplate.Function function : SamTemplate.read(root.resolve("template.yaml")).functions()) {
                 String name = function.logicalId().toLowerCase(Locale.ROOT);
                 if (Stream.of(filter.toLowerCase(Locale.ROOT).split(",")).noneMatch(name::contains)) {
@@ -155,9 +165,17 @@ public final class ColdStart {
                 } else if (function.environment().get("JAVA_TOOL_OPTIONS") instanceof String options) {
                     environment.put("JAVA_TOOL_OPTIONS", options);
                 }
-                rows.add(function(function, event, environment, runs, apiAddress));
+                if (snapstart) {
+                    primedRows.add(primed(function, event, environment, runs, apiAddress));
+                } else {
+                    rows.add(function(function, event, environment, runs, apiAddress));
+                }
             }
-            print(rows, runs, deployJars);
+            if (snapstart) {
+                printPrimed(primedRows, runs);
+            } else {
+                print(rows, runs, deployJars);
+            }
         } finally {
             api.stop(0);
         }
@@ -189,6 +207,63 @@ public final class ColdStart {
         command.add(AWSLambda.class.getName());
         command.add(function.handler());
         return measure(function.logicalId(), event.getFileName().toString(), command, env, body, runs, task);
+    }
+
+    /**
+     * SnapStart's share of a cold start, emulated on a JVM without CRaC ({@link PrimedStart}): the
+     * first invocation after initialisation, unprimed and after every priming step, each in a fresh
+     * JVM pinned to one core (when taskset exists).
+     */
+    private String primed(SamTemplate.Function function, Path event, Map<String, String> environment, int runs, String api) throws Exception {
+        Map<String, String> env = lambdaEnvironment(function.logicalId(), function.handler(), function.memoryMb(), api);
+        env.putAll(environment);
+        List<String> classpath = new ArrayList<>(runtimeClasspath);
+        classpath.add(Path.of(PrimedStart.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        String handler = function.handler().contains("::") ? function.handler().substring(0, function.handler().indexOf("::")) : function.handler();
+        List<Double> unprimed = new ArrayList<>();
+        List<Double> primed = new ArrayList<>();
+        List<Double> priming = new ArrayList<>();
+        String status = "?";
+        for (int run = 0; run < runs; run++) {
+            for (boolean prime : List.of(false, true)) {
+                List<String> command = new ArrayList<>();
+                if (taskset) {
+                    command.addAll(List.of("taskset", "-c", "0"));
+                }
+                command.addAll(lambdaJava(function.memoryMb(), classpath));
+                command.addAll(List.of(PrimedStart.class.getName(), handler, event.toAbsolutePath().toString(), String.valueOf(prime)));
+                ProcessBuilder builder = new ProcessBuilder(command).directory(task.toFile()).redirectErrorStream(true);
+                builder.environment().clear();
+                builder.environment().putAll(env);
+                Process process = builder.start();
+                String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    throw new IllegalStateException(function.logicalId() + ": no answer within 60 s");
+                }
+                java.util.regex.Matcher line = java.util.regex.Pattern.compile("(?m)^([0-9.]+) ([0-9.]+) ([0-9.]+) (\\{.*)$").matcher(output);
+                if (!line.find()) {
+                    Files.writeString(root.resolve("local/target/coldstart-last.log"), output);
+                    throw new IllegalStateException(function.logicalId() + " gave no figures: see local/target/coldstart-last.log");
+                }
+                (prime ? primed : unprimed).add(Double.parseDouble(line.group(3)));
+                if (prime) {
+                    priming.add(Double.parseDouble(line.group(2)));
+                }
+                status = Json.MAPPER.readTree(line.group(4)).path("statusCode").asText("?");
+            }
+        }
+        System.err.printf("%-40s first invocation unprimed %s ms, primed %s ms%n", function.logicalId(), summary(unprimed), summary(primed));
+        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |", function.logicalId(), event.getFileName(), status,
+                summary(unprimed), summary(primed), summary(priming));
+    }
+
+    private void printPrimed(List<String> rows, int runs) {
+        System.out.printf("SnapStart emulation: %d runs per function and mode, a fresh JVM each (%s), java %s%n%n", runs,
+                taskset ? "pinned with taskset -c 0" : "taskset not found: all cores", Runtime.version());
+        System.out.println("| Function | Sample event | Status | First invocation, unprimed: median (min–max) ms | First invocation, primed: median (min–max) ms | Priming at checkpoint: median ms |");
+        System.out.println("| --- | --- | --- | --- | --- | --- |");
+        rows.forEach(System.out::println);
     }
 
     private Row floor(String name, int runs, boolean behindRic, String api) throws Exception {
