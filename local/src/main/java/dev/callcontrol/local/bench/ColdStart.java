@@ -219,7 +219,6 @@ public final class ColdStart {
         env.putAll(environment);
         List<String> classpath = new ArrayList<>(runtimeClasspath);
         classpath.add(Path.of(PrimedStart.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-        String handler = function.handler().contains("::") ? function.handler().substring(0, function.handler().indexOf("::")) : function.handler();
         List<Double> unprimed = new ArrayList<>();
         List<Double> primed = new ArrayList<>();
         List<Double> priming = new ArrayList<>();
@@ -231,7 +230,7 @@ public final class ColdStart {
                     command.addAll(List.of("taskset", "-c", "0"));
                 }
                 command.addAll(lambdaJava(function.memoryMb(), classpath));
-                command.addAll(List.of(PrimedStart.class.getName(), handler, event.toAbsolutePath().toString(), String.valueOf(prime)));
+                command.addAll(List.of(PrimedStart.class.getName(), function.handlerClass(), event.toAbsolutePath().toString(), String.valueOf(prime)));
                 ProcessBuilder builder = new ProcessBuilder(command).directory(task.toFile()).redirectErrorStream(true);
                 builder.environment().clear();
                 builder.environment().putAll(env);
