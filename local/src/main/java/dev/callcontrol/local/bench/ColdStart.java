@@ -138,8 +138,9 @@ public final class ColdStart {
             List<Row> rows = new ArrayList<>();
             List<String> primedRows = new ArrayList<>();
             if (!snapstart) {
-                rows.add(floor("JVM hello world (main)", runs, false, apiAddress));
-                rows.add(floor("hello handler behind the RIC", runs, true, apiAddress));
+                rows.add(floor("JVM hello world (main)", runs, null, apiAddress));
+                rows.add(floor("hello handler behind the RIC", runs, Hello.class, apiAddress));
+                rows.add(floor("hello stream handler behind the RIC", runs, HelloStream.class, apiAddress));
             }
             for (SamTemplate.Function function : SamTemplate.read(root.resolve("template.yaml")).functions()) {
                 String name = function.logicalId().toLowerCase(Locale.ROOT);
@@ -265,16 +266,17 @@ public final class ColdStart {
         rows.forEach(System.out::println);
     }
 
-    private Row floor(String name, int runs, boolean behindRic, String api) throws Exception {
+    /** A floor: {@code handler} behind the Runtime Interface Client, or with none a plain {@code main}. */
+    private Row floor(String name, int runs, Class<?> handler, String api) throws Exception {
         String classes = Path.of(Hello.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        Map<String, String> env = lambdaEnvironment("Hello", Hello.class.getName() + "::handleRequest", 1024, api);
+        Map<String, String> env = lambdaEnvironment("Hello", (handler == null ? Hello.class : handler).getName() + "::handleRequest", 1024, api);
         List<String> command;
-        if (behindRic) {
+        if (handler != null) {
             List<String> classpath = new ArrayList<>(runtimeClasspath);
             classpath.add(classes);
             command = lambdaJava(1024, classpath);
             command.add(AWSLambda.class.getName());
-            command.add(Hello.class.getName() + "::handleRequest");
+            command.add(handler.getName() + "::handleRequest");
         } else {
             command = new ArrayList<>(List.of(javaBinary(), "-cp", classes, HelloMain.class.getName(), "http://" + api));
         }

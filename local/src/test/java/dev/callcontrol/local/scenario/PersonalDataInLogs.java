@@ -1,15 +1,14 @@
 package dev.callcontrol.local.scenario;
 
 import dev.callcontrol.local.LocalDefaults;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.Appender;
-import org.apache.logging.log4j.core.Layout;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Configuration;
-import org.apache.logging.log4j.core.config.LoggerConfig;
-import org.apache.logging.log4j.core.config.Property;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import dev.callcontrol.logging.LogConfiguration;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -24,8 +23,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Captures every log line the product writes while a scenario runs, exactly as the JSON layout
- * renders it for CloudWatch (message, MDC fields, exception and stack trace), and fails the
+ * Captures every log line the product writes while a scenario runs, exactly as the JSON encoder
+ * writes it for CloudWatch (message, MDC fields, exception and stack trace), and fails the
  * scenario if a line holds a full phone number or the Twilio auth token, plain or inside the
  * Basic credentials. Every {@link CallCentreScenario} runs with it.
  */
@@ -79,31 +78,30 @@ public final class PersonalDataInLogs implements BeforeAllCallback, BeforeEachCa
         return out;
     }
 
-    /** Adds a capturing appender, with the product's own layout, to every configured logger. */
+    /**
+     * Adds a capturing appender, with the product's own encoder, to the root logger, which every
+     * logger's events reach (none turns additivity off).
+     */
     static synchronized void install() {
         if (installed) {
             return;
         }
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        Configuration config = context.getConfiguration();
-        Appender json = config.getAppender("JsonAppender");
-        if (json == null) {
-            throw new IllegalStateException("no JsonAppender in the log4j2 configuration: the product's layout is unknown");
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        if (!(root.getAppender(LogConfiguration.APPENDER) instanceof OutputStreamAppender<ILoggingEvent> json)) {
+            throw new IllegalStateException("no '" + LogConfiguration.APPENDER + "' appender on the root logger: the product's encoder is unknown");
         }
-        Layout<?> layout = json.getLayout();
-        AbstractAppender capture = new AbstractAppender("PersonalDataCapture", null, layout, true, Property.EMPTY_ARRAY) {
+        Encoder<ILoggingEvent> encoder = json.getEncoder();
+        AppenderBase<ILoggingEvent> capture = new AppenderBase<>() {
             @Override
-            public void append(LogEvent event) {
-                LINES.add(new String(layout.toByteArray(event), StandardCharsets.UTF_8));
+            protected void append(ILoggingEvent event) {
+                LINES.add(new String(encoder.encode(event), StandardCharsets.UTF_8));
             }
         };
+        capture.setContext(context);
+        capture.setName("PersonalDataCapture");
         capture.start();
-        config.addAppender(capture);
-        for (LoggerConfig logger : config.getLoggers().values()) {
-            logger.addAppender(capture, null, null);
-        }
-        config.getRootLogger().addAppender(capture, null, null);
-        context.updateLoggers();
+        root.addAppender(capture);
         installed = true;
     }
 }
