@@ -45,7 +45,13 @@ import java.util.stream.Stream;
  * <p>With {@code --snapstart} first, it measures instead what SnapStart leaves of a cold start: the
  * first invocation after initialisation, unprimed and primed ({@link PrimedStart}).
  *
- * <p>Usage: {@code local/coldstart [--snapstart] [runs] [filter]} (default 5 runs, every function; the filter keeps the
+ * <p>With {@code --cds} first, it measures an application class-data-sharing archive: for each
+ * function, one training run writes a dynamic archive of every class the cold start loaded
+ * ({@code -XX:ArchiveClassesAtExit}, the process stopped with SIGTERM as Lambda stops a runtime),
+ * then one-core runs without and with it ({@code -XX:SharedArchiveFile} in {@code JAVA_TOOL_OPTIONS}),
+ * interleaved.
+ *
+ * <p>Usage: {@code local/coldstart [--snapstart|--cds] [runs] [filter]} (default 5 runs, every function; the filter keeps the
  * functions whose name contains one of its comma-separated parts, case-insensitively).
  * {@code COLDSTART_JAVA_TOOL_OPTIONS} replaces the template's {@code JAVA_TOOL_OPTIONS} for an
  * experiment (empty for none).
@@ -59,6 +65,7 @@ public final class ColdStart {
     private final boolean taskset;
     private volatile Invocation current;
     private boolean snapstart;
+    private boolean cds;
 
     /** The one invocation the Runtime API is serving now. */
     private static final class Invocation {
@@ -87,7 +94,8 @@ public final class ColdStart {
 
     public static void main(String[] arguments) throws Exception {
         boolean snapstart = arguments.length > 0 && arguments[0].equals("--snapstart");
-        String[] args = snapstart ? java.util.Arrays.copyOfRange(arguments, 1, arguments.length) : arguments;
+        boolean cds = arguments.length > 0 && arguments[0].equals("--cds");
+        String[] args = snapstart || cds ? java.util.Arrays.copyOfRange(arguments, 1, arguments.length) : arguments;
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         String filter = args.length > 1 ? args[1] : "";
         Path root = Path.of("").toAbsolutePath();
@@ -121,6 +129,7 @@ public final class ColdStart {
         boolean taskset = new ProcessBuilder("taskset", "-c", "0", "true").start().waitFor() == 0;
         ColdStart bench = new ColdStart(root, runtimeJars, task, taskset);
         bench.snapstart = snapstart;
+        bench.cds = cds;
         try (LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Options.benchmark())) {
             bench.run(runtime, runs, filter, deployJars);
         }
@@ -137,7 +146,7 @@ public final class ColdStart {
         try {
             List<Row> rows = new ArrayList<>();
             List<String> primedRows = new ArrayList<>();
-            if (!snapstart) {
+            if (!snapstart && !cds) {
                 rows.add(floor("JVM hello world (main)", runs, null, apiAddress));
                 rows.add(floor("hello handler behind the RIC", runs, Hello.class, apiAddress));
                 rows.add(floor("hello stream handler behind the RIC", runs, HelloStream.class, apiAddress));
@@ -168,12 +177,16 @@ public final class ColdStart {
                 }
                 if (snapstart) {
                     primedRows.add(primed(function, event, environment, runs, apiAddress));
+                } else if (cds) {
+                    primedRows.add(archived(function, event, environment, runs, apiAddress));
                 } else {
                     rows.add(function(function, event, environment, runs, apiAddress));
                 }
             }
             if (snapstart) {
                 printPrimed(primedRows, runs);
+            } else if (cds) {
+                printArchived(primedRows, runs);
             } else {
                 print(rows, runs, deployJars);
             }
@@ -208,6 +221,56 @@ public final class ColdStart {
         command.add(AWSLambda.class.getName());
         command.add(function.handler());
         return measure(function.logicalId(), event.getFileName().toString(), command, env, body, runs, task);
+    }
+
+    /**
+     * An application class-data-sharing archive's effect on one function: a training run dumps the
+     * classes its cold start loaded, then one-core runs without and with the archive, interleaved.
+     */
+    private String archived(SamTemplate.Function function, Path event, Map<String, String> environment, int runs, String api) throws Exception {
+        byte[] body = Files.readAllBytes(event);
+        Map<String, String> env = lambdaEnvironment(function.logicalId(), function.handler(), function.memoryMb(), api);
+        env.putAll(environment);
+        String options = env.getOrDefault("JAVA_TOOL_OPTIONS", "");
+        List<String> command = new ArrayList<>();
+        if (taskset) {
+            command.addAll(List.of("taskset", "-c", "0"));
+        }
+        command.addAll(lambdaJava(function.memoryMb(), runtimeClasspath));
+        command.add(AWSLambda.class.getName());
+        command.add(function.handler());
+
+        Path archive = task.resolve("cds").resolve(function.logicalId() + ".jsa");
+        Files.createDirectories(archive.getParent());
+        Files.deleteIfExists(archive);
+        Map<String, String> training = new LinkedHashMap<>(env);
+        training.put("JAVA_TOOL_OPTIONS", (options + " -XX:ArchiveClassesAtExit=" + archive).strip());
+        once(command, training, body, task, true);
+        if (!Files.isRegularFile(archive)) {
+            throw new IllegalStateException(function.logicalId() + ": the training run wrote no archive: see local/target/coldstart-last.log");
+        }
+        Map<String, String> withArchive = new LinkedHashMap<>(env);
+        withArchive.put("JAVA_TOOL_OPTIONS", (options + " -XX:SharedArchiveFile=" + archive).strip());
+        List<Double> without = new ArrayList<>();
+        List<Double> with = new ArrayList<>();
+        String status = "?";
+        for (int run = 0; run < runs; run++) {
+            without.add(once(command, env, body, task, false).millis());
+            Result result = once(command, withArchive, body, task, false);
+            with.add(result.millis());
+            status = result.status();
+        }
+        System.err.printf("%-40s one core without an archive %s ms, with %s ms%n", function.logicalId(), summary(without), summary(with));
+        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.1f |", function.logicalId(), event.getFileName(), status,
+                summary(without), summary(with), Files.size(archive) / 1_000_000.0);
+    }
+
+    private void printArchived(List<String> rows, int runs) {
+        System.out.printf("Application class-data sharing: %d runs per function and mode, a fresh JVM each (%s), java %s%n%n", runs,
+                taskset ? "pinned with taskset -c 0" : "taskset not found: all cores", Runtime.version());
+        System.out.println("| Function | Sample event | Status | Cold, no archive: median (min–max) ms | Cold, with the function's archive: median (min–max) ms | Archive MB |");
+        System.out.println("| --- | --- | --- | --- | --- | --- |");
+        rows.forEach(System.out::println);
     }
 
     /**
@@ -331,7 +394,7 @@ public final class ColdStart {
                     line.addAll(List.of("taskset", "-c", "0"));
                 }
                 line.addAll(command);
-                Result result = once(line, env, body, directory);
+                Result result = once(line, env, body, directory, false);
                 (pinned ? one : all).add(result.millis());
                 if (!pinned) {
                     rss.add(result.peakRssKb());
@@ -346,7 +409,8 @@ public final class ColdStart {
     private record Result(double millis, long peakRssKb, String status) {
     }
 
-    private Result once(List<String> command, Map<String, String> env, byte[] body, Path directory) throws Exception {
+    /** One cold start; {@code graceful} stops the process with SIGTERM and waits for it to exit, as a training run must. */
+    private Result once(List<String> command, Map<String, String> env, byte[] body, Path directory, boolean graceful) throws Exception {
         Invocation invocation = new Invocation(body);
         current = invocation;
         ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
@@ -367,7 +431,14 @@ public final class ColdStart {
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("no response within 60 s: see local/target/coldstart-last.log");
         } finally {
-            process.destroyForcibly();
+            if (graceful) {
+                process.destroy();
+                if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } else {
+                process.destroyForcibly();
+            }
             process.waitFor(10, TimeUnit.SECONDS);
         }
         double millis = (invocation.answeredNanos - start) / 1_000_000.0;
