@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -26,8 +25,6 @@ import java.util.Map;
  * names of the wire format in one place. A document that is not such an event is a 400.
  */
 public final class ApiGatewayJson {
-    private static final TypeReference<Map<String, Object>> OBJECT_MAP = new TypeReference<>() {
-    };
 
     private ApiGatewayJson() {
     }
@@ -97,7 +94,7 @@ public final class ApiGatewayJson {
             }
             JsonNode lambda = object(authorizer, "lambda");
             if (lambda != null) {
-                verified.setLambda(Json.MAPPER.convertValue(lambda, OBJECT_MAP));
+                verified.setLambda(Json.toMap(lambda));
             }
             context.setAuthorizer(verified);
         }

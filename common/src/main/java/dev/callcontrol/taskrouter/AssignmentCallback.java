@@ -1,8 +1,7 @@
 package dev.callcontrol.taskrouter;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.callcontrol.callsetup.CallInstruction;
 import dev.callcontrol.callsetup.ConferenceInstruction;
 import dev.callcontrol.callsetup.Instruction;
@@ -21,8 +20,6 @@ public final class AssignmentCallback {
     private static final Pattern TASK_SID = Pattern.compile("^WT[0-9a-fA-F]{32}$");
     private static final Pattern RESERVATION_SID = Pattern.compile("^WR[0-9a-fA-F]{32}$");
     private static final Pattern WORKER_SID = Pattern.compile("^WK[0-9a-fA-F]{32}$");
-    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
-    };
 
     private AssignmentCallback() {
     }
@@ -37,28 +34,49 @@ public final class AssignmentCallback {
                 attributes(form, "WorkerAttributes"));
     }
 
-    /** The instruction as TaskRouter reads it. */
+    /**
+     * The instruction as TaskRouter reads it. Written as a JSON tree rather than a bound record:
+     * the first record Jackson serialises costs the cold start its bean introspection.
+     */
     public static String json(Instruction instruction) {
         return switch (instruction) {
             case ConferenceInstruction conference -> json(conference);
-            case CallInstruction call -> Json.write(new CallBody("call", call.from(), call.to(), call.url(),
-                    call.statusCallbackUrl(), call.timeoutSeconds(), call.accept()));
+            case CallInstruction call -> {
+                ObjectNode body = Json.MAPPER.createObjectNode()
+                        .put("instruction", "call")
+                        .put("from", call.from())
+                        .put("to", call.to())
+                        .put("url", call.url())
+                        .put("status_callback_url", call.statusCallbackUrl())
+                        .put("timeout", call.timeoutSeconds())
+                        .put("accept", call.accept());
+                yield write(body);
+            }
         };
     }
 
     public static String json(ConferenceInstruction instruction) {
-        return Json.write(new ConferenceBody(
-                "conference",
-                instruction.from(),
-                instruction.to(),
-                instruction.timeoutSeconds(),
-                instruction.record() ? "record-from-start" : null,
-                instruction.statusCallbackUrl(),
-                "POST",
-                String.join(",", instruction.statusCallbackEvents()),
-                instruction.endConferenceOnExit(),
-                instruction.endConferenceOnCustomerExit(),
-                instruction.beep()));
+        ObjectNode body = Json.MAPPER.createObjectNode()
+                .put("instruction", "conference")
+                .put("from", instruction.from())
+                .put("to", instruction.to())
+                .put("timeout", instruction.timeoutSeconds());
+        if (instruction.record()) {
+            body.put("conference_record", "record-from-start");
+        }
+        body.put("conference_status_callback", instruction.statusCallbackUrl())
+                .put("conference_status_callback_method", "POST")
+                .put("conference_status_callback_event", String.join(",", instruction.statusCallbackEvents()))
+                .put("end_conference_on_exit", instruction.endConferenceOnExit())
+                .put("end_conference_on_customer_exit", instruction.endConferenceOnCustomerExit())
+                .put("beep", instruction.beep());
+        return write(body);
+    }
+
+    /** The body without its null fields, as TaskRouter reads a missing key as the default. */
+    private static String write(ObjectNode body) {
+        body.properties().removeIf(field -> field.getValue().isNull());
+        return Json.write(body);
     }
 
     private static String sid(Map<String, String> form, String name, Pattern pattern) {
@@ -77,30 +95,6 @@ public final class AssignmentCallback {
         if (!node.isObject()) {
             throw HttpError.badRequest(name + " must be a JSON object");
         }
-        return Json.MAPPER.convertValue(node, OBJECT);
-    }
-
-    record CallBody(
-            String instruction,
-            String from,
-            String to,
-            String url,
-            @JsonProperty("status_callback_url") String statusCallbackUrl,
-            int timeout,
-            boolean accept) {
-    }
-
-    record ConferenceBody(
-            String instruction,
-            String from,
-            String to,
-            int timeout,
-            @JsonProperty("conference_record") String conferenceRecord,
-            @JsonProperty("conference_status_callback") String conferenceStatusCallback,
-            @JsonProperty("conference_status_callback_method") String conferenceStatusCallbackMethod,
-            @JsonProperty("conference_status_callback_event") String conferenceStatusCallbackEvent,
-            @JsonProperty("end_conference_on_exit") boolean endConferenceOnExit,
-            @JsonProperty("end_conference_on_customer_exit") boolean endConferenceOnCustomerExit,
-            boolean beep) {
+        return Json.toMap(node);
     }
 }

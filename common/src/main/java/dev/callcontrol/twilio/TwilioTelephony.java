@@ -130,8 +130,7 @@ public final class TwilioTelephony implements Telephony {
             }
             return null;
         });
-        @SuppressWarnings("unchecked")
-        Map<String, Object> map = Json.MAPPER.convertValue(attributes, Map.class);
+        Map<String, Object> map = Json.toMap(attributes);
         return Optional.of(new TaskContext(taskSid, task.getAssignmentStatus() == null ? null : task.getAssignmentStatus().toString(),
                 customer, worker, task.getTaskQueueFriendlyName(), map, task.getAge() == null ? 0 : task.getAge()));
     }

@@ -38,9 +38,10 @@ import java.util.stream.Stream;
  * simulator stand in for AWS and Twilio, so the path does its real requests.
  *
  * <p>Each function runs {@code runs} times on every core, then {@code runs} times pinned to one
- * core ({@code taskset -c 0}), interleaved with two floors measured the same way: a JVM hello
- * world (a {@code main} printing one line) and a hello-world handler behind the same Runtime
- * Interface Client.
+ * core ({@code taskset -c 0}), beside three floors measured the same way: a JVM hello world (a
+ * {@code main} sending one request), and a hello-world handler behind the same Runtime Interface
+ * Client in its POJO form (the runtime's event serializer loads) and in its stream form (it does
+ * not, as for every function).
  *
  * <p>With {@code --snapstart} first, it measures instead what SnapStart leaves of a cold start: the
  * first invocation after initialisation, unprimed and primed ({@link PrimedStart}).

@@ -1,0 +1,87 @@
+package dev.callcontrol.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class JsonTest {
+    @Test
+    void anObjectBecomesTheSameJavaValuesAsJacksonsConversion() throws Exception {
+        JsonNode node = Json.MAPPER.readTree("""
+                {"call_sid":"CA1","called":"+15005550006","skills":["en","fr"],"level":3,"big":12345678901,
+                 "huge":123456789012345678901234567890,"ratio":0.5,"vip":true,"note":null,
+                 "transfer":{"call_task_sid":"WT1","nested":[{"a":[]},{}]}}""");
+
+        Map<String, Object> map = Json.toMap(node);
+
+        assertEquals(Json.MAPPER.convertValue(node, Map.class), map);
+        assertEquals(List.of("call_sid", "called", "skills", "level", "big", "huge", "ratio", "vip", "note", "transfer"),
+                List.copyOf(map.keySet()), "the document's order");
+        assertEquals(Integer.class, map.get("level").getClass());
+        assertEquals(Long.class, map.get("big").getClass());
+        assertEquals(BigInteger.class, map.get("huge").getClass());
+        assertEquals(Double.class, map.get("ratio").getClass());
+        assertEquals(true, map.containsKey("note"));
+    }
+
+    @Test
+    void randomDocumentsConvertAsJacksonConvertsThem() {
+        Random random = new Random(7);
+        for (int i = 0; i < 2_000; i++) {
+            ObjectNode document = object(random, 0);
+            assertEquals(Json.MAPPER.convertValue(document, Map.class), Json.toMap(document), document.toString());
+        }
+    }
+
+    @Test
+    void onlyAnObjectIsAMap() {
+        for (JsonNode notAnObject : List.of(JsonNodeFactory.instance.arrayNode(), JsonNodeFactory.instance.textNode("x"),
+                JsonNodeFactory.instance.nullNode(), JsonNodeFactory.instance.missingNode())) {
+            assertThrows(IllegalArgumentException.class, () -> Json.toMap(notAnObject));
+        }
+    }
+
+    private static ObjectNode object(Random random, int depth) {
+        ObjectNode object = JsonNodeFactory.instance.objectNode();
+        int fields = random.nextInt(depth == 0 ? 6 : 4);
+        for (int f = 0; f < fields; f++) {
+            object.set("k" + random.nextInt(50), value(random, depth + 1));
+        }
+        return object;
+    }
+
+    private static JsonNode value(Random random, int depth) {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        int kind = random.nextInt(depth > 3 ? 8 : 10);
+        return switch (kind) {
+            case 0 -> nodes.textNode(Arrays.toString(new int[]{random.nextInt()}));
+            case 1 -> nodes.numberNode(random.nextInt());
+            case 2 -> nodes.numberNode(random.nextLong());
+            case 3 -> nodes.numberNode(random.nextDouble());
+            case 4 -> nodes.numberNode(new BigInteger(80, random));
+            case 5 -> nodes.numberNode(new BigDecimal(random.nextDouble()));
+            case 6 -> nodes.booleanNode(random.nextBoolean());
+            case 7 -> nodes.nullNode();
+            case 8 -> object(random, depth);
+            default -> {
+                ArrayNode array = nodes.arrayNode();
+                for (int i = random.nextInt(4); i > 0; i--) {
+                    array.add(value(random, depth + 1));
+                }
+                yield array;
+            }
+        };
+    }
+}
