@@ -185,9 +185,11 @@ public final class ColdStart {
                 }
             }
             if (snapstart) {
-                printPrimed(primedRows, runs);
+                printComparison("SnapStart emulation", "First invocation, unprimed: median (min–max) ms | "
+                        + "First invocation, primed: median (min–max) ms | Priming at checkpoint: median ms", primedRows, runs);
             } else if (cds) {
-                printArchived(primedRows, runs);
+                printComparison("Application class-data sharing", "Cold, no archive: median (min–max) ms | "
+                        + "Cold, with the function's archive: median (min–max) ms | Archive MB", primedRows, runs);
             } else {
                 print(rows, runs, deployJars);
             }
@@ -266,14 +268,6 @@ public final class ColdStart {
                 summary(without), summary(with), Files.size(archive) / 1_000_000.0);
     }
 
-    private void printArchived(List<String> rows, int runs) {
-        System.out.printf("Application class-data sharing: %d runs per function and mode, a fresh JVM each (%s), java %s%n%n", runs,
-                taskset ? "pinned with taskset -c 0" : "taskset not found: all cores", Runtime.version());
-        System.out.println("| Function | Sample event | Status | Cold, no archive: median (min–max) ms | Cold, with the function's archive: median (min–max) ms | Archive MB |");
-        System.out.println("| --- | --- | --- | --- | --- | --- |");
-        rows.forEach(System.out::println);
-    }
-
     /**
      * SnapStart's share of a cold start, emulated on a JVM without CRaC ({@link PrimedStart}): the
      * first invocation after initialisation, unprimed and after every priming step, each in a fresh
@@ -322,10 +316,11 @@ public final class ColdStart {
                 summary(unprimed), summary(primed), summary(priming));
     }
 
-    private void printPrimed(List<String> rows, int runs) {
-        System.out.printf("SnapStart emulation: %d runs per function and mode, a fresh JVM each (%s), java %s%n%n", runs,
+    /** A one-core comparison table: its title line, then six columns per function. */
+    private void printComparison(String title, String columns, List<String> rows, int runs) {
+        System.out.printf("%s: %d runs per function and mode, a fresh JVM each (%s), java %s%n%n", title, runs,
                 taskset ? "pinned with taskset -c 0" : "taskset not found: all cores", Runtime.version());
-        System.out.println("| Function | Sample event | Status | First invocation, unprimed: median (min–max) ms | First invocation, primed: median (min–max) ms | Priming at checkpoint: median ms |");
+        System.out.println("| Function | Sample event | Status | " + columns + " |");
         System.out.println("| --- | --- | --- | --- | --- | --- |");
         rows.forEach(System.out::println);
     }
