@@ -177,7 +177,8 @@ public final class LocalRuntime implements AutoCloseable {
             Map<String, String> processEnvironment = new LinkedHashMap<>(options.environment());
             if (options.twilio() == TwilioMode.SIMULATOR) {
                 Path specs = ContractCheck.defaultDirectory(options.environment(), options.template().toAbsolutePath().getParent());
-                simulator = TwilioSimulator.start(new TwilioSimulator.Settings(options.host(), options.simulatorPort(),
+                // Bound now for its URL; it answers once the product is connected to it (below).
+                simulator = TwilioSimulator.bind(new TwilioSimulator.Settings(options.host(), options.simulatorPort(),
                         processEnvironment.getOrDefault(Setting.TWILIO_ACCOUNT_SID.name(), LocalDefaults.ACCOUNT_SID),
                         processEnvironment.getOrDefault(Setting.TWILIO_AUTH_TOKEN.name(), LocalDefaults.AUTH_TOKEN),
                         ContractCheck.load(specs)));
@@ -203,6 +204,7 @@ public final class LocalRuntime implements AutoCloseable {
             }
             if (simulator != null) {
                 simulator.connectProduct(routeUrl(served, publicBaseUrl, "/twilio/assignment"), routeUrl(served, publicBaseUrl, "/twilio/taskrouter-events"));
+                simulator.open();
             }
             ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
             LocalAuthorizer authorizer = new LocalAuthorizer(publicBaseUrl + "/dev", java.time.Clock.systemUTC());

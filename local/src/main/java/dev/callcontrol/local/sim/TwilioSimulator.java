@@ -82,9 +82,23 @@ public final class TwilioSimulator implements AutoCloseable {
     }
 
     public static TwilioSimulator start(Settings settings) throws IOException {
-        TwilioSimulator simulator = new TwilioSimulator(settings);
-        simulator.server.start();
+        TwilioSimulator simulator = bind(settings);
+        simulator.open();
         return simulator;
+    }
+
+    /**
+     * The simulator with its port bound (so {@link #baseUrl()} is known) but answering nothing yet:
+     * a request that arrives before {@link #open()} waits in the socket's backlog instead of
+     * reaching a workspace whose assignment callback is not connected yet.
+     */
+    public static TwilioSimulator bind(Settings settings) throws IOException {
+        return new TwilioSimulator(settings);
+    }
+
+    /** Starts answering, including whatever arrived since {@link #bind}. */
+    public void open() {
+        server.start();
     }
 
     void route(String method, String regex, Handler handler) {
