@@ -22,10 +22,23 @@ public final class TwilioClients {
     private TwilioClients() {
     }
 
+    /**
+     * What a client is built from, read (and checked) from the configuration when a function is
+     * built, so a misconfigured function fails at its start even when it builds its client later.
+     */
+    public record Settings(String accountSid, String authToken, String baseUrl) {
+        public static Settings of(Config config) {
+            return new Settings(config.accountSid(), config.authToken(), config.twilioApiBaseUrl());
+        }
+    }
+
     public static TwilioRestClient restClient(Config config) {
-        String baseUrl = config.twilioApiBaseUrl();
-        HttpClient network = baseUrl != null ? new RedirectingHttpClient(baseUrl) : twilioNetwork();
-        return new TwilioRestClient.Builder(config.accountSid(), config.authToken())
+        return restClient(Settings.of(config));
+    }
+
+    public static TwilioRestClient restClient(Settings settings) {
+        HttpClient network = settings.baseUrl() != null ? new RedirectingHttpClient(settings.baseUrl()) : twilioNetwork();
+        return new TwilioRestClient.Builder(settings.accountSid(), settings.authToken())
                 .httpClient(new SingleAttemptHttpClient(network))
                 .build();
     }

@@ -13,10 +13,10 @@ import com.twilio.rest.taskrouter.v1.workspace.task.Reservation;
 import com.twilio.type.PhoneNumber;
 import dev.callcontrol.agent.CallControlException;
 import dev.callcontrol.calls.Telephony;
+import dev.callcontrol.config.Lazy;
 import dev.callcontrol.http.HttpError;
 import dev.callcontrol.http.Json;
 import dev.callcontrol.logging.Redact;
-import com.twilio.type.PhoneNumber;
 
 import java.net.URI;
 import java.time.Clock;
@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * {@link Telephony} over twilio-java. Twilio's failures become typed call-control errors, never
@@ -42,7 +43,7 @@ public final class TwilioTelephony implements Telephony {
     /** The task attribute that identifies one create request, for finding out whether it took effect. */
     static final String CREATE_TOKEN = "create_token";
 
-    private final TwilioRestClient client;
+    private final Lazy<TwilioRestClient> client;
     private final String workspaceSid;
     private final String workflowSid;
     private final Clock clock;
@@ -54,10 +55,23 @@ public final class TwilioTelephony implements Telephony {
     }
 
     public TwilioTelephony(TwilioRestClient client, String workspaceSid, String workflowSid) {
-        this(client, workspaceSid, workflowSid, Clock.systemUTC(), FaultPolicy.standard());
+        this(Lazy.built(client), workspaceSid, workflowSid, Clock.systemUTC(), FaultPolicy.standard());
+    }
+
+    /**
+     * An adapter whose REST client is built by the first request that needs it (or by priming):
+     * a path that never talks to Twilio (a refused request, a record read, an event with nothing to
+     * do) does not pay for building it on a cold start.
+     */
+    public static TwilioTelephony lazily(Supplier<TwilioRestClient> client, String workspaceSid, String workflowSid) {
+        return new TwilioTelephony(Lazy.of(client), workspaceSid, workflowSid, Clock.systemUTC(), FaultPolicy.standard());
     }
 
     TwilioTelephony(TwilioRestClient client, String workspaceSid, String workflowSid, Clock clock, FaultPolicy faults) {
+        this(Lazy.built(client), workspaceSid, workflowSid, clock, faults);
+    }
+
+    private TwilioTelephony(Lazy<TwilioRestClient> client, String workspaceSid, String workflowSid, Clock clock, FaultPolicy faults) {
         this.client = client;
         this.workspaceSid = workspaceSid;
         this.workflowSid = workflowSid;
@@ -72,8 +86,9 @@ public final class TwilioTelephony implements Telephony {
      * real one would, so a priming that stopped priming is noticed in the tests.
      */
     public void prime() {
-        TwilioRestClient dry = new TwilioRestClient.Builder(client.getAccountSid(), "priming-only")
-                .objectMapper(client.getObjectMapper()).httpClient(new CannedTwilio()).build();
+        TwilioRestClient real = client.get();
+        TwilioRestClient dry = new TwilioRestClient.Builder(real.getAccountSid(), "priming-only")
+                .objectMapper(real.getObjectMapper()).httpClient(new CannedTwilio()).build();
         TwilioTelephony telephony = new TwilioTelephony(dry, workspaceSid, workflowSid, clock, faults);
         String task = "WT00000000000000000000000000000000";
         String conference = "CF00000000000000000000000000000000";
@@ -100,7 +115,7 @@ public final class TwilioTelephony implements Telephony {
     public Optional<TaskContext> task(String taskSid) {
         Task task = faults.run("fetching task " + taskSid, FaultPolicy.Kind.READ, () -> {
             try {
-                return Task.fetcher(workspaceSid, taskSid).fetch(client);
+                return Task.fetcher(workspaceSid, taskSid).fetch(client.get());
             } catch (ApiException e) {
                 if (is404(e)) {
                     return null;
@@ -125,7 +140,7 @@ public final class TwilioTelephony implements Telephony {
             customer = attributes.path("call_sid").asText(null);
         }
         String worker = faults.run("listing the reservations of task " + taskSid, FaultPolicy.Kind.READ, () -> {
-            for (Reservation reservation : Reservation.reader(workspaceSid, taskSid).setReservationStatus(Reservation.Status.ACCEPTED).read(client)) {
+            for (Reservation reservation : Reservation.reader(workspaceSid, taskSid).setReservationStatus(Reservation.Status.ACCEPTED).read(client.get())) {
                 return reservation.getWorkerSid();
             }
             return null;
@@ -143,7 +158,7 @@ public final class TwilioTelephony implements Telephony {
         }
         Optional<Worker> found = faults.run("fetching worker " + workerSid, FaultPolicy.Kind.READ, () -> {
             try {
-                var worker = com.twilio.rest.taskrouter.v1.workspace.Worker.fetcher(workspaceSid, workerSid).fetch(client);
+                var worker = com.twilio.rest.taskrouter.v1.workspace.Worker.fetcher(workspaceSid, workerSid).fetch(client.get());
                 JsonNode attributes;
                 try {
                     attributes = Json.parse(worker.getAttributes(), "worker attributes");
@@ -168,7 +183,7 @@ public final class TwilioTelephony implements Telephony {
         if (cached == null || !cached.expires().isAfter(clock.instant())) {
             List<Queue> all = faults.run("listing task queues", FaultPolicy.Kind.READ, () -> {
                 List<Queue> out = new ArrayList<>();
-                for (TaskQueue queue : TaskQueue.reader(workspaceSid).read(client)) {
+                for (TaskQueue queue : TaskQueue.reader(workspaceSid).read(client.get())) {
                     out.add(new Queue(queue.getSid(), queue.getFriendlyName()));
                 }
                 return out;
@@ -190,9 +205,9 @@ public final class TwilioTelephony implements Telephony {
                         .setTaskChannel(VOICE_CHANNEL)
                         .setPriority(priority)
                         .setAttributes(Json.write(tagged))
-                        .create(client).getSid(),
+                        .create(client.get()).getSid(),
                 () -> {
-                    for (Task task : Task.reader(workspaceSid).setEvaluateTaskAttributes(CREATE_TOKEN + " == \"" + token + "\"").limit(1).read(client)) {
+                    for (Task task : Task.reader(workspaceSid).setEvaluateTaskAttributes(CREATE_TOKEN + " == \"" + token + "\"").limit(1).read(client.get())) {
                         return Optional.of(task.getSid());
                     }
                     return Optional.empty();
@@ -212,7 +227,7 @@ public final class TwilioTelephony implements Telephony {
                 if (reason != null) {
                     update.setReason(reason);
                 }
-                update.update(client);
+                update.update(client.get());
                 return true;
             } catch (ApiException e) {
                 // TaskRouter answers 400 when the task has already moved past the state asked for, 404 when it is gone.
@@ -228,7 +243,7 @@ public final class TwilioTelephony implements Telephony {
     public boolean removeParticipant(String conferenceSid, String callSid) {
         return faults.run("removing participant " + callSid, FaultPolicy.Kind.DELETE, () -> {
             try {
-                return Participant.deleter(conferenceSid, callSid).delete(client);
+                return Participant.deleter(conferenceSid, callSid).delete(client.get());
             } catch (ApiException e) {
                 if (is404(e)) {
                     return false;
@@ -242,7 +257,7 @@ public final class TwilioTelephony implements Telephony {
     public boolean endConference(String conferenceSid) {
         return faults.run("ending conference " + conferenceSid, FaultPolicy.Kind.UPDATE, () -> {
             try {
-                Conference.updater(conferenceSid).setStatus(Conference.UpdateStatus.COMPLETED).update(client);
+                Conference.updater(conferenceSid).setStatus(Conference.UpdateStatus.COMPLETED).update(client.get());
                 return true;
             } catch (ApiException e) {
                 if (is404(e)) {
@@ -261,11 +276,11 @@ public final class TwilioTelephony implements Telephony {
                         .setStatusCallbackMethod(HttpMethod.POST)
                         .setStatusCallbackEvent(List.of("completed"))
                         .setTimeout(timeoutSeconds)
-                        .create(client).getSid(),
+                        .create(client.get()).getSid(),
                 // A call just placed is still queued or ringing; the newest such call between the two numbers is it.
                 () -> {
                     Call newest = null;
-                    for (Call call : Call.reader().setTo(new PhoneNumber(to)).setFrom(new PhoneNumber(from)).limit(20).read(client)) {
+                    for (Call call : Call.reader().setTo(new PhoneNumber(to)).setFrom(new PhoneNumber(from)).limit(20).read(client.get())) {
                         boolean placing = call.getStatus() == Call.Status.QUEUED || call.getStatus() == Call.Status.RINGING;
                         if (placing && (newest == null || isAfter(call.getDateCreated(), newest.getDateCreated()))) {
                             newest = call;
@@ -279,7 +294,7 @@ public final class TwilioTelephony implements Telephony {
     public boolean endCall(String callSid) {
         return faults.run("ending call " + callSid, FaultPolicy.Kind.UPDATE, () -> {
             try {
-                Call.updater(callSid).setStatus(Call.UpdateStatus.COMPLETED).update(client);
+                Call.updater(callSid).setStatus(Call.UpdateStatus.COMPLETED).update(client.get());
                 return true;
             } catch (ApiException e) {
                 // 404: no such call; 400 (21220): it is no longer live.
@@ -299,7 +314,7 @@ public final class TwilioTelephony implements Telephony {
                 if (coaching) {
                     update.setCallSidToCoach(callSidToCoach);
                 }
-                return update.update(client);
+                return update.update(client.get());
             } catch (ApiException e) {
                 if (is404(e)) {
                     throw CallControlException.conflict("call_ended", "that participant has already left the call");
@@ -314,7 +329,7 @@ public final class TwilioTelephony implements Telephony {
         String twiml = LegTwiml.dial(LegTwiml.join(conferenceName, label).endConferenceOnExit(endConferenceOnExit).build(), null);
         faults.run("moving call " + callSid + " into the conference", FaultPolicy.Kind.UPDATE, () -> {
             try {
-                return Call.updater(callSid).setTwiml(new com.twilio.type.Twiml(twiml)).update(client);
+                return Call.updater(callSid).setTwiml(new com.twilio.type.Twiml(twiml)).update(client.get());
             } catch (ApiException e) {
                 if (e.getStatusCode() != null && (e.getStatusCode() == 404 || e.getStatusCode() == 400)) {
                     throw CallControlException.conflict("call_ended", "the caller has already hung up");
@@ -334,11 +349,11 @@ public final class TwilioTelephony implements Telephony {
                         .setStatusCallbackEvent(List.of("completed"))
                         .setTimeout(timeoutSeconds)
                         .setEndConferenceOnExit(false)
-                        .create(client).getCallSid(),
+                        .create(client.get()).getCallSid(),
                 // A label is unique within a conference, so the participant with this one is the one asked for.
                 () -> {
                     try {
-                        Participant participant = Participant.fetcher(conferenceSid, label).fetch(client);
+                        Participant participant = Participant.fetcher(conferenceSid, label).fetch(client.get());
                         return participant.getStatus() == Participant.Status.COMPLETE || participant.getStatus() == Participant.Status.FAILED
                                 ? Optional.<String>empty() : Optional.of(participant.getCallSid());
                     } catch (ApiException e) {
@@ -367,7 +382,7 @@ public final class TwilioTelephony implements Telephony {
                     // HoldMethod defaults to GET; it is set anyway so the hold-music route's signature check sees what Twilio signs.
                     update.setHoldUrl(URI.create(holdUrl)).setHoldMethod(HttpMethod.GET);
                 }
-                return update.update(client);
+                return update.update(client.get());
             } catch (ApiException e) {
                 if (is404(e)) {
                     throw CallControlException.conflict("call_ended", "the customer has already left the call");
