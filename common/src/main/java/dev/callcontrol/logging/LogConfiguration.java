@@ -19,7 +19,7 @@ import java.util.Map;
  * (docs/performance.md): one JSON object per line on standard output (logback's {@link JsonEncoder}:
  * timestamp, level, logger, the formatted message, the MDC with the Lambda context and the call
  * identifiers, key-value pairs and the exception), the product's loggers at
- * {@code POWERTOOLS_LOG_LEVEL} (INFO by default), everything else at WARN.
+ * {@code POWERTOOLS_LOG_LEVEL} (INFO by default, see {@link #level}), everything else at WARN.
  *
  * <p>Logback finds it through {@code META-INF/services/ch.qos.logback.classic.spi.Configurator}.
  */
@@ -49,7 +49,7 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.WARN);
         root.addAppender(console);
-        context.getLogger(PRODUCT_LOGGER).setLevel(level(System.getenv("POWERTOOLS_LOG_LEVEL")));
+        context.getLogger(PRODUCT_LOGGER).setLevel(level(System.getenv("POWERTOOLS_LOG_LEVEL"), System.getenv("AWS_LAMBDA_LOG_LEVEL")));
         QUIETER.forEach((name, level) -> context.getLogger(name).setLevel(level));
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
@@ -69,11 +69,24 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
         return json;
     }
 
-    /** {@code POWERTOOLS_LOG_LEVEL}'s level; INFO when it is unset or names no level. */
-    static Level level(String name) {
-        if (name == null || name.isBlank()) {
+    /**
+     * The product's level, read as Powertools reads it when it sets the level again at the first
+     * invocation (through {@link LogbackLevels}), so lines written before it (initialisation,
+     * SnapStart priming) agree: {@code POWERTOOLS_LOG_LEVEL}, else Lambda's
+     * {@code AWS_LAMBDA_LOG_LEVEL}; TRACE, DEBUG, INFO, WARN or ERROR in any case, FATAL as ERROR,
+     * anything else as INFO.
+     */
+    static Level level(String powertools, String lambda) {
+        String name = powertools != null ? powertools : lambda;
+        if (name == null) {
             return Level.INFO;
         }
-        return Level.toLevel(name.trim().toUpperCase(Locale.ROOT), Level.INFO);
+        return switch (name.toUpperCase(Locale.ROOT)) {
+            case "TRACE" -> Level.TRACE;
+            case "DEBUG" -> Level.DEBUG;
+            case "WARN" -> Level.WARN;
+            case "ERROR", "FATAL" -> Level.ERROR;
+            default -> Level.INFO;
+        };
     }
 }

@@ -30,6 +30,12 @@ public final class TwilioClients {
         public static Settings of(Config config) {
             return new Settings(config.accountSid(), config.authToken(), config.twilioApiBaseUrl());
         }
+
+        /** Without the auth token, which is never logged. */
+        @Override
+        public String toString() {
+            return "Settings[accountSid=" + accountSid + ", authToken=<redacted>, baseUrl=" + baseUrl + "]";
+        }
     }
 
     public static TwilioRestClient restClient(Config config) {

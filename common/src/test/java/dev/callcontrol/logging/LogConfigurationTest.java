@@ -58,7 +58,7 @@ class LogConfigurationTest {
     void logbackIsConfiguredByTheProductNotByAFile() {
         assertInstanceOf(OutputStreamAppender.class, root.getAppender(LogConfiguration.APPENDER));
         assertEquals(Level.WARN, root.getLevel());
-        assertEquals(LogConfiguration.level(System.getenv("POWERTOOLS_LOG_LEVEL")), productLevel);
+        assertEquals(LogConfiguration.level(System.getenv("POWERTOOLS_LOG_LEVEL"), System.getenv("AWS_LAMBDA_LOG_LEVEL")), productLevel);
         assertEquals(Level.ERROR, context.getLogger("com.amazonaws.services.dynamodbv2").getLevel());
     }
 
@@ -107,11 +107,14 @@ class LogConfigurationTest {
     }
 
     @Test
-    void theLevelSettingReadsAnyCaseAndFallsBackToInfo() {
-        assertEquals(Level.INFO, LogConfiguration.level(null));
-        assertEquals(Level.INFO, LogConfiguration.level(" "));
-        assertEquals(Level.INFO, LogConfiguration.level("loud"));
-        assertEquals(Level.DEBUG, LogConfiguration.level("debug"));
-        assertEquals(Level.ERROR, LogConfiguration.level(" ERROR "));
+    void theLevelIsReadAsPowertoolsReadsIt() {
+        assertEquals(Level.INFO, LogConfiguration.level(null, null));
+        assertEquals(Level.INFO, LogConfiguration.level("", "DEBUG"), "an empty setting is a setting");
+        assertEquals(Level.INFO, LogConfiguration.level("loud", null));
+        assertEquals(Level.INFO, LogConfiguration.level("OFF", null));
+        assertEquals(Level.DEBUG, LogConfiguration.level("debug", null));
+        assertEquals(Level.ERROR, LogConfiguration.level("Fatal", null));
+        assertEquals(Level.WARN, LogConfiguration.level(null, "WARN"), "Lambda's advanced logging controls when Powertools' is unset");
+        assertEquals(Level.TRACE, LogConfiguration.level("TRACE", "ERROR"), "Powertools' own setting first");
     }
 }

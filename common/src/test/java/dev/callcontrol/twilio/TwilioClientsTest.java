@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** With TWILIO_API_BASE_URL set, twilio-java's requests reach that server with Twilio's paths. */
@@ -121,5 +122,14 @@ class TwilioClientsTest {
         server.stop(0);
         org.junit.jupiter.api.Assertions.assertThrows(com.twilio.exception.ApiConnectionException.class,
                 () -> Task.fetcher("WS00000000000000000000000000000001", "WT0123456789abcdef0123456789abcdef").fetch(client()));
+    }
+
+    @Test
+    void theSettingsNeverShowTheAuthToken() {
+        Config config = Config.of(Webhooks.localEnvironment());
+        String shown = TwilioClients.Settings.of(config).toString();
+
+        assertTrue(shown.contains(config.accountSid()));
+        assertFalse(shown.contains(config.authToken()), shown);
     }
 }

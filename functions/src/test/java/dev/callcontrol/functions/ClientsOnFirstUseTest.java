@@ -84,6 +84,21 @@ class ClientsOnFirstUseTest {
     }
 
     @Test
+    void aRefusedAgentRequestBuildsNoTwilioClient() throws Exception {
+        isolated(loader -> {
+            Object handler = loader.function(HoldFunction.class.getName());
+            Class<?> webhooks = loader.loadClass("dev.callcontrol.testing.Webhooks");
+            Object event = webhooks.getMethod("sample", String.class).invoke(null, "hold-no-token.json");
+            Class<?> eventType = loader.loadClass("com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent");
+            Class<?> context = loader.loadClass("com.amazonaws.services.lambda.runtime.Context");
+            Object response = handler.getClass().getMethod("handleRequest", eventType, context).invoke(handler, event, null);
+            assertEquals(401, response.getClass().getMethod("getStatusCode").invoke(response));
+
+            assertFalse(loader.loaded("com.twilio.http.TwilioRestClient$Builder"), "a refused request built a Twilio client");
+        });
+    }
+
+    @Test
     void theTwilioClientIsBuiltByItsFirstUseOrByPrimingNotByTheFunction() throws Exception {
         for (Class<?> function : List.of(GetCallFunction.class, HoldFunction.class, CallEventsFunction.class, TaskRouterEventsFunction.class)) {
             isolated(loader -> {

@@ -204,6 +204,8 @@ public final class LocalRuntime implements AutoCloseable {
             }
             if (simulator != null) {
                 simulator.connectProduct(routeUrl(served, publicBaseUrl, "/twilio/assignment"), routeUrl(served, publicBaseUrl, "/twilio/taskrouter-events"));
+                // Before the product's server starts: its port is bound, so the simulator's first
+                // webhooks wait in its backlog for the few milliseconds until it does.
                 simulator.open();
             }
             ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();

@@ -97,6 +97,10 @@ public final class ColdStart {
         boolean snapstart = arguments.length > 0 && arguments[0].equals("--snapstart");
         boolean cds = arguments.length > 0 && arguments[0].equals("--cds");
         String[] args = snapstart || cds ? java.util.Arrays.copyOfRange(arguments, 1, arguments.length) : arguments;
+        if (args.length > 0 && args[0].startsWith("--")) {
+            System.err.println("usage: local/coldstart [--snapstart|--cds] [runs] [filter] (one mode at most; got " + String.join(" ", arguments) + ")");
+            System.exit(2);
+        }
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         String filter = args.length > 1 ? args[1] : "";
         Path root = Path.of("").toAbsolutePath();

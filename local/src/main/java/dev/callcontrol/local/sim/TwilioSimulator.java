@@ -69,6 +69,8 @@ public final class TwilioSimulator implements AutoCloseable {
         }
     }
 
+    private boolean opened;
+
     private TwilioSimulator(Settings settings) throws IOException {
         this.settings = settings;
         this.world = new SimWorld(settings.accountSid(), settings.authToken());
@@ -97,8 +99,11 @@ public final class TwilioSimulator implements AutoCloseable {
     }
 
     /** Starts answering, including whatever arrived since {@link #bind}. */
-    public void open() {
-        server.start();
+    public synchronized void open() {
+        if (!opened) {
+            server.start();
+            opened = true;
+        }
     }
 
     void route(String method, String regex, Handler handler) {
@@ -135,6 +140,8 @@ public final class TwilioSimulator implements AutoCloseable {
 
     @Override
     public void close() {
+        // The JDK's server releases its port only from its running dispatcher: one never opened is opened to be stopped.
+        open();
         server.stop(0);
         world.close();
         executor.shutdownNow();

@@ -3,6 +3,8 @@ package dev.callcontrol.local.sim;
 import dev.callcontrol.local.LocalDefaults;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,7 +40,13 @@ class SimulatorOpeningTest {
     }
 
     @Test
-    void aSimulatorThatNeverOpenedCloses() {
-        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> TwilioSimulator.bind(settings()).close());
+    void aSimulatorThatNeverOpenedClosesAndReleasesItsPort() throws Exception {
+        TwilioSimulator simulator = TwilioSimulator.bind(settings());
+        int port = simulator.port();
+        assertTimeoutPreemptively(Duration.ofSeconds(10), simulator::close);
+
+        try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertEquals(port, again.getLocalPort());
+        }
     }
 }
