@@ -41,6 +41,15 @@ class ClientsOnFirstUseTest {
             return findLoadedClass(name) != null;
         }
 
+        /** The status code of {@code handler}'s answer to a sample event from {@code events/}. */
+        Object answer(Object handler, String sample) throws Exception {
+            Object event = loadClass("dev.callcontrol.testing.Webhooks").getMethod("sample", String.class).invoke(null, sample);
+            Class<?> eventType = loadClass("com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent");
+            Class<?> context = loadClass("com.amazonaws.services.lambda.runtime.Context");
+            Object response = handler.getClass().getMethod("handleRequest", eventType, context).invoke(handler, event, null);
+            return response.getClass().getMethod("getStatusCode").invoke(response);
+        }
+
         /** The function built as Lambda builds it, from the local environment. */
         Object function(String className) throws Exception {
             Class<?> config = loadClass("dev.callcontrol.config.Config");
@@ -69,12 +78,7 @@ class ClientsOnFirstUseTest {
     void theAssignmentCallbackLoadsNoDynamoDbOrTwilioRestClient() throws Exception {
         isolated(loader -> {
             Object handler = loader.function(AssignmentCallbackFunction.class.getName());
-            Class<?> webhooks = loader.loadClass("dev.callcontrol.testing.Webhooks");
-            Object event = webhooks.getMethod("sample", String.class).invoke(null, "assignment-voice-task.json");
-            Class<?> eventType = loader.loadClass("com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent");
-            Class<?> context = loader.loadClass("com.amazonaws.services.lambda.runtime.Context");
-            Object response = handler.getClass().getMethod("handleRequest", eventType, context).invoke(handler, event, null);
-            assertEquals(200, response.getClass().getMethod("getStatusCode").invoke(response));
+            assertEquals(200, loader.answer(handler, "assignment-voice-task.json"));
 
             assertFalse(loader.loaded("software.amazon.awssdk.services.dynamodb.DynamoDbClient"), "the DynamoDB client was loaded");
             assertFalse(loader.loaded("dev.callcontrol.store.CallStore"), "the call store was loaded");
@@ -87,12 +91,7 @@ class ClientsOnFirstUseTest {
     void aRefusedAgentRequestBuildsNoTwilioClient() throws Exception {
         isolated(loader -> {
             Object handler = loader.function(HoldFunction.class.getName());
-            Class<?> webhooks = loader.loadClass("dev.callcontrol.testing.Webhooks");
-            Object event = webhooks.getMethod("sample", String.class).invoke(null, "hold-no-token.json");
-            Class<?> eventType = loader.loadClass("com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent");
-            Class<?> context = loader.loadClass("com.amazonaws.services.lambda.runtime.Context");
-            Object response = handler.getClass().getMethod("handleRequest", eventType, context).invoke(handler, event, null);
-            assertEquals(401, response.getClass().getMethod("getStatusCode").invoke(response));
+            assertEquals(401, loader.answer(handler, "hold-no-token.json"));
 
             assertFalse(loader.loaded("com.twilio.http.TwilioRestClient$Builder"), "a refused request built a Twilio client");
         });
