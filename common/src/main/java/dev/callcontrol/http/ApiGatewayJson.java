@@ -2,10 +2,8 @@ package dev.callcontrol.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +15,8 @@ import java.util.Map;
 
 /**
  * Reads an API Gateway HTTP API (payload 2.0) event from the bytes Lambda hands a stream handler,
- * and writes the response back, with the product's own Jackson mapper and field by field.
+ * and writes the response back, field by field, with Jackson's streaming parser and generator
+ * ({@link JsonValues}): not even the product's object mapper is built on this path.
  *
  * <p>The Lambda runtime would otherwise build the event with its own copy of Jackson by reflecting
  * over the event classes: about 700 more classes loaded and some 200 ms of every cold start
@@ -31,15 +30,15 @@ public final class ApiGatewayJson {
 
     /** The event in {@code input}; a 400 {@link HttpError} when it is not JSON or not shaped as one. */
     public static APIGatewayV2HTTPEvent read(InputStream input) {
-        JsonNode root;
+        Object document;
         try {
-            root = Json.MAPPER.readTree(input);
+            document = JsonValues.parse(input);
         } catch (JsonProcessingException e) {
             throw HttpError.badRequest("the event is not valid JSON");
         } catch (IOException e) {
             throw HttpError.badRequest("the event could not be read");
         }
-        if (root == null || !root.isObject()) {
+        if (!(document instanceof Map<?, ?> root)) {
             throw HttpError.badRequest("the event is not a JSON object");
         }
         APIGatewayV2HTTPEvent event = new APIGatewayV2HTTPEvent();
@@ -54,14 +53,14 @@ public final class ApiGatewayJson {
         event.setStageVariables(stringMap(root, "stageVariables"));
         event.setBody(text(root, "body"));
         event.setIsBase64Encoded(bool(root, "isBase64Encoded"));
-        JsonNode context = object(root, "requestContext");
+        Map<?, ?> context = object(root, "requestContext");
         if (context != null) {
             event.setRequestContext(requestContext(context));
         }
         return event;
     }
 
-    private static APIGatewayV2HTTPEvent.RequestContext requestContext(JsonNode node) {
+    private static APIGatewayV2HTTPEvent.RequestContext requestContext(Map<?, ?> node) {
         var context = new APIGatewayV2HTTPEvent.RequestContext();
         context.setRouteKey(text(node, "routeKey"));
         context.setAccountId(text(node, "accountId"));
@@ -72,7 +71,7 @@ public final class ApiGatewayJson {
         context.setTime(text(node, "time"));
         context.setTimeEpoch(number(node, "timeEpoch"));
         context.setRequestId(text(node, "requestId"));
-        JsonNode http = object(node, "http");
+        Map<?, ?> http = object(node, "http");
         if (http != null) {
             var request = new APIGatewayV2HTTPEvent.RequestContext.Http();
             request.setMethod(text(http, "method"));
@@ -82,19 +81,21 @@ public final class ApiGatewayJson {
             request.setUserAgent(text(http, "userAgent"));
             context.setHttp(request);
         }
-        JsonNode authorizer = object(node, "authorizer");
+        Map<?, ?> authorizer = object(node, "authorizer");
         if (authorizer != null) {
             var verified = new APIGatewayV2HTTPEvent.RequestContext.Authorizer();
-            JsonNode jwt = object(authorizer, "jwt");
+            Map<?, ?> jwt = object(authorizer, "jwt");
             if (jwt != null) {
                 var token = new APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT();
                 token.setClaims(stringMap(jwt, "claims"));
                 token.setScopes(strings(jwt, "scopes"));
                 verified.setJwt(token);
             }
-            JsonNode lambda = object(authorizer, "lambda");
+            Map<?, ?> lambda = object(authorizer, "lambda");
             if (lambda != null) {
-                verified.setLambda(Json.toMap(lambda));
+                Map<String, Object> values = new LinkedHashMap<>();
+                lambda.forEach((key, value) -> values.put((String) key, value));
+                verified.setLambda(values);
             }
             context.setAuthorizer(verified);
         }
@@ -103,7 +104,7 @@ public final class ApiGatewayJson {
 
     /** Writes the response as the Lambda runtime would serialise it for API Gateway. */
     public static void write(APIGatewayV2HTTPResponse response, OutputStream output) throws IOException {
-        try (JsonGenerator json = Json.MAPPER.getFactory().createGenerator(output, JsonEncoding.UTF8)) {
+        try (JsonGenerator json = JsonValues.generator(output)) {
             json.writeStartObject();
             json.writeNumberField("statusCode", response.getStatusCode());
             if (response.getHeaders() != null) {
@@ -139,87 +140,90 @@ public final class ApiGatewayJson {
         }
     }
 
-    private static JsonNode field(JsonNode parent, String name) {
-        JsonNode value = parent.get(name);
-        return value == null || value.isNull() ? null : value;
+    private static Object field(Map<?, ?> parent, String name) {
+        return parent.get(name);
     }
 
-    private static JsonNode object(JsonNode parent, String name) {
-        JsonNode value = field(parent, name);
-        if (value != null && !value.isObject()) {
+    private static boolean scalar(Object value) {
+        return !(value instanceof Map<?, ?>) && !(value instanceof List<?>);
+    }
+
+    private static Map<?, ?> object(Map<?, ?> parent, String name) {
+        Object value = field(parent, name);
+        if (value != null && !(value instanceof Map<?, ?>)) {
             throw malformed(name);
         }
-        return value;
+        return (Map<?, ?>) value;
     }
 
-    private static String text(JsonNode parent, String name) {
-        JsonNode value = field(parent, name);
+    private static String text(Map<?, ?> parent, String name) {
+        Object value = field(parent, name);
         if (value == null) {
             return null;
         }
-        if (!value.isValueNode()) {
+        if (!scalar(value)) {
             throw malformed(name);
         }
-        return value.asText();
+        return JsonValues.asText(value);
     }
 
-    private static boolean bool(JsonNode parent, String name) {
-        JsonNode value = field(parent, name);
+    private static boolean bool(Map<?, ?> parent, String name) {
+        Object value = field(parent, name);
         if (value == null) {
             return false;
         }
-        if (!value.isBoolean()) {
+        if (!(value instanceof Boolean bool)) {
             throw malformed(name);
         }
-        return value.booleanValue();
+        return bool;
     }
 
-    private static long number(JsonNode parent, String name) {
-        JsonNode value = field(parent, name);
+    private static long number(Map<?, ?> parent, String name) {
+        Object value = field(parent, name);
         if (value == null) {
             return 0;
         }
-        if (value.isTextual()) {
+        if (value instanceof String text) {
             try {
-                return Long.parseLong(value.textValue().trim());
+                return Long.parseLong(text.trim());
             } catch (NumberFormatException e) {
                 throw malformed(name);
             }
         }
-        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-            throw malformed(name);
+        if (value instanceof Integer || value instanceof Long) {
+            return ((Number) value).longValue();
         }
-        return value.longValue();
+        throw malformed(name);
     }
 
-    private static List<String> strings(JsonNode parent, String name) {
-        JsonNode value = field(parent, name);
+    private static List<String> strings(Map<?, ?> parent, String name) {
+        Object value = field(parent, name);
         if (value == null) {
             return null;
         }
-        if (!value.isArray()) {
+        if (!(value instanceof List<?> array)) {
             throw malformed(name);
         }
-        List<String> items = new ArrayList<>(value.size());
-        for (JsonNode item : value) {
-            if (!item.isValueNode()) {
+        List<String> items = new ArrayList<>(array.size());
+        for (Object item : array) {
+            if (!scalar(item)) {
                 throw malformed(name);
             }
-            items.add(item.isNull() ? null : item.asText());
+            items.add(item == null ? null : JsonValues.asText(item));
         }
         return items;
     }
 
     /** A map of strings; API Gateway passes every header, parameter and claim value as a string. */
-    private static Map<String, String> stringMap(JsonNode parent, String name) {
-        JsonNode value = object(parent, name);
+    private static Map<String, String> stringMap(Map<?, ?> parent, String name) {
+        Map<?, ?> value = object(parent, name);
         if (value == null) {
             return null;
         }
         Map<String, String> map = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> entry : value.properties()) {
-            JsonNode item = entry.getValue();
-            map.put(entry.getKey(), item.isNull() ? null : item.isValueNode() ? item.asText() : item.toString());
+        for (Map.Entry<?, ?> entry : value.entrySet()) {
+            Object item = entry.getValue();
+            map.put((String) entry.getKey(), item == null ? null : scalar(item) ? JsonValues.asText(item) : JsonValues.write(item));
         }
         return map;
     }

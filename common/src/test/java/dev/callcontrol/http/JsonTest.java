@@ -1,5 +1,6 @@
 package dev.callcontrol.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -15,6 +16,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JsonTest {
     @Test
@@ -43,6 +45,39 @@ class JsonTest {
             ObjectNode document = object(random, 0);
             assertEquals(Json.MAPPER.convertValue(document, Map.class), Json.toMap(document), document.toString());
         }
+    }
+
+    @Test
+    void theStreamingReaderGivesWhatJacksonsTreeGivesAndWritesItBack() throws Exception {
+        Random random = new Random(11);
+        for (int i = 0; i < 2_000; i++) {
+            String text = object(random, 0).toString();
+            Object streamed = JsonValues.parse(text);
+
+            assertEquals(Json.MAPPER.convertValue(Json.MAPPER.readTree(text), Object.class), streamed, text);
+            assertEquals(Json.MAPPER.readTree(text), Json.MAPPER.readTree(JsonValues.write(streamed)), text);
+        }
+    }
+
+    @Test
+    void theStreamingReaderIsAsStrictAsTheMapper() throws Exception {
+        for (String malformed : List.of("{}x", "{} {}", "6]", "{\"a\":1,\"a\":2}", "{\"a\":", "[1,]", "nul")) {
+            assertThrows(JsonProcessingException.class, () -> JsonValues.parse(malformed), malformed);
+            assertThrows(JsonProcessingException.class, () -> Json.MAPPER.readTree(malformed), "the mapper too: " + malformed);
+        }
+        // No document at all: the mapper answers a missing node, which its callers refuse; this reader refuses it itself.
+        for (String empty : List.of("", " \n")) {
+            assertThrows(JsonProcessingException.class, () -> JsonValues.parse(empty));
+            assertTrue(Json.MAPPER.readTree(empty).isMissingNode());
+        }
+    }
+
+    @Test
+    void anObjectSettingIsMissingMalformedOrNotAnObjectAs400s() {
+        assertEquals("TaskAttributes is missing", assertThrows(HttpError.class, () -> JsonValues.parseObject(" ", "TaskAttributes")).getMessage());
+        assertEquals("TaskAttributes is not valid JSON", assertThrows(HttpError.class, () -> JsonValues.parseObject("{", "TaskAttributes")).getMessage());
+        assertEquals("TaskAttributes must be a JSON object", assertThrows(HttpError.class, () -> JsonValues.parseObject("[]", "TaskAttributes")).getMessage());
+        assertEquals(Map.of("a", 1), JsonValues.parseObject("{\"a\":1}", "TaskAttributes"));
     }
 
     @Test

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A cold start builds only the clients its path uses. Proven in a class loader of its own for each
  * case (the rest of this test JVM has loaded every client): which client classes a function loaded.
  * The assignment callback has TaskRouter's five seconds, cold start included, so its path builds
- * neither the DynamoDB client nor the Twilio REST client. Every other function builds the Twilio
+ * neither the DynamoDB client nor the Twilio REST client, nor even Jackson's object mapper. Every other function builds the Twilio
  * client on the first request that talks to Twilio, or at SnapStart's priming (that the priming
  * builds the real client, not only its canned twin, is {@code TwilioTelephonyLazyTest}'s).
  */
@@ -84,6 +84,8 @@ class ClientsOnFirstUseTest {
             assertFalse(loader.loaded("dev.callcontrol.store.CallStore"), "the call store was loaded");
             assertFalse(loader.loaded("com.twilio.http.TwilioRestClient"), "the Twilio REST client was loaded");
             assertFalse(loader.loaded("dev.callcontrol.twilio.TwilioTelephony"), "the Twilio adapter was loaded");
+            // Jackson's streaming parser and generator only: building an object mapper is some 500 classes.
+            assertFalse(loader.loaded("com.fasterxml.jackson.databind.ObjectMapper"), "Jackson's object mapper was loaded");
         });
     }
 
