@@ -1,16 +1,11 @@
 package dev.callcontrol.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.twilio.http.TwilioRestClient;
-import com.twilio.rest.taskrouter.v1.workspace.Task;
-import dev.callcontrol.config.Config;
 import dev.callcontrol.local.sim.DemoWorkspace;
 import dev.callcontrol.local.sim.SimClient;
-import dev.callcontrol.twilio.TwilioClients;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -28,23 +23,14 @@ import java.util.function.Supplier;
 public final class Figures {
     private final LocalRuntime runtime;
     private final SimClient sim;
-    private final TwilioRestClient twilio;
+    private final LiveCalls calls;
     private final long delayMillis;
     private final List<String[]> rows = new ArrayList<>();
 
     private Figures(LocalRuntime runtime, long delayMillis) {
         this.runtime = runtime;
-        this.sim = new SimClient(runtime.simulator().orElseThrow().baseUrl());
-        Map<String, String> env = new HashMap<>();
-        env.put("TWILIO_ACCOUNT_SID", LocalDefaults.ACCOUNT_SID);
-        env.put("TWILIO_AUTH_TOKEN", LocalDefaults.AUTH_TOKEN);
-        env.put("PUBLIC_BASE_URL", runtime.baseUrl());
-        env.put("TASKROUTER_WORKSPACE_SID", LocalDefaults.WORKSPACE_SID);
-        env.put("TASKROUTER_WORKFLOW_SID", LocalDefaults.WORKFLOW_SID);
-        env.put("CALLER_ID", LocalDefaults.CALLER_ID);
-        env.put("TABLE_NAME", "unused");
-        env.put("TWILIO_API_BASE_URL", runtime.simulator().orElseThrow().baseUrl());
-        this.twilio = TwilioClients.restClient(Config.of(env));
+        this.calls = new LiveCalls(runtime);
+        this.sim = calls.sim();
         this.delayMillis = delayMillis;
     }
 
@@ -162,12 +148,9 @@ public final class Figures {
 
     /** A customer calls the support line and the agent whose phone rings answers; answers {task, agent}. */
     private String[] callIn(String customer) {
-        sim.dial(customer, DemoWorkspace.PHONE_NUMBER);
-        String agent = sim.liveCall("alice") != null ? "alice" : "bob";
-        sim.clearRequests();
-        sim.answer(sim.ringing(agent));
+        LiveCalls.Call call = calls.callIn(customer);
         record("call set up: agent answers (assignment callback, then conference events)", null, null);
-        return new String[]{sim.liveCall(customer).path("conference").asText(), agent};
+        return new String[]{call.taskSid(), call.agent()};
     }
 
     /** An agent-API operation: its requests, and its sequential steps from how long it took. */
@@ -218,21 +201,11 @@ public final class Figures {
     }
 
     private void hangUp(String party) {
-        JsonNode call = sim.liveCall(party);
-        if (call != null) {
-            sim.hangup(call.path("callSid").asText());
-        }
+        calls.hangUp(party);
     }
 
     private void finishWrapUp() {
-        for (JsonNode task : sim.tasks()) {
-            if (task.path("assignment_status").asText().equals("wrapping")) {
-                Task.updater(DemoWorkspace.WORKSPACE_SID, task.path("sid").asText()).setAssignmentStatus(Task.Status.COMPLETED).update(twilio);
-            }
-        }
-        for (String worker : List.of(DemoWorkspace.ALICE, DemoWorkspace.BOB, DemoWorkspace.CAROL)) {
-            sim.setActivity(worker, DemoWorkspace.AVAILABLE);
-        }
+        calls.finishWrapUp();
     }
 
     private void print() {

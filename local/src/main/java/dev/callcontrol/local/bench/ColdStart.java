@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.callcontrol.http.Json;
+import dev.callcontrol.local.LiveCalls;
 import dev.callcontrol.local.LocalRuntime;
+import dev.callcontrol.local.sim.DemoWorkspace;
 import dev.callcontrol.local.SamTemplate;
 
 import java.io.File;
@@ -67,6 +69,12 @@ public final class ColdStart {
     private volatile Invocation current;
     private boolean snapstart;
     private boolean cds;
+    /** Live calls for the agent-API samples; null where there is no simulator. */
+    private LiveCalls live;
+    /** The task and the worker the agent-API samples in events/ name, replaced by a live call's. */
+    static final String SAMPLE_TASK = "WT0123456789abcdef0123456789abcdef";
+    static final String SAMPLE_WORKER = DemoWorkspace.ALICE;
+    private static final String SEEDED_CUSTOMER = "+14155550123";
 
     /** The one invocation the Runtime API is serving now. */
     private static final class Invocation {
@@ -136,6 +144,7 @@ public final class ColdStart {
         bench.snapstart = snapstart;
         bench.cds = cds;
         try (LocalRuntime runtime = LocalRuntime.start(LocalRuntime.Options.benchmark())) {
+            bench.live = runtime.simulator().isPresent() ? new LiveCalls(runtime) : null;
             bench.run(runtime, runs, filter, deployJars);
         }
         System.exit(0);
@@ -221,13 +230,28 @@ public final class ColdStart {
     }
 
     private Row function(SamTemplate.Function function, Path event, Map<String, String> environment, int runs, String api) throws Exception {
-        byte[] body = Files.readAllBytes(event);
+        byte[] sample = Files.readAllBytes(event);
         Map<String, String> env = lambdaEnvironment(function.logicalId(), function.handler(), function.memoryMb(), api);
         env.putAll(environment);
         List<String> command = lambdaJava(function.memoryMb(), runtimeClasspath);
         command.add(AWSLambda.class.getName());
         command.add(function.handler());
-        return measure(function.logicalId(), event.getFileName().toString(), command, env, body, runs, task);
+        if (live != null && seeded(function)) {
+            // An agent-API route on a call: each run gets a live call of its own, set up by the local
+            // runtime's copy of the product through the simulator, and put back after the run.
+            String text = new String(sample, StandardCharsets.UTF_8);
+            java.util.function.Supplier<byte[]> body = () -> {
+                LiveCalls.Call call = live.callIn(SEEDED_CUSTOMER);
+                return text.replace(SAMPLE_TASK, call.taskSid()).replace(SAMPLE_WORKER, call.workerSid()).getBytes(StandardCharsets.UTF_8);
+            };
+            return measure(function.logicalId(), event.getFileName() + " on a live call", command, env, body, live::reset, runs, task);
+        }
+        return measure(function.logicalId(), event.getFileName().toString(), command, env, () -> sample, () -> { }, runs, task);
+    }
+
+    /** The agent-API routes about one call ({@code /calls/{taskSid}...}), whose samples name {@link #SAMPLE_TASK}. */
+    private static boolean seeded(SamTemplate.Function function) {
+        return function.routes().stream().anyMatch(route -> route.path().startsWith("/calls/{taskSid}"));
     }
 
     /**
@@ -343,7 +367,8 @@ public final class ColdStart {
         } else {
             command = new ArrayList<>(List.of(javaBinary(), "-cp", classes, HelloMain.class.getName(), "http://" + api));
         }
-        return measure(name, "-", command, env, "{}".getBytes(StandardCharsets.UTF_8), runs, root);
+        byte[] empty = "{}".getBytes(StandardCharsets.UTF_8);
+        return measure(name, "-", command, env, () -> empty, () -> { }, runs, root);
     }
 
     private static String javaBinary() {
@@ -381,8 +406,8 @@ public final class ColdStart {
         return env;
     }
 
-    private Row measure(String name, String event, List<String> command, Map<String, String> env, byte[] body, int runs,
-                        Path directory) throws Exception {
+    private Row measure(String name, String event, List<String> command, Map<String, String> env, java.util.function.Supplier<byte[]> body,
+                        Runnable after, int runs, Path directory) throws Exception {
         List<Double> all = new ArrayList<>();
         List<Double> one = new ArrayList<>();
         List<Long> rss = new ArrayList<>();
@@ -394,7 +419,12 @@ public final class ColdStart {
                     line.addAll(List.of("taskset", "-c", "0"));
                 }
                 line.addAll(command);
-                Result result = once(line, env, body, directory, false);
+                Result result;
+                try {
+                    result = once(line, env, body.get(), directory, false);
+                } finally {
+                    after.run();
+                }
                 (pinned ? one : all).add(result.millis());
                 if (!pinned) {
                     rss.add(result.peakRssKb());
