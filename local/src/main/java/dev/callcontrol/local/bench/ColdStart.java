@@ -242,7 +242,10 @@ public final class ColdStart {
             String text = new String(sample, StandardCharsets.UTF_8);
             java.util.function.Supplier<byte[]> body = () -> {
                 LiveCalls.Call call = live.callIn(SEEDED_CUSTOMER);
-                return text.replace(SAMPLE_TASK, call.taskSid()).replace(SAMPLE_WORKER, call.workerSid()).getBytes(StandardCharsets.UTF_8);
+                // A key of its own per run, as a retrying client keeps one per operation: reusing one for another call is a 400.
+                return text.replace(SAMPLE_TASK, call.taskSid()).replace(SAMPLE_WORKER, call.workerSid())
+                        .replaceAll("(\"idempotency-key\"\\s*:\\s*\")[^\"]*\"", "$1" + UUID.randomUUID() + "\"")
+                        .getBytes(StandardCharsets.UTF_8);
             };
             return measure(function.logicalId(), event.getFileName() + " on a live call", command, env, body, live::reset, runs, task);
         }
