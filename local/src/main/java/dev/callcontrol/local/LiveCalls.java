@@ -65,7 +65,10 @@ public final class LiveCalls {
         }
     }
 
-    /** Hangs up every live call, completes every task in wrap-up and makes the demo agents available again. */
+    /**
+     * Hangs up every live call, ends every task that would take an agent and makes the demo agents
+     * available again: the state {@link #callIn} expects.
+     */
     public void reset() {
         // One at a time, looking again each time: a customer's hang-up ends the conference and its other legs.
         for (int left = 50; left > 0; left--) {
@@ -80,6 +83,15 @@ public final class LiveCalls {
                 break;
             }
             sim.hangup(live.path("callSid").asText());
+        }
+        // Tasks that would take an agent: a waiting or offered one is canceled, an assigned one completed.
+        for (JsonNode task : sim.tasks()) {
+            String status = task.path("assignment_status").asText();
+            if (status.equals("pending") || status.equals("reserved")) {
+                Task.updater(DemoWorkspace.WORKSPACE_SID, task.path("sid").asText()).setAssignmentStatus(Task.Status.CANCELED).update(twilio);
+            } else if (status.equals("assigned")) {
+                Task.updater(DemoWorkspace.WORKSPACE_SID, task.path("sid").asText()).setAssignmentStatus(Task.Status.COMPLETED).update(twilio);
+            }
         }
         finishWrapUp();
     }

@@ -241,6 +241,7 @@ public final class ColdStart {
             // runtime's copy of the product through the simulator, and put back after the run.
             String text = new String(sample, StandardCharsets.UTF_8);
             java.util.function.Supplier<byte[]> body = () -> {
+                live.reset(); // what the samples before left behind (an outbound call's task rings an agent)
                 LiveCalls.Call call = live.callIn(SEEDED_CUSTOMER);
                 // A key of its own per run, as a retrying client keeps one per operation: reusing one for another call is a 400.
                 return text.replace(SAMPLE_TASK, call.taskSid()).replace(SAMPLE_WORKER, call.workerSid())
@@ -483,6 +484,10 @@ public final class ColdStart {
             }
         } catch (IOException e) {
             status = "-";
+        }
+        if (status.startsWith("4") || status.startsWith("5")) {
+            // What the function answered, for telling a sample's expected refusal from a broken run.
+            Files.writeString(root.resolve("local/target/coldstart-last-refusal.json"), response);
         }
         return new Result(millis, invocation.peakRssKb, status);
     }
