@@ -8,11 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 /**
  * The one Jackson mapper of the product: built once per container, thread-safe. It reads strictly:
  * a document followed by anything but whitespace, or an object naming a key twice (which parsers
@@ -37,39 +32,6 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
         }
-    }
-
-    /**
-     * A JSON object as plain Java values (maps keep the document's order, arrays become lists,
-     * numbers keep Jackson's number types), as {@code MAPPER.convertValue(node, Map.class)} gives,
-     * without building a map deserializer: its type introspection is a cold start's first
-     * reflection-heavy step on the assignment callback's path.
-     */
-    public static Map<String, Object> toMap(JsonNode object) {
-        if (!object.isObject()) {
-            throw new IllegalArgumentException("not a JSON object: " + object.getNodeType());
-        }
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> field : object.properties()) {
-            map.put(field.getKey(), toJava(field.getValue()));
-        }
-        return map;
-    }
-
-    private static Object toJava(JsonNode node) {
-        return switch (node.getNodeType()) {
-            case OBJECT -> toMap(node);
-            case ARRAY -> {
-                List<Object> list = new ArrayList<>(node.size());
-                node.forEach(element -> list.add(toJava(element)));
-                yield list;
-            }
-            case STRING -> node.textValue();
-            case NUMBER -> node.numberValue();
-            case BOOLEAN -> node.booleanValue();
-            case BINARY, POJO -> throw new IllegalArgumentException("not a parsed JSON value: " + node.getNodeType());
-            case NULL, MISSING -> null;
-        };
     }
 
     /** Parses a JSON document, or fails with a 400 naming {@code what} was malformed. */

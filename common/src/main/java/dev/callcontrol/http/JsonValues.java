@@ -169,7 +169,7 @@ public final class JsonValues {
     }
 
     /** How Jackson's tree prints a scalar as text ({@code JsonNode.asText}): numbers and booleans too. */
-    static String asText(Object scalar) {
+    public static String asText(Object scalar) {
         return scalar instanceof Double number ? Double.toString(number) : String.valueOf(scalar);
     }
 }

@@ -16,6 +16,7 @@ import dev.callcontrol.calls.Telephony;
 import dev.callcontrol.config.Lazy;
 import dev.callcontrol.http.HttpError;
 import dev.callcontrol.http.Json;
+import dev.callcontrol.http.JsonValues;
 import dev.callcontrol.logging.Redact;
 
 import java.net.URI;
@@ -126,18 +127,15 @@ public final class TwilioTelephony implements Telephony {
         if (task == null) {
             return Optional.empty();
         }
-        JsonNode attributes;
+        Map<String, Object> attributes;
         try {
-            attributes = Json.parse(task.getAttributes(), "task attributes");
+            attributes = JsonValues.parseObject(task.getAttributes(), "task attributes");
         } catch (HttpError e) {
-            attributes = Json.MAPPER.createObjectNode();
+            attributes = new LinkedHashMap<>();
         }
-        if (!attributes.isObject()) {
-            attributes = Json.MAPPER.createObjectNode();
-        }
-        String customer = attributes.path("conference").path("participants").path("customer").asText(null);
+        String customer = text(at(attributes, "conference", "participants", "customer"));
         if (customer == null) {
-            customer = attributes.path("call_sid").asText(null);
+            customer = text(attributes.get("call_sid"));
         }
         String worker = faults.run("listing the reservations of task " + taskSid, FaultPolicy.Kind.READ, () -> {
             for (Reservation reservation : Reservation.reader(workspaceSid, taskSid).setReservationStatus(Reservation.Status.ACCEPTED).read(client.get())) {
@@ -145,9 +143,25 @@ public final class TwilioTelephony implements Telephony {
             }
             return null;
         });
-        Map<String, Object> map = Json.toMap(attributes);
         return Optional.of(new TaskContext(taskSid, task.getAssignmentStatus() == null ? null : task.getAssignmentStatus().toString(),
-                customer, worker, task.getTaskQueueFriendlyName(), map, task.getAge() == null ? 0 : task.getAge()));
+                customer, worker, task.getTaskQueueFriendlyName(), attributes, task.getAge() == null ? 0 : task.getAge()));
+    }
+
+    /** The value at a path of object keys; {@code null} where a step is missing or not an object. */
+    private static Object at(Map<String, Object> object, String... path) {
+        Object value = object;
+        for (String key : path) {
+            value = value instanceof Map<?, ?> map ? map.get(key) : null;
+        }
+        return value;
+    }
+
+    /** A value as text, as Jackson's tree reads one: {@code null} for a missing or null value, "" for an object or array. */
+    private static String text(Object value) {
+        if (value == null) {
+            return null;
+        }
+        return value instanceof Map<?, ?> || value instanceof List<?> ? "" : JsonValues.asText(value);
     }
 
     @Override
