@@ -3,6 +3,7 @@ package dev.callcontrol.fuzz;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import dev.callcontrol.http.HttpError;
+import dev.callcontrol.testing.ApiEvents;
 import org.w3c.dom.Attr;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -107,17 +108,7 @@ final class Fuzz {
 
     static APIGatewayV2HTTPEvent event(String method, String rawPath, String stage, String rawQuery, Map<String, String> headers,
                                        String body, boolean base64) {
-        return APIGatewayV2HTTPEvent.builder()
-                .withRawPath(rawPath)
-                .withRawQueryString(rawQuery)
-                .withHeaders(headers)
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withStage(stage)
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod(method).build())
-                        .build())
-                .withBody(body)
-                .withIsBase64Encoded(base64)
-                .build();
+        return ApiEvents.event(method, rawPath, stage, rawQuery, headers, body, base64);
     }
 
     /** An {@link HttpError} is the documented way to refuse input, with one of these statuses; anything else is a finding. */

@@ -1,6 +1,7 @@
 package dev.callcontrol.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import dev.callcontrol.testing.ApiEvents;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -13,18 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ApiRequestTest {
     private static APIGatewayV2HTTPEvent event(String method, String path, String stage, Map<String, String> headers, String body, boolean base64) {
-        return APIGatewayV2HTTPEvent.builder()
-                .withRawPath(path)
-                .withRawQueryString("a=1&b=x%20y&a=2")
-                .withHeaders(headers)
-                .withPathParameters(Map.of("taskSid", "WT1"))
-                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
-                        .withStage(stage)
-                        .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod(method).build())
-                        .build())
-                .withBody(body)
-                .withIsBase64Encoded(base64)
-                .build();
+        APIGatewayV2HTTPEvent event = ApiEvents.event(method, path, stage, "a=1&b=x%20y&a=2", headers, body, base64);
+        event.setPathParameters(Map.of("taskSid", "WT1"));
+        return event;
     }
 
     private static String b64(String text) {

@@ -6,9 +6,9 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.OutputStreamAppender;
-import ch.qos.logback.core.encoder.Encoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.callcontrol.http.Json;
+import dev.callcontrol.testing.LogLines;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,21 +34,12 @@ class LogConfigurationTest {
     @BeforeEach
     void captureWithTheProductsEncoder() {
         productLevel = context.getLogger(LogConfiguration.PRODUCT_LOGGER).getLevel();
-        Encoder<ILoggingEvent> encoder = ((OutputStreamAppender<ILoggingEvent>) root.getAppender(LogConfiguration.APPENDER)).getEncoder();
-        capture = new AppenderBase<>() {
-            @Override
-            protected void append(ILoggingEvent event) {
-                lines.add(new String(encoder.encode(event), StandardCharsets.UTF_8));
-            }
-        };
-        capture.setContext(context);
-        capture.start();
-        root.addAppender(capture);
+        capture = LogLines.capture(lines::add);
     }
 
     @AfterEach
     void restore() {
-        root.detachAppender(capture);
+        LogLines.stop(capture);
         context.getLogger(LogConfiguration.PRODUCT_LOGGER).setLevel(productLevel);
         MDC.clear();
     }

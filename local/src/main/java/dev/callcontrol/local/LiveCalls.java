@@ -44,10 +44,6 @@ public final class LiveCalls {
         return sim;
     }
 
-    public TwilioRestClient twilio() {
-        return twilio;
-    }
-
     /** A customer calls the support line and the agent whose phone rings answers. */
     public Call callIn(String customer) {
         sim.dial(customer, DemoWorkspace.PHONE_NUMBER);

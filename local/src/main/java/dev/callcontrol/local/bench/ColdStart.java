@@ -190,11 +190,11 @@ public final class ColdStart {
                     environment.put("JAVA_TOOL_OPTIONS", options);
                 }
                 if (snapstart) {
-                    primedRows.add(primed(function, event, environment, runs, apiAddress));
+                    primedRows.add(primed(function, event, functionEnvironment(function, environment, apiAddress), runs));
                 } else if (cds) {
-                    primedRows.add(archived(function, event, environment, runs, apiAddress));
+                    primedRows.add(archived(function, event, functionEnvironment(function, environment, apiAddress), runs));
                 } else {
-                    rows.add(function(function, event, environment, runs, apiAddress));
+                    rows.add(function(function, event, functionEnvironment(function, environment, apiAddress), runs));
                 }
             }
             if (snapstart) {
@@ -229,13 +229,24 @@ public final class ColdStart {
         throw new IllegalStateException(function.logicalId() + " has no sample event");
     }
 
-    private Row function(SamTemplate.Function function, Path event, Map<String, String> environment, int runs, String api) throws Exception {
-        byte[] sample = Files.readAllBytes(event);
+    /** What Lambda sets for the function, then its own environment over it. */
+    private static Map<String, String> functionEnvironment(SamTemplate.Function function, Map<String, String> environment, String api) {
         Map<String, String> env = lambdaEnvironment(function.logicalId(), function.handler(), function.memoryMb(), api);
         env.putAll(environment);
+        return env;
+    }
+
+    /** The runtime's command line for the function: its JVM, the Runtime Interface Client and the handler. */
+    private List<String> runtimeCommand(SamTemplate.Function function) {
         List<String> command = lambdaJava(function.memoryMb(), runtimeClasspath);
         command.add(AWSLambda.class.getName());
         command.add(function.handler());
+        return command;
+    }
+
+    private Row function(SamTemplate.Function function, Path event, Map<String, String> env, int runs) throws Exception {
+        byte[] sample = Files.readAllBytes(event);
+        List<String> command = runtimeCommand(function);
         if (live != null && seeded(function)) {
             // An agent-API route on a call: each run gets a live call of its own, set up by the local
             // runtime's copy of the product through the simulator, and put back after the run.
@@ -262,18 +273,14 @@ public final class ColdStart {
      * An application class-data-sharing archive's effect on one function: a training run dumps the
      * classes its cold start loaded, then one-core runs without and with the archive, interleaved.
      */
-    private String archived(SamTemplate.Function function, Path event, Map<String, String> environment, int runs, String api) throws Exception {
+    private String archived(SamTemplate.Function function, Path event, Map<String, String> env, int runs) throws Exception {
         byte[] body = Files.readAllBytes(event);
-        Map<String, String> env = lambdaEnvironment(function.logicalId(), function.handler(), function.memoryMb(), api);
-        env.putAll(environment);
         String options = env.getOrDefault("JAVA_TOOL_OPTIONS", "");
         List<String> command = new ArrayList<>();
         if (taskset) {
             command.addAll(List.of("taskset", "-c", "0"));
         }
-        command.addAll(lambdaJava(function.memoryMb(), runtimeClasspath));
-        command.add(AWSLambda.class.getName());
-        command.add(function.handler());
+        command.addAll(runtimeCommand(function));
 
         Path archive = task.resolve("cds").resolve(function.logicalId() + ".jsa");
         Files.createDirectories(archive.getParent());
@@ -305,9 +312,7 @@ public final class ColdStart {
      * first invocation after initialisation, unprimed and after every priming step, each in a fresh
      * JVM pinned to one core (when taskset exists).
      */
-    private String primed(SamTemplate.Function function, Path event, Map<String, String> environment, int runs, String api) throws Exception {
-        Map<String, String> env = lambdaEnvironment(function.logicalId(), function.handler(), function.memoryMb(), api);
-        env.putAll(environment);
+    private String primed(SamTemplate.Function function, Path event, Map<String, String> env, int runs) throws Exception {
         List<String> classpath = new ArrayList<>(runtimeClasspath);
         classpath.add(Path.of(PrimedStart.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
         List<Double> unprimed = new ArrayList<>();

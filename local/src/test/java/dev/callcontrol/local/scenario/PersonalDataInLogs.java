@@ -1,14 +1,7 @@
 package dev.callcontrol.local.scenario;
 
 import dev.callcontrol.local.LocalDefaults;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.AppenderBase;
-import ch.qos.logback.core.OutputStreamAppender;
-import ch.qos.logback.core.encoder.Encoder;
-import dev.callcontrol.logging.LogConfiguration;
-import org.slf4j.LoggerFactory;
+import dev.callcontrol.testing.LogLines;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -78,30 +71,12 @@ public final class PersonalDataInLogs implements BeforeAllCallback, BeforeEachCa
         return out;
     }
 
-    /**
-     * Adds a capturing appender, with the product's own encoder, to the root logger, which every
-     * logger's events reach (none turns additivity off).
-     */
+    /** Captures every line the product logs, with its own encoder ({@link LogLines}). */
     static synchronized void install() {
         if (installed) {
             return;
         }
-        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-        if (!(root.getAppender(LogConfiguration.APPENDER) instanceof OutputStreamAppender<ILoggingEvent> json)) {
-            throw new IllegalStateException("no '" + LogConfiguration.APPENDER + "' appender on the root logger: the product's encoder is unknown");
-        }
-        Encoder<ILoggingEvent> encoder = json.getEncoder();
-        AppenderBase<ILoggingEvent> capture = new AppenderBase<>() {
-            @Override
-            protected void append(ILoggingEvent event) {
-                LINES.add(new String(encoder.encode(event), StandardCharsets.UTF_8));
-            }
-        };
-        capture.setContext(context);
-        capture.setName("PersonalDataCapture");
-        capture.start();
-        root.addAppender(capture);
+        LogLines.capture(LINES::add);
         installed = true;
     }
 }
