@@ -1,8 +1,8 @@
 package dev.callcontrol.calls;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.callcontrol.http.HttpError;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -28,21 +28,22 @@ public sealed interface TransferTarget {
     String KINDS = "{\"to\": {\"worker\": \"WK...\"}}, {\"to\": {\"queue\": \"WQ... or a queue name\"}} or {\"to\": {\"number\": \"+E.164\"}}";
 
     /** Reads {@code {"to": {...}}}; anything else is a 400 that says what is expected. */
-    static TransferTarget parse(JsonNode body) {
-        JsonNode to = body == null ? null : body.get("to");
-        if (to == null || !to.isObject() || to.size() != 1) {
+    static TransferTarget parse(Map<String, Object> body) {
+        Object to = body == null ? null : body.get("to");
+        if (!(to instanceof Map<?, ?> target) || target.size() != 1) {
             throw HttpError.badRequest("the body must be one of " + KINDS);
         }
-        String kind = to.fieldNames().next();
-        JsonNode value = to.get(kind);
+        Map.Entry<?, ?> only = target.entrySet().iterator().next();
+        String kind = (String) only.getKey();
+        Object value = only.getValue();
         if (!Set.of("worker", "queue", "number").contains(kind)) {
             // The caller's key is not repeated: an error message is shown, and it could be markup.
             throw HttpError.badRequest("unknown transfer target; the body must be one of " + KINDS);
         }
-        if (!value.isTextual()) {
+        if (!(value instanceof String given)) {
             throw HttpError.badRequest("to." + kind + " must be a string");
         }
-        String text = value.asText().trim();
+        String text = given.trim();
         return switch (kind) {
             case "worker" -> {
                 if (!WORKER_SID.matcher(text).matches()) {

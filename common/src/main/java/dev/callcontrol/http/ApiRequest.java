@@ -1,7 +1,6 @@
 package dev.callcontrol.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.fasterxml.jackson.databind.JsonNode;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +30,7 @@ public final class ApiRequest {
     private final String body;
     private Map<String, List<String>> query;
     private Map<String, List<String>> form;
-    private JsonNode json;
+    private Map<String, Object> json;
 
     private ApiRequest(APIGatewayV2HTTPEvent event) {
         var context = event.getRequestContext();
@@ -151,14 +150,17 @@ public final class ApiRequest {
         return single;
     }
 
-    /** The body as a JSON document. 415 when it is declared as something else, 400 when malformed. */
-    public JsonNode jsonBody() {
+    /**
+     * The body as a JSON object, in plain Java values ({@link JsonValues}). 415 when it is declared
+     * as something else, 400 when it is missing, malformed or not an object.
+     */
+    public Map<String, Object> jsonBody() {
         if (json == null) {
             String type = mediaType();
             if (!type.isEmpty() && !"application/json".equals(type)) {
                 throw HttpError.unsupportedMediaType("expected an application/json body");
             }
-            json = Json.parse(body, "the request body");
+            json = JsonValues.parseObject(body, "the request body");
         }
         return json;
     }

@@ -2,6 +2,7 @@ package dev.callcontrol.http;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Builders for the responses API Gateway sends back: JSON, TwiML and agent-API errors. */
@@ -12,8 +13,9 @@ public final class ApiResponses {
     private ApiResponses() {
     }
 
-    public static APIGatewayV2HTTPResponse json(int status, Object body) {
-        return json(status, Json.write(body));
+    /** A body made of plain Java values ({@link JsonValues}); map entries whose value is null are left out. */
+    public static APIGatewayV2HTTPResponse json(int status, Map<String, ?> body) {
+        return json(status, JsonValues.writeWithoutNulls(body));
     }
 
     public static APIGatewayV2HTTPResponse json(int status, String body) {
@@ -26,15 +28,13 @@ public final class ApiResponses {
 
     /** The agent-API error shape: {@code {"error":{"code":"...","message":"..."}}}. */
     public static APIGatewayV2HTTPResponse error(int status, String code, String message) {
-        return json(status, new ErrorBody(new ErrorBody.Detail(code, message)));
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("code", code);
+        detail.put("message", message);
+        return json(status, Map.of("error", detail));
     }
 
     public static APIGatewayV2HTTPResponse error(HttpError error) {
         return error(error.status(), error.code(), error.getMessage());
-    }
-
-    record ErrorBody(Detail error) {
-        record Detail(String code, String message) {
-        }
     }
 }

@@ -125,9 +125,22 @@ public final class JsonValues {
 
     /** {@code value} as compact JSON text. */
     public static String write(Object value) {
+        return text(value, true);
+    }
+
+    /**
+     * {@code value} as compact JSON text, leaving out every map entry whose value is null: how the
+     * agent API writes its bodies and the product its task attributes ({@link Json#MAPPER}'s
+     * {@code NON_NULL} inclusion did the same). Nulls in lists stay.
+     */
+    public static String writeWithoutNulls(Object value) {
+        return text(value, false);
+    }
+
+    private static String text(Object value, boolean nullEntries) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator json = generator(out)) {
-            write(json, value);
+            write(json, value, nullEntries);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -138,8 +151,12 @@ public final class JsonValues {
         return FACTORY.createGenerator(output, JsonEncoding.UTF8);
     }
 
-    /** Writes a value made of maps, lists, strings, numbers, booleans and {@code null}. */
+    /** Writes a value made of maps, lists, strings, numbers, booleans, enums (by name) and {@code null}. */
     public static void write(JsonGenerator json, Object value) throws IOException {
+        write(json, value, true);
+    }
+
+    private static void write(JsonGenerator json, Object value, boolean nullEntries) throws IOException {
         switch (value) {
             case null -> json.writeNull();
             case String text -> json.writeString(text);
@@ -149,18 +166,21 @@ public final class JsonValues {
             case BigInteger number -> json.writeNumber(number);
             case Double number -> json.writeNumber(number);
             case BigDecimal number -> json.writeNumber(number);
+            case Enum<?> constant -> json.writeString(constant.name());
             case Map<?, ?> object -> {
                 json.writeStartObject();
                 for (Map.Entry<?, ?> field : object.entrySet()) {
-                    json.writeFieldName(String.valueOf(field.getKey()));
-                    write(json, field.getValue());
+                    if (field.getValue() != null || nullEntries) {
+                        json.writeFieldName(String.valueOf(field.getKey()));
+                        write(json, field.getValue(), nullEntries);
+                    }
                 }
                 json.writeEndObject();
             }
             case List<?> array -> {
                 json.writeStartArray();
                 for (Object item : array) {
-                    write(json, item);
+                    write(json, item, nullEntries);
                 }
                 json.writeEndArray();
             }

@@ -1,9 +1,7 @@
 package dev.callcontrol.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.callcontrol.calls.CallRecord;
 import dev.callcontrol.calls.CallRecords;
-import dev.callcontrol.http.Json;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -41,8 +39,8 @@ public final class CallStore implements CallRecords {
 
     /**
      * SnapStart priming, with no network call: a call record with every part filled in goes to the
-     * stored JSON and back (building the mapper's serialisers for it), and the requests this store
-     * sends are built.
+     * stored JSON and back (loading {@link CallRecordJson} and Jackson's streaming parser and
+     * generator), and the requests this store sends are built.
      */
     public void prime() {
         CallRecord record = new CallRecord("WT00000000000000000000000000000000");
@@ -58,13 +56,9 @@ public final class CallStore implements CallRecords {
         record.callerAttributes = Map.of("priming", true);
         record.answers.put("priming", new CallRecord.StoredAnswer());
         record.tasks.put(record.taskSid, CallRecord.TASK_ROUTING);
-        try {
-            CallRecord back = Json.MAPPER.readValue(Json.write(record), CallRecord.class);
-            if (!record.taskSid.equals(back.taskSid)) {
-                throw new IllegalStateException("the primed call record did not come back");
-            }
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the primed call record is not readable", e);
+        CallRecord back = CallRecordJson.read(CallRecordJson.write(record));
+        if (!record.taskSid.equals(back.taskSid)) {
+            throw new IllegalStateException("the primed call record did not come back");
         }
         GetItemRequest.builder().tableName(table).key(key(record.taskSid)).consistentRead(true).build();
         PutItemRequest.builder().tableName(table).item(key(record.taskSid)).conditionExpression("attribute_not_exists(pk)").build();
@@ -97,10 +91,10 @@ public final class CallStore implements CallRecords {
         }
         Map<String, AttributeValue> item = response.item();
         try {
-            CallRecord record = Json.MAPPER.readValue(item.get("doc").s(), CallRecord.class);
+            CallRecord record = CallRecordJson.read(item.get("doc").s());
             record.version = Long.parseLong(item.get("version").n());
             return Optional.of(record);
-        } catch (JsonProcessingException e) {
+        } catch (IllegalArgumentException e) {
             throw new IllegalStateException("call record " + taskSid + " is not readable", e);
         }
     }
@@ -127,7 +121,7 @@ public final class CallStore implements CallRecords {
     /** Writes a new record or the next version of one read before; false when someone else wrote first. */
     boolean write(CallRecord record, boolean exists) {
         Map<String, AttributeValue> item = new HashMap<>(key(record.taskSid));
-        item.put("doc", AttributeValue.fromS(Json.write(record)));
+        item.put("doc", AttributeValue.fromS(CallRecordJson.write(record)));
         item.put("version", AttributeValue.fromN(String.valueOf(record.version + 1)));
         item.put("expiresAt", AttributeValue.fromN(String.valueOf(clock.instant().plus(RETENTION).getEpochSecond())));
         try {

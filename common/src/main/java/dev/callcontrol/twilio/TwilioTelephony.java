@@ -1,6 +1,5 @@
 package dev.callcontrol.twilio;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.twilio.exception.ApiException;
 import com.twilio.http.HttpMethod;
 import com.twilio.http.TwilioRestClient;
@@ -15,7 +14,6 @@ import dev.callcontrol.agent.CallControlException;
 import dev.callcontrol.calls.Telephony;
 import dev.callcontrol.config.Lazy;
 import dev.callcontrol.http.HttpError;
-import dev.callcontrol.http.Json;
 import dev.callcontrol.http.JsonValues;
 import dev.callcontrol.logging.Redact;
 
@@ -173,13 +171,14 @@ public final class TwilioTelephony implements Telephony {
         Optional<Worker> found = faults.run("fetching worker " + workerSid, FaultPolicy.Kind.READ, () -> {
             try {
                 var worker = com.twilio.rest.taskrouter.v1.workspace.Worker.fetcher(workspaceSid, workerSid).fetch(client.get());
-                JsonNode attributes;
+                Object contactUri;
                 try {
-                    attributes = Json.parse(worker.getAttributes(), "worker attributes");
+                    contactUri = JsonValues.parseObject(worker.getAttributes(), "worker attributes").get("contact_uri");
                 } catch (HttpError e) {
-                    attributes = Json.MAPPER.createObjectNode();
+                    contactUri = null;
                 }
-                return Optional.of(new Worker(worker.getSid(), worker.getFriendlyName(), attributes.path("contact_uri").asText(null)));
+                boolean scalar = contactUri != null && !(contactUri instanceof Map<?, ?>) && !(contactUri instanceof List<?>);
+                return Optional.of(new Worker(worker.getSid(), worker.getFriendlyName(), scalar ? JsonValues.asText(contactUri) : null));
             } catch (ApiException e) {
                 if (is404(e)) {
                     return Optional.<Worker>empty();
@@ -218,7 +217,7 @@ public final class TwilioTelephony implements Telephony {
                         .setWorkflowSid(workflowSid)
                         .setTaskChannel(VOICE_CHANNEL)
                         .setPriority(priority)
-                        .setAttributes(Json.write(tagged))
+                        .setAttributes(JsonValues.writeWithoutNulls(tagged))
                         .create(client.get()).getSid(),
                 () -> {
                     for (Task task : Task.reader(workspaceSid).setEvaluateTaskAttributes(CREATE_TOKEN + " == \"" + token + "\"").limit(1).read(client.get())) {

@@ -3,7 +3,6 @@ package dev.callcontrol.fuzz;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.callcontrol.http.ApiRequest;
 import dev.callcontrol.http.HttpError;
 
@@ -190,8 +189,8 @@ class ApiRequestFuzzTest {
         }
 
         try {
-            JsonNode json = request.jsonBody();
-            check(json != null && !json.isMissingNode(), "jsonBody returned nothing");
+            Map<String, Object> json = request.jsonBody();
+            check(json != null, "jsonBody returned nothing");
         } catch (HttpError e) {
             expectStatus(e, 400, 415);
         }

@@ -8,20 +8,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.callcontrol.calls.TransferTarget;
 import dev.callcontrol.http.HttpError;
-import dev.callcontrol.http.Json;
+import dev.callcontrol.http.JsonValues;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 import static dev.callcontrol.fuzz.Fuzz.check;
 import static dev.callcontrol.fuzz.Fuzz.equal;
 import static dev.callcontrol.fuzz.Fuzz.expectStatus;
 
 /**
- * {@link Json#parse} on any text (the input's bytes as UTF-8), then {@link TransferTarget#parse} on
- * what it returns. Json.parse either returns a document or refuses with a 400; what it accepts
- * must be one whole JSON document (a strict parser that refuses trailing content agrees and finds
- * the same tree) that writes and reads back to the same tree. A transfer target is a 400 or a
- * worker SID, queue SID or name, or E.164 number.
+ * {@link JsonValues#parseObject}, the agent API's body reader, on any text (the input's bytes as
+ * UTF-8), then {@link TransferTarget#parse} on what it returns. The reader either returns an object
+ * or refuses with a 400; what it accepts must be one whole JSON object (a strict mapper that refuses
+ * trailing content agrees and finds the same values) that writes and reads back to the same values.
+ * A transfer target is a 400 or a worker SID, queue SID or name, or E.164 number.
  */
 class JsonFuzzTest {
     private static final ObjectMapper STRICT = JsonMapper.builder()
@@ -43,28 +44,28 @@ class JsonFuzzTest {
     @FuzzTest(maxDuration = "10m")
     void json(byte[] input) {
         String text = new String(input, StandardCharsets.UTF_8);
-        JsonNode node;
+        Map<String, Object> body;
         try {
-            node = Json.parse(text, "the body");
+            body = JsonValues.parseObject(text, "the body");
         } catch (HttpError e) {
             expectStatus(e, 400);
             return;
         }
-        check(node != null && !node.isMissingNode(), "Json.parse returned no document for: " + text);
         JsonNode strict;
         try {
             strict = STRICT.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new AssertionError("Json.parse accepted what is not one JSON document (" + e.getOriginalMessage() + "): " + text);
+            throw new AssertionError("the body reader accepted what is not one JSON document (" + e.getOriginalMessage() + "): " + text);
         }
-        equal(strict, node, "the tree of " + text);
-        if (finite(node)) {
+        check(strict.isObject(), "the body reader accepted what is not an object: " + text);
+        equal(STRICT.convertValue(strict, Map.class), body, "the values of " + text);
+        if (finite(strict)) {
             // (A number beyond double's range reads as Infinity, which Jackson writes as a string.)
-            equal(node, Json.parse(Json.write(node), "the written tree"), "the tree written and read back");
+            equal(body, JsonValues.parseObject(JsonValues.write(body), "the written body"), "the body written and read back");
         }
 
         try {
-            TransferTarget target = TransferTarget.parse(node);
+            TransferTarget target = TransferTarget.parse(body);
             switch (target) {
                 case TransferTarget.ToWorker worker -> check(TransferTarget.WORKER_SID.matcher(worker.workerSid()).matches(), "worker " + worker);
                 case TransferTarget.ToQueue queue -> check(TransferTarget.QUEUE_SID.matcher(queue.queue()).matches()

@@ -54,7 +54,7 @@ class ApiRequestTest {
     @Test
     void jsonBodiesParseAndMalformedOnesAreA400() {
         ApiRequest ok = ApiRequest.from(event("POST", "/calls", null, Map.of("content-type", "application/json"), "{\"hold\":true}", false));
-        assertEquals(true, ok.jsonBody().get("hold").asBoolean());
+        assertEquals(true, ok.jsonBody().get("hold"));
         HttpError malformed = assertThrows(HttpError.class, () -> ApiRequest.from(event("POST", "/calls", null, Map.of("content-type", "application/json"), "{\"hold\":", false)).jsonBody());
         assertEquals(400, malformed.status());
         HttpError wrongType = assertThrows(HttpError.class, () -> ApiRequest.from(event("POST", "/calls", null, Map.of("content-type", "text/plain"), "{}", false)).jsonBody());
@@ -69,7 +69,17 @@ class ApiRequestTest {
             assertEquals(400, error.status(), body);
         }
         assertEquals(true, ApiRequest.from(event("POST", "/calls", null, Map.of("content-type", "application/json"), "{\"hold\":true}\n", false))
-                .jsonBody().get("hold").asBoolean());
+                .jsonBody().get("hold"));
+    }
+
+    @Test
+    void aBodyThatIsNotAJsonObjectIsA400() {
+        for (String body : List.of("[]", "true", "\"hold\"", "null", "6")) {
+            HttpError error = assertThrows(HttpError.class, () -> ApiRequest.from(event("POST", "/calls", null,
+                    Map.of("content-type", "application/json"), body, false)).jsonBody(), body);
+            assertEquals(400, error.status(), body);
+            assertEquals("the request body must be a JSON object", error.getMessage(), body);
+        }
     }
 
     @Test
@@ -96,7 +106,8 @@ class ApiRequestTest {
                     Map.of("content-type", "application/json"), body, false)).jsonBody(), body);
             assertEquals(400, error.status(), body);
         }
-        assertEquals(true, Json.parse(" {\"hold\":true} \n", "body").get("hold").asBoolean());
+        assertEquals(true, ApiRequest.from(event("POST", "/calls", null, Map.of("content-type", "application/json"), " {\"hold\":true} \n", false))
+                .jsonBody().get("hold"));
     }
 
     @Test

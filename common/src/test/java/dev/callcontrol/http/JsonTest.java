@@ -1,15 +1,14 @@
 package dev.callcontrol.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.callcontrol.calls.Role;
+import dev.callcontrol.testing.RandomJson;
 import org.junit.jupiter.api.Test;
 
-import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -42,7 +41,7 @@ class JsonTest {
     void theStreamingReaderGivesWhatJacksonsTreeGivesAndWritesItBack() throws Exception {
         Random random = new Random(11);
         for (int i = 0; i < 2_000; i++) {
-            String text = object(random, 0).toString();
+            String text = RandomJson.object(random).toString();
             Object streamed = JsonValues.parse(text);
 
             assertEquals(Json.MAPPER.convertValue(Json.MAPPER.readTree(text), Object.class), streamed, text);
@@ -71,35 +70,29 @@ class JsonTest {
         assertEquals(Map.of("a", 1), JsonValues.parseObject("{\"a\":1}", "TaskAttributes"));
     }
 
-    private static ObjectNode object(Random random, int depth) {
-        ObjectNode object = JsonNodeFactory.instance.objectNode();
-        int fields = random.nextInt(depth == 0 ? 6 : 4);
-        for (int f = 0; f < fields; f++) {
-            object.set("k" + random.nextInt(50), value(random, depth + 1));
+    @Test
+    void bodiesAreWrittenAsTheMapperWroteThemWithoutNullEntries() throws Exception {
+        Random random = new Random(23);
+        for (int i = 0; i < 2_000; i++) {
+            Map<String, Object> value = JsonValues.parseObject(RandomJson.object(random).toString(), "a body");
+            value.put("state", random.nextBoolean() ? Role.CUSTOMER : null);
+            value.put("history", new ArrayList<>(Arrays.asList(Role.AGENT, null, Map.of("role", Role.SUPERVISOR))));
+
+            assertEquals(Json.MAPPER.writeValueAsString(value), JsonValues.writeWithoutNulls(value));
         }
-        return object;
     }
 
-    private static JsonNode value(Random random, int depth) {
-        JsonNodeFactory nodes = JsonNodeFactory.instance;
-        int kind = random.nextInt(depth > 3 ? 8 : 10);
-        return switch (kind) {
-            case 0 -> nodes.textNode(Arrays.toString(new int[]{random.nextInt()}));
-            case 1 -> nodes.numberNode(random.nextInt());
-            case 2 -> nodes.numberNode(random.nextLong());
-            case 3 -> nodes.numberNode(random.nextDouble());
-            case 4 -> nodes.numberNode(new BigInteger(80, random));
-            case 5 -> nodes.numberNode(new BigDecimal(random.nextDouble()));
-            case 6 -> nodes.booleanNode(random.nextBoolean());
-            case 7 -> nodes.nullNode();
-            case 8 -> object(random, depth);
-            default -> {
-                ArrayNode array = nodes.arrayNode();
-                for (int i = random.nextInt(4); i > 0; i--) {
-                    array.add(value(random, depth + 1));
-                }
-                yield array;
-            }
-        };
+    @Test
+    void nullEntriesAreLeftOutAtEveryDepthButNullsInListsStay() {
+        Map<String, Object> inner = new LinkedHashMap<>();
+        inner.put("gone", null);
+        inner.put("kept", Arrays.asList(1, null));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("a", null);
+        body.put("b", inner);
+        body.put("c", Role.AGENT);
+
+        assertEquals("{\"b\":{\"kept\":[1,null]},\"c\":\"AGENT\"}", JsonValues.writeWithoutNulls(body));
+        assertEquals("{\"a\":null,\"b\":{\"gone\":null,\"kept\":[1,null]},\"c\":\"AGENT\"}", JsonValues.write(body));
     }
 }

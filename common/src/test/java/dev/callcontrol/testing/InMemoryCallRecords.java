@@ -2,7 +2,7 @@ package dev.callcontrol.testing;
 
 import dev.callcontrol.calls.CallRecord;
 import dev.callcontrol.calls.CallRecords;
-import dev.callcontrol.http.Json;
+import dev.callcontrol.store.CallRecordJson;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-/** {@link CallRecords} in a map, copying records in and out as JSON the way the DynamoDB store does. */
+/** {@link CallRecords} in a map, copying records in and out as the DynamoDB store's JSON document. */
 public final class InMemoryCallRecords implements CallRecords {
     private final Map<String, String> documents = new HashMap<>();
     private final Map<String, String> aliases = new HashMap<>();
@@ -18,7 +18,7 @@ public final class InMemoryCallRecords implements CallRecords {
     @Override
     public synchronized Optional<CallRecord> find(String taskSid) {
         String doc = documents.get(aliases.getOrDefault(taskSid, taskSid));
-        return doc == null ? Optional.empty() : Optional.of(Json.MAPPER.convertValue(Json.parse(doc, "record"), CallRecord.class));
+        return doc == null ? Optional.empty() : Optional.of(CallRecordJson.read(doc));
     }
 
     @Override
@@ -28,7 +28,7 @@ public final class InMemoryCallRecords implements CallRecords {
         if (!change.test(record)) {
             return found;
         }
-        documents.put(taskSid, Json.write(record));
+        documents.put(taskSid, CallRecordJson.write(record));
         return Optional.of(record);
     }
 

@@ -1,7 +1,6 @@
 package dev.callcontrol.functions;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.callcontrol.agent.AgentEndpoint;
 import dev.callcontrol.agent.Principal;
 import dev.callcontrol.calls.CallControl;
@@ -34,10 +33,9 @@ public final class HoldFunction extends AgentEndpoint {
     @Override
     protected APIGatewayV2HTTPResponse handle(ApiRequest request, Principal principal) {
         String taskSid = taskSid(request);
-        JsonNode hold = request.jsonBody().get("hold");
-        if (hold == null || !hold.isBoolean()) {
+        if (!(request.jsonBody().get("hold") instanceof Boolean hold)) {
             throw HttpError.badRequest("the body must be {\"hold\": true} or {\"hold\": false}");
         }
-        return ApiResponses.json(200, calls.hold(taskSid, principal, hold.booleanValue()).view());
+        return ApiResponses.json(200, calls.hold(taskSid, principal, hold).view());
     }
 }

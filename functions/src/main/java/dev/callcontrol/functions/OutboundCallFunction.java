@@ -1,7 +1,6 @@
 package dev.callcontrol.functions;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.callcontrol.agent.AgentEndpoint;
 import dev.callcontrol.agent.Principal;
 import dev.callcontrol.calls.CallControl;
@@ -36,11 +35,10 @@ public final class OutboundCallFunction extends AgentEndpoint {
 
     @Override
     protected APIGatewayV2HTTPResponse handle(ApiRequest request, Principal principal) {
-        JsonNode to = request.jsonBody().get("to");
-        if (to == null || !to.isTextual()) {
+        if (!(request.jsonBody().get("to") instanceof String to)) {
             throw HttpError.badRequest("the body must be {\"to\": \"+E.164\"}");
         }
-        String task = calls.dialOut(principal, to.asText().trim());
+        String task = calls.dialOut(principal, to.trim());
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("taskSid", task);
         view.put("status", "connecting");

@@ -7,7 +7,6 @@ import dev.callcontrol.calls.CallControl;
 import dev.callcontrol.config.Config;
 import dev.callcontrol.http.ApiRequest;
 import dev.callcontrol.http.ApiResponses;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.callcontrol.http.HttpError;
 
 /**
@@ -34,10 +33,9 @@ public final class SuperviseFunction extends AgentEndpoint {
     @Override
     protected APIGatewayV2HTTPResponse handle(ApiRequest request, Principal principal) {
         String taskSid = taskSid(request);
-        JsonNode mode = request.jsonBody().get("mode");
-        if (mode == null || !mode.isTextual()) {
+        if (!(request.jsonBody().get("mode") instanceof String mode)) {
             throw HttpError.badRequest("the body must be {\"mode\": \"monitor\"}, {\"mode\": \"whisper\"} or {\"mode\": \"barge\"}");
         }
-        return ApiResponses.json(200, calls.supervise(taskSid, principal, CallControl.Mode.of(mode.asText())).view());
+        return ApiResponses.json(200, calls.supervise(taskSid, principal, CallControl.Mode.of(mode)).view());
     }
 }

@@ -1,13 +1,12 @@
 package dev.callcontrol.functions;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.callcontrol.calls.CallControl;
 import dev.callcontrol.config.Config;
 import dev.callcontrol.http.ApiRequest;
 import dev.callcontrol.http.ApiResponses;
 import dev.callcontrol.http.HttpError;
-import dev.callcontrol.http.Json;
+import dev.callcontrol.http.JsonValues;
 import dev.callcontrol.logging.CallLog;
 import dev.callcontrol.twilio.Sids;
 import dev.callcontrol.twilio.TwilioWebhook;
@@ -58,8 +57,8 @@ public final class TaskRouterEventsFunction extends TwilioWebhook {
             throw HttpError.badRequest("TaskSid is missing or malformed");
         }
         CallLog.put("TransferTaskSid", task);
-        JsonNode attributes = Json.parse(form.getOrDefault("TaskAttributes", "{}"), "TaskAttributes");
-        String callTask = attributes.path("transfer").path("call_task_sid").asText(null);
+        Map<String, Object> attributes = JsonValues.parseObject(form.getOrDefault("TaskAttributes", "{}"), "TaskAttributes");
+        String callTask = attributes.get("transfer") instanceof Map<?, ?> transfer && transfer.get("call_task_sid") instanceof String sid ? sid : null;
         if (callTask == null || !Sids.TASK.matcher(callTask).matches()) {
             return ApiResponses.json(200, "{}");
         }
