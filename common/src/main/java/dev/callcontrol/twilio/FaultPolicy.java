@@ -47,7 +47,7 @@ public final class FaultPolicy {
     /** Attempts of one request, the first included. */
     static final int MAX_ATTEMPTS = 5;
     /** Time kept back for the attempt itself and the rest of the invocation; no retry starts with less. */
-    static final long RESERVE_MILLIS = TwilioClients.RESPONSE_TIMEOUT.toMilliseconds() + 1_000;
+    static final long RESERVE_MILLIS = TwilioClients.RESPONSE_TIMEOUT.toMillis() + 1_000;
 
     interface Sleeper {
         void sleep(long millis) throws InterruptedException;

@@ -26,7 +26,7 @@ final class SingleAttemptHttpClient extends HttpClient {
         try {
             return network.makeRequest(request);
         } catch (ApiException e) {
-            // NetworkHttpClient reports a lost connection or a timeout as an ApiException wrapping the IOException.
+            // twilio-java's own NetworkHttpClient reports a lost connection or a timeout as an ApiException wrapping the IOException.
             if (e.getStatusCode() == null && e.getCause() instanceof IOException) {
                 throw new ApiConnectionException("Twilio did not answer: " + e.getMessage(), e.getCause());
             }

@@ -24,13 +24,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** With TWILIO_API_BASE_URL set, twilio-java's requests reach that server with Twilio's paths. */
+/** twilio-java's requests over {@link UrlConnectionTwilioClient}: with TWILIO_API_BASE_URL set, they reach that server with Twilio's paths. */
 class TwilioClientsTest {
-    record Seen(String method, String path, String query, String originalHost, String authorization, String body) {
+    record Seen(String method, String path, String query, String originalHost, String authorization, String body,
+                com.sun.net.httpserver.Headers headers) {
     }
 
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
     private volatile int status = 200;
+    private volatile String errorBody = null;
     private HttpServer server;
 
     @BeforeEach
@@ -39,8 +41,8 @@ class TwilioClientsTest {
         server.createContext("/", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             seen.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), exchange.getRequestURI().getRawQuery(),
-                    exchange.getRequestHeaders().getFirst(RedirectingHttpClient.ORIGINAL_HOST_HEADER),
-                    exchange.getRequestHeaders().getFirst("Authorization"), body));
+                    exchange.getRequestHeaders().getFirst(UrlConnectionTwilioClient.ORIGINAL_HOST_HEADER),
+                    exchange.getRequestHeaders().getFirst("Authorization"), body, exchange.getRequestHeaders()));
             String path = exchange.getRequestURI().getPath();
             String response = path.endsWith("/Conferences.json")
                     ? "{\"conferences\":[],\"page\":0,\"page_size\":1,\"next_page_uri\":null,\"uri\":\"" + path + "\"}"
@@ -49,8 +51,17 @@ class TwilioClientsTest {
                     : "{\"sid\":\"WT0123456789abcdef0123456789abcdef\",\"assignment_status\":\"pending\"}";
             byte[] bytes = response.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
+            if (status == 401) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"Twilio API\"");
+            }
             if (status != 200) {
-                bytes = ("{\"code\":20500,\"message\":\"Internal Server Error\",\"status\":" + status + "}").getBytes(StandardCharsets.UTF_8);
+                bytes = (errorBody != null ? errorBody : "{\"code\":20500,\"message\":\"Internal Server Error\",\"status\":" + status + "}")
+                        .getBytes(StandardCharsets.UTF_8);
+            }
+            if (status == 204) {
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+                return;
             }
             exchange.sendResponseHeaders(status, bytes.length);
             exchange.getResponseBody().write(bytes);
@@ -122,6 +133,69 @@ class TwilioClientsTest {
         server.stop(0);
         org.junit.jupiter.api.Assertions.assertThrows(com.twilio.exception.ApiConnectionException.class,
                 () -> Task.fetcher("WS00000000000000000000000000000001", "WT0123456789abcdef0123456789abcdef").fetch(client()));
+    }
+
+    @Test
+    void requestsCarryTwilioJavasHeaders() {
+        Task.fetcher("WS00000000000000000000000000000001", "WT0123456789abcdef0123456789abcdef").fetch(client());
+        com.sun.net.httpserver.Headers headers = seen.get(0).headers();
+        assertTrue(headers.getFirst("User-Agent").startsWith("twilio-java/" + com.twilio.Twilio.VERSION + " ("), headers.getFirst("User-Agent"));
+        assertTrue(headers.getFirst("User-Agent").endsWith(" custom"), headers.getFirst("User-Agent"));
+        assertEquals("java-" + com.twilio.Twilio.VERSION, headers.getFirst("X-Twilio-Client"));
+        assertEquals("application/json", headers.getFirst("Accept"));
+    }
+
+    @Test
+    void aFormBodyIsDeclaredAsOne() {
+        Participant.updater("CF0123456789abcdef0123456789abcdef", "CA0123456789abcdef0123456789abcdef").setMuted(true).update(client());
+        assertEquals("application/x-www-form-urlencoded", seen.get(0).headers().getFirst("Content-Type"));
+        assertEquals("Muted=true", seen.get(0).body());
+    }
+
+    @Test
+    void aDeleteAnswered204IsDone() {
+        status = 204;
+        assertTrue(Participant.deleter("CF0123456789abcdef0123456789abcdef", "CA0123456789abcdef0123456789abcdef").delete(client()));
+        assertEquals("DELETE", seen.get(0).method());
+    }
+
+    @Test
+    void twiliosErrorAnswersReachTheCaller() {
+        // To a streamed body (a create), the JDK keeps a 401's status but not its body; every other answer comes whole.
+        status = 401;
+        errorBody = "{\"code\":20003,\"message\":\"Authenticate\",\"more_info\":\"https://www.twilio.com/docs/errors/20003\",\"status\":401}";
+        var create = Task.creator("WS00000000000000000000000000000001").setAttributes("{}");
+        com.twilio.exception.ApiException e = org.junit.jupiter.api.Assertions.assertThrows(com.twilio.exception.ApiException.class, () -> create.create(client()));
+        assertEquals(401, e.getStatusCode());
+        assertTrue(e.getMessage().contains("401"), e.getMessage());
+        assertEquals(1, seen.size());
+
+        status = 404;
+        errorBody = "{\"code\":20404,\"message\":\"The requested resource was not found\",\"status\":404}";
+        e = org.junit.jupiter.api.Assertions.assertThrows(com.twilio.exception.ApiException.class,
+                () -> Task.fetcher("WS00000000000000000000000000000001", "WT0123456789abcdef0123456789abcdef").fetch(client()));
+        assertEquals(404, e.getStatusCode());
+        assertEquals(20404, e.getCode());
+    }
+
+    @Test
+    void withoutABaseUrlRequestsGoToTwiliosHosts() throws IOException {
+        var client = new UrlConnectionTwilioClient(TwilioClients.CONNECT_TIMEOUT, TwilioClients.RESPONSE_TIMEOUT);
+        var request = new com.twilio.http.Request(com.twilio.http.HttpMethod.GET, com.twilio.rest.Domains.TASKROUTER.toString(),
+                "/v1/Workspaces/WS00000000000000000000000000000001/Tasks");
+        request.addQueryParam("EvaluateTaskAttributes", "a == \"b c\"");
+
+        assertEquals("https://taskrouter.twilio.com/v1/Workspaces/WS00000000000000000000000000000001/Tasks?EvaluateTaskAttributes=a+%3D%3D+%22b+c%22",
+                client.target(request).toString());
+    }
+
+    @Test
+    void patchIsRefusedBeforeAnythingIsSent() {
+        var client = new UrlConnectionTwilioClient("http://127.0.0.1:" + server.getAddress().getPort(),
+                TwilioClients.CONNECT_TIMEOUT, TwilioClients.RESPONSE_TIMEOUT);
+        var request = new com.twilio.http.Request(com.twilio.http.HttpMethod.PATCH, com.twilio.rest.Domains.API.toString(), "/x");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> client.makeRequest(request));
+        assertTrue(seen.isEmpty());
     }
 
     @Test

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.callcontrol.http.Json;
-import dev.callcontrol.twilio.RedirectingHttpClient;
+import dev.callcontrol.twilio.UrlConnectionTwilioClient;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -166,7 +166,7 @@ public final class TwilioSimulator implements AutoCloseable {
         String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
         Map<String, List<String>> query = new LinkedHashMap<>();
         Map<String, List<String>> parameters = new LinkedHashMap<>();
-        String host = Optional.ofNullable(exchange.getRequestHeaders().getFirst(RedirectingHttpClient.ORIGINAL_HOST_HEADER))
+        String host = Optional.ofNullable(exchange.getRequestHeaders().getFirst(UrlConnectionTwilioClient.ORIGINAL_HOST_HEADER))
                 .orElse(path.startsWith("/v1/") ? "taskrouter.twilio.com" : "api.twilio.com");
         Map<String, String> headers = new LinkedHashMap<>();
         exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values.get(0)));
