@@ -90,12 +90,14 @@ class ClientsOnFirstUseTest {
     }
 
     @Test
-    void aRefusedAgentRequestBuildsNoTwilioClient() throws Exception {
+    void aRefusedAgentRequestBuildsNoTwilioClientAndNoObjectMapper() throws Exception {
         isolated(loader -> {
             Object handler = loader.function(HoldFunction.class.getName());
             assertEquals(401, loader.answer(handler, "hold-no-token.json"));
 
             assertFalse(loader.loaded("com.twilio.http.TwilioRestClient$Builder"), "a refused request built a Twilio client");
+            // The error body is written without it (only twilio-java, reading Twilio's answers, needs one).
+            assertFalse(loader.loaded("com.fasterxml.jackson.databind.ObjectMapper"), "Jackson's object mapper was loaded");
         });
     }
 

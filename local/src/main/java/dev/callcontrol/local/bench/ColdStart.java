@@ -113,8 +113,8 @@ public final class ColdStart {
         String filter = args.length > 1 ? args[1] : "";
         Path root = Path.of("").toAbsolutePath();
         Path deploy = root.resolve("functions/target");
+        // What functions/Makefile ships: lib/ of the deployment (one jar, the functions and their dependencies).
         List<String> deployJars = new ArrayList<>();
-        deployJars.add(deploy.resolve("functions.jar").toString());
         try (Stream<Path> libs = Files.list(deploy.resolve("lambda/lib"))) {
             libs.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(p -> deployJars.add(p.toString()));
         }
