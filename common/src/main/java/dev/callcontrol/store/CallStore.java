@@ -2,13 +2,16 @@ package dev.callcontrol.store;
 
 import dev.callcontrol.calls.CallRecord;
 import dev.callcontrol.calls.CallRecords;
+import dev.callcontrol.http.JsonValues;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.warmup.http.CannedResponseHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -40,7 +43,8 @@ public final class CallStore implements CallRecords {
     /**
      * SnapStart priming, with no network call: a call record with every part filled in goes to the
      * stored JSON and back (loading {@link CallRecordJson} and Jackson's streaming parser and
-     * generator), and the requests this store sends are built.
+     * generator), then through this store's read and both kinds of write against the SDK's canned
+     * responder.
      */
     public void prime() {
         CallRecord record = new CallRecord("WT00000000000000000000000000000000");
@@ -60,8 +64,34 @@ public final class CallStore implements CallRecords {
         if (!record.taskSid.equals(back.taskSid)) {
             throw new IllegalStateException("the primed call record did not come back");
         }
-        GetItemRequest.builder().tableName(table).key(key(record.taskSid)).consistentRead(true).build();
-        PutItemRequest.builder().tableName(table).item(key(record.taskSid)).conditionExpression("attribute_not_exists(pk)").build();
+        // The store's own requests, sent through a client like the real one (its region) whose HTTP
+        // client is the SDK's canned responder, not the network: the SDK's request path
+        // (marshalling, endpoint rules, signing, unmarshalling) is warm for the first real read and
+        // write. Its credentials are made up: resolving the real ones could call the container
+        // credentials endpoint (how SnapStart functions get theirs) before the snapshot. Every
+        // request gets the same answer, an item holding the record.
+        Map<String, AttributeValue> item = new HashMap<>(key(record.taskSid));
+        item.put("doc", AttributeValue.fromS(CallRecordJson.write(record)));
+        item.put("version", AttributeValue.fromN("1"));
+        String answer = "{\"Item\":" + JsonValues.write(itemJson(item)) + "}";
+        var configuration = dynamo.serviceClientConfiguration();
+        try (DynamoDbClient canned = DynamoDbClient.builder()
+                .httpClient(CannedResponseHttpClient.builder().statusCode(200).responseBody(answer.getBytes(StandardCharsets.UTF_8)).build())
+                .region(configuration.region())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("priming", "priming")))
+                .build()) {
+            CallStore primed = new CallStore(canned, table, clock);
+            if (primed.update(record.taskSid, () -> record, found -> true).isEmpty() || !primed.write(record, false)) {
+                throw new IllegalStateException("the primed store did not read and write its record");
+            }
+        }
+    }
+
+    /** An item in DynamoDB's JSON shape ({@code {"name": {"S": "..."}}}), for the canned answer. */
+    private static Map<String, Object> itemJson(Map<String, AttributeValue> item) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        item.forEach((name, value) -> out.put(name, value.s() != null ? Map.of("S", value.s()) : Map.of("N", value.n())));
+        return out;
     }
 
     @Override
