@@ -133,7 +133,7 @@ public final class CallRecordJson {
         transfer.callSid = in.text("callSid", transfer.callSid);
         transfer.fromWorkerSid = in.text("fromWorkerSid", transfer.fromWorkerSid);
         transfer.fallbackQueue = in.text("fallbackQueue", transfer.fallbackQueue);
-        transfer.requeues = Math.toIntExact(in.whole("requeues", transfer.requeues));
+        transfer.requeues = in.integer("requeues", transfer.requeues);
         return transfer;
     }
 
@@ -164,7 +164,7 @@ public final class CallRecordJson {
 
     private static CallRecord.StoredAnswer readAnswer(Fields in) {
         CallRecord.StoredAnswer answer = new CallRecord.StoredAnswer();
-        answer.status = Math.toIntExact(in.whole("status", answer.status));
+        answer.status = in.integer("status", answer.status);
         answer.body = in.text("body", answer.body);
         return answer;
     }
@@ -275,6 +275,14 @@ public final class CallRecordJson {
                 throw new IllegalArgumentException(name + " is not a whole number");
             }
             return ((Number) value).longValue();
+        }
+
+        int integer(String name, int absent) {
+            long value = whole(name, absent);
+            if (value != (int) value) {
+                throw new IllegalArgumentException(name + " is out of range: " + value);
+            }
+            return (int) value;
         }
 
         <E extends Enum<E>> E constant(String name, Class<E> type, E absent) {

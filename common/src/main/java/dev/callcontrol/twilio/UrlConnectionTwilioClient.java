@@ -27,9 +27,10 @@ import java.util.Set;
  * twilio-java's transport over the JDK's {@link HttpURLConnection}, in place of its Apache client:
  * the AWS SDK's DynamoDB client already runs on this stack (its url-connection client), so Twilio's
  * first request adds few classes to a cold start instead of a second HTTP client's several hundred
- * (docs/performance.md). It sends what twilio-java's own client sends: the same URL, method,
- * Authorization, User-Agent, {@code X-Twilio-Client} and {@code Accept} headers, the form or JSON
- * body (its User-Agent marked {@code custom}, as twilio-java marks a client built by its user).
+ * (docs/performance.md). It sends twilio-java's requests as they are built: the URL with its
+ * query, the method, the form or JSON body, the Authorization header, and the headers twilio-java's
+ * own client sets when built from a builder ({@code X-Twilio-Client}, {@code Accept:
+ * application/json}, {@code Accept-Encoding} and a User-Agent marked {@code custom}).
  * Connections are kept alive by the JDK between invocations.
  *
  * <p>With a base URL (the local simulator, a recording proxy), the request goes there with Twilio's

@@ -70,7 +70,8 @@ class CallRecordJsonTest {
     void whatIsNotACallRecordIsRefusedAsTheMapperRefusedIt() {
         for (String bad : List.of("", "[]", "{\"taskSid\":\"WT1\"} {}", "{\"taskSid\":\"WT1\",\"taskSid\":\"WT2\"}",
                 "{\"endedSequence\":null}", "{\"ownTaskWrappedByTaskRouter\":null}", "{\"legs\":{\"CA1\":{\"role\":\"PILOT\"}}}",
-                "{\"legs\":[]}", "{\"warm\":{\"history\":[{\"to\":\"NOWHERE\"}]}}")) {
+                "{\"legs\":[]}", "{\"warm\":{\"history\":[{\"to\":\"NOWHERE\"}]}}", "{\"transfer\":{\"requeues\":12345678901}}",
+                "{\"answers\":{\"k\":{\"status\":-12345678901}}}")) {
             assertThrows(IllegalArgumentException.class, () -> CallRecordJson.read(bad), bad);
             assertThrows(Exception.class, () -> Json.MAPPER.readValue(bad, CallRecord.class), "the mapper too: " + bad);
         }
@@ -96,7 +97,7 @@ class CallRecordJsonTest {
             CallRecord.Leg leg = new CallRecord.Leg();
             leg.callSid = sometimes(random, "CA" + random.nextInt(1000));
             leg.role = random.nextInt(6) == 0 ? null : Role.values()[random.nextInt(Role.values().length)];
-            leg.label = sometimes(random, "agent:WK" + random.nextInt(10) + " \"quoted\" é");
+            leg.label = sometimes(random, "agent:WK" + random.nextInt(10) + " " + RandomJson.text(random));
             leg.workerSid = sometimes(random, "WK" + random.nextInt(10));
             leg.present = random.nextBoolean();
             leg.hold = random.nextBoolean();
@@ -108,7 +109,7 @@ class CallRecordJsonTest {
             record.legs.put("CA" + random.nextInt(1000), leg);
         }
         record.endedSequence = random.nextInt(3) == 0 ? Long.MAX_VALUE - random.nextInt(10) : random.nextInt(50);
-        record.queue = sometimes(random, "support");
+        record.queue = sometimes(random, random.nextBoolean() ? "support" : RandomJson.text(random));
         record.callerAttributes = random.nextInt(3) == 0 ? null : JsonValues.parseObject(RandomJson.object(random).toString(), "attributes");
         if (random.nextBoolean()) {
             record.transfer = new CallRecord.Transfer();
@@ -128,7 +129,7 @@ class CallRecordJsonTest {
         for (int i = random.nextInt(3); i > 0 && record.answers != null; i--) {
             CallRecord.StoredAnswer answer = new CallRecord.StoredAnswer();
             answer.status = random.nextBoolean() ? 0 : 200 + random.nextInt(300);
-            answer.body = sometimes(random, "{\"taskSid\":\"WT1\",\"note\":\"\\u2028\"}");
+            answer.body = sometimes(random, "{\"note\":" + RandomJson.text(random) + "}");
             record.answers.put("key-" + random.nextInt(100), answer);
         }
         record.ownTaskWrappedByTaskRouter = random.nextBoolean();

@@ -32,7 +32,7 @@ public final class RandomJson {
         JsonNodeFactory nodes = JsonNodeFactory.instance;
         int kind = random.nextInt(depth > 3 ? 8 : 10);
         return switch (kind) {
-            case 0 -> nodes.textNode(Arrays.toString(new int[]{random.nextInt()}));
+            case 0 -> nodes.textNode(random.nextBoolean() ? Arrays.toString(new int[]{random.nextInt()}) : text(random));
             case 1 -> nodes.numberNode(random.nextInt());
             case 2 -> nodes.numberNode(random.nextLong());
             case 3 -> nodes.numberNode(random.nextDouble());
@@ -49,5 +49,15 @@ public final class RandomJson {
                 yield array;
             }
         };
+    }
+
+    /** Text beyond ASCII: accents, a character outside the basic plane, a line separator, quotes and controls. */
+    public static String text(Random random) {
+        String[] parts = {"Zoë", "😀", "中文", "\u2028", "\"", "\\", "\n", "\u0001", "a", " "};
+        StringBuilder out = new StringBuilder();
+        for (int i = random.nextInt(6); i >= 0; i--) {
+            out.append(parts[random.nextInt(parts.length)]);
+        }
+        return out.toString();
     }
 }
