@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -41,10 +42,9 @@ public final class CallStore implements CallRecords {
     }
 
     /**
-     * SnapStart priming, with no network call: a call record with every part filled in goes to the
-     * stored JSON and back (loading {@link CallRecordJson} and Jackson's streaming parser and
-     * generator), then through this store's read and both kinds of write against the SDK's canned
-     * responder.
+     * SnapStart priming, with no network call: a call record with every part filled in goes through
+     * this store's read and both kinds of write against the SDK's canned responder, so its stored
+     * JSON ({@link CallRecordJson}) is written and read back on the way.
      */
     public void prime() {
         CallRecord record = new CallRecord("WT00000000000000000000000000000000");
@@ -60,20 +60,17 @@ public final class CallStore implements CallRecords {
         record.callerAttributes = Map.of("priming", true);
         record.answers.put("priming", new CallRecord.StoredAnswer());
         record.tasks.put(record.taskSid, CallRecord.TASK_ROUTING);
-        CallRecord back = CallRecordJson.read(CallRecordJson.write(record));
-        if (!record.taskSid.equals(back.taskSid)) {
-            throw new IllegalStateException("the primed call record did not come back");
-        }
         // The store's own requests, sent through a client like the real one (its region) whose HTTP
         // client is the SDK's canned responder, not the network: the SDK's request path
         // (marshalling, endpoint rules, signing, unmarshalling) is warm for the first real read and
         // write. Its credentials are made up: resolving the real ones could call the container
         // credentials endpoint (how SnapStart functions get theirs) before the snapshot. Every
         // request gets the same answer, an item holding the record.
-        Map<String, AttributeValue> item = new HashMap<>(key(record.taskSid));
-        item.put("doc", AttributeValue.fromS(CallRecordJson.write(record)));
-        item.put("version", AttributeValue.fromN("1"));
-        String answer = "{\"Item\":" + JsonValues.write(itemJson(item)) + "}";
+        Map<String, Object> item = new LinkedHashMap<>();
+        key(record.taskSid).forEach((name, value) -> item.put(name, Map.of("S", value.s())));
+        item.put("doc", Map.of("S", CallRecordJson.write(record)));
+        item.put("version", Map.of("N", "1"));
+        String answer = JsonValues.write(Map.of("Item", item));
         var configuration = dynamo.serviceClientConfiguration();
         try (DynamoDbClient canned = DynamoDbClient.builder()
                 .httpClient(CannedResponseHttpClient.builder().statusCode(200).responseBody(answer.getBytes(StandardCharsets.UTF_8)).build())
@@ -81,17 +78,11 @@ public final class CallStore implements CallRecords {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("priming", "priming")))
                 .build()) {
             CallStore primed = new CallStore(canned, table, clock);
-            if (primed.update(record.taskSid, () -> record, found -> true).isEmpty() || !primed.write(record, false)) {
+            Optional<CallRecord> back = primed.update(record.taskSid, () -> record, found -> true);
+            if (back.isEmpty() || !record.taskSid.equals(back.get().taskSid) || !primed.write(record, false)) {
                 throw new IllegalStateException("the primed store did not read and write its record");
             }
         }
-    }
-
-    /** An item in DynamoDB's JSON shape ({@code {"name": {"S": "..."}}}), for the canned answer. */
-    private static Map<String, Object> itemJson(Map<String, AttributeValue> item) {
-        Map<String, Object> out = new java.util.LinkedHashMap<>();
-        item.forEach((name, value) -> out.put(name, value.s() != null ? Map.of("S", value.s()) : Map.of("N", value.n())));
-        return out;
     }
 
     @Override

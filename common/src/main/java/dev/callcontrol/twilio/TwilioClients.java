@@ -7,8 +7,9 @@ import java.time.Duration;
 
 /**
  * Builds the Twilio REST client: Twilio's own hosts, or {@code TWILIO_API_BASE_URL} when set, over
- * the JDK's HTTP stack ({@link UrlConnectionTwilioClient}). Every request is sent once
- * ({@link SingleAttemptHttpClient}); {@link FaultPolicy} decides on retries. Timeouts are short enough that a retry still fits in the function's time.
+ * the JDK's HTTP stack ({@link UrlConnectionTwilioClient}), which sends every request once;
+ * {@link FaultPolicy} decides on retries. Timeouts are short enough that a retry still fits in the
+ * function's time.
  */
 public final class TwilioClients {
     /** Time to open a connection to Twilio. */
@@ -41,7 +42,7 @@ public final class TwilioClients {
 
     public static TwilioRestClient restClient(Settings settings) {
         return new TwilioRestClient.Builder(settings.accountSid(), settings.authToken())
-                .httpClient(new SingleAttemptHttpClient(new UrlConnectionTwilioClient(settings.baseUrl(), CONNECT_TIMEOUT, RESPONSE_TIMEOUT)))
+                .httpClient(new UrlConnectionTwilioClient(settings.baseUrl(), CONNECT_TIMEOUT, RESPONSE_TIMEOUT))
                 .build();
     }
 }

@@ -38,9 +38,12 @@ import java.util.Set;
  * the receiver can tell api from taskrouter (twilio-java applies region and edge to the host, inside
  * {@link Request#constructURL()}).
  *
- * <p>A request body is streamed with its length fixed, so the JDK never sends a POST twice on its own
- * (it re-sends a buffered one when a kept-alive connection turns out closed): whether a create is
- * tried again is {@link FaultPolicy}'s decision. An I/O failure is an {@link ApiConnectionException}.
+ * <p>Every request is sent once. twilio-java's client repeats a request answered with a 5xx,
+ * creates included, and a 500 can come after a call was placed or a task made; this one does not
+ * ({@code reliableRequest} is {@code makeRequest}). A body is streamed with its length fixed, so the
+ * JDK never sends a POST twice on its own either (it re-sends a buffered one when a kept-alive
+ * connection turns out closed). Whether anything is tried again is {@link FaultPolicy}'s decision.
+ * An I/O failure is an {@link ApiConnectionException}.
  */
 public final class UrlConnectionTwilioClient extends HttpClient {
     public static final String ORIGINAL_HOST_HEADER = "X-Twilio-Original-Host";
@@ -67,7 +70,10 @@ public final class UrlConnectionTwilioClient extends HttpClient {
 
     /** Where {@code request} goes: Twilio's URL, or its path and query on the base URL. */
     URL target(Request request) throws IOException {
-        URL twilio = request.constructURL();
+        return target(request.constructURL());
+    }
+
+    private URL target(URL twilio) throws IOException {
         return baseUrl == null ? twilio : URI.create(baseUrl + twilio.getFile()).toURL();
     }
 
@@ -81,7 +87,7 @@ public final class UrlConnectionTwilioClient extends HttpClient {
         HttpURLConnection connection = null;
         try {
             URL twilio = request.constructURL();
-            connection = (HttpURLConnection) target(request).openConnection();
+            connection = (HttpURLConnection) target(twilio).openConnection();
             connection.setConnectTimeout(connectMillis);
             connection.setReadTimeout(readMillis);
             connection.setInstanceFollowRedirects(false);
@@ -124,6 +130,17 @@ public final class UrlConnectionTwilioClient extends HttpClient {
             }
             throw new ApiConnectionException("Twilio request " + method + " " + request.getUrl() + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Once: twilio-java's own retry of 5xx answers would repeat creates too; {@link FaultPolicy} decides. */
+    @Override
+    public Response reliableRequest(Request request) {
+        return makeRequest(request);
+    }
+
+    @Override
+    public Response reliableRequest(Request request, int[] retryCodes, int retries, long delayMillis) {
+        return makeRequest(request);
     }
 
     private static void send(HttpURLConnection connection, Request request) throws IOException {
