@@ -1,0 +1,41 @@
+package dev.callcontrol.calls;
+
+import dev.callcontrol.agent.Principal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hold and resume, the blueprint's first flow: the customer's participant is updated with
+ * {@code Hold} and the hold-music URL, so they hear music and nobody hears them. One Twilio request.
+ */
+final class Hold {
+    private static final Logger LOG = LoggerFactory.getLogger(Hold.class);
+
+    private final Ports ports;
+    private final CallLookup lookup;
+
+    Hold(Ports ports, CallLookup lookup) {
+        this.ports = ports;
+        this.lookup = lookup;
+    }
+
+    /**
+     * Holds or resumes the customer. The request is sent even when the record says the customer is
+     * already so: a request Twilio carried out but answered with a failure leaves the record
+     * behind, and the agent's next press must still reach the call.
+     */
+    CallRecord hold(String taskSid, Principal principal, boolean hold) {
+        CallRecord call = lookup.connectedCall(taskSid, principal, "hold");
+        CallRecord.Leg customer = CallLookup.presentCustomer(call);
+        ports.telephony().hold(call.conferenceSid, customer.callSid, hold, ports.holdUrl());
+        LOG.info(hold ? "Customer held" : "Customer resumed");
+        return ports.records().update(call.taskSid, () -> call, record -> {
+            CallRecord.Leg leg = record.customer();
+            if (leg == null || leg.hold == hold) {
+                return false;
+            }
+            leg.hold = hold;
+            return true;
+        }).orElse(call);
+    }
+}

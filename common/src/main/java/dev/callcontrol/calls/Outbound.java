@@ -1,0 +1,44 @@
+package dev.callcontrol.calls;
+
+import dev.callcontrol.agent.Principal;
+import dev.callcontrol.http.HttpError;
+import dev.callcontrol.logging.CallLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Outbound calls, placed the way TaskRouter places them: a task for the calling agent
+ * ({@code requested_agent}) whose attributes carry {@code outbound_to}. The assignment callback
+ * answers it with the {@code conference} instruction, so TaskRouter rings the agent first and then
+ * dials the customer into the conference named by the task; from then on it is a call like any other.
+ */
+final class Outbound {
+    private static final Logger LOG = LoggerFactory.getLogger(Outbound.class);
+
+    private final Telephony telephony;
+    private final TransferTargets targets;
+
+    Outbound(Ports ports, TransferTargets targets) {
+        this.telephony = ports.telephony();
+        this.targets = targets;
+    }
+
+    /** One request; answers the new task's SID. */
+    String dial(Principal principal, String number) {
+        if (!TransferTarget.E164.matcher(number).matches()) {
+            throw HttpError.badRequest("to must be an E.164 number: +, the country code and up to 14 more digits");
+        }
+        targets.requireDialable(number);
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put("direction", "outbound");
+        attributes.put("outbound_to", number);
+        attributes.put("requested_agent", principal.workerSid());
+        String task = telephony.createTask(attributes, CallControl.OUTBOUND_PRIORITY);
+        CallLog.put(CallLog.TASK_SID, task);
+        LOG.info("Outbound call requested; TaskRouter rings the agent, then the customer");
+        return task;
+    }
+}

@@ -1,0 +1,139 @@
+package dev.callcontrol.calls;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+
+/**
+ * Putting a customer whose transfer failed back in the queue they came from, at raised priority
+ * ({@link CallControl#REQUEUE_PRIORITY}), still hearing hold music. Shared by cold transfers (the
+ * target never answered, or their task was canceled) and warm transfers (both agents are gone).
+ */
+final class Requeue {
+    private static final Logger LOG = LoggerFactory.getLogger(Requeue.class);
+
+    private final Ports ports;
+
+    Requeue(Ports ports) {
+        this.ports = ports;
+    }
+
+    /**
+     * After a failed cold transfer: claims the requeue in the record (so a repeated callback does
+     * nothing), cancels the old task when asked, and creates the new one side by side.
+     */
+    void afterColdTransfer(CallRecord call, String transferTaskSid, String legCallSid, boolean cancelOld, String why) {
+        CallRecords records = ports.records();
+        Telephony telephony = ports.telephony();
+        boolean[] claimed = new boolean[1];
+        CallRecord requeuing = records.update(call.taskSid, () -> call, record -> {
+            claimed[0] = isPendingTransfer(record.transfer, transferTaskSid, legCallSid) && "routing".equals(record.transfer.state);
+            if (!claimed[0]) {
+                return false;
+            }
+            record.transfer.state = "requeuing";
+            return true;
+        }).orElse(call);
+        if (!claimed[0]) {
+            return;
+        }
+        CallRecord.Transfer requeue = new CallRecord.Transfer();
+        requeue.target = "queue";
+        requeue.to = requeuing.transfer.fallbackQueue;
+        requeue.fallbackQueue = requeuing.transfer.fallbackQueue;
+        requeue.fromWorkerSid = requeuing.transfer.fromWorkerSid;
+        Map<String, Object> attributes = TransferTargets.transferAttributes(requeuing, requeue, requeue.fromWorkerSid);
+        var outcome = Concurrently.run(
+                () -> transferTaskSid == null || !cancelOld || telephony.updateTask(transferTaskSid, Telephony.TaskStatus.CANCELED, why),
+                () -> telephony.createTask(attributes, CallControl.REQUEUE_PRIORITY));
+        if (!outcome.first().ok()) {
+            LOG.warn("The failed transfer's task could not be canceled", outcome.first().failure());
+        }
+        if (!outcome.second().ok()) {
+            // Nothing else would route the customer: leave the transfer as it was so the agent UI shows it, and say so loudly.
+            LOG.error("The customer could not be put back in a queue after a failed transfer", outcome.second().failure());
+            records.update(call.taskSid, () -> call, record -> {
+                if (record.transfer != null && "requeuing".equals(record.transfer.state)) {
+                    record.transfer.state = "routing";
+                    return true;
+                }
+                return false;
+            });
+            return;
+        }
+        String newTask = outcome.second().value();
+        records.update(call.taskSid, () -> call, record -> {
+            if (record.transfer == null || !"requeuing".equals(record.transfer.state)) {
+                return false;
+            }
+            record.transfer.taskSid = newTask;
+            record.transfer.callSid = null;
+            record.transfer.state = "routing";
+            record.transfer.target = requeue.target;
+            record.transfer.to = requeue.to;
+            record.transfer.requeues++;
+            if (transferTaskSid != null) {
+                record.tasks.put(transferTaskSid, CallRecord.TASK_CANCELED);
+            }
+            record.tasks.put(newTask, CallRecord.TASK_ROUTING);
+            return true;
+        });
+        records.alias(newTask, call.taskSid);
+        LOG.info("{}; the customer is back in queue {} with priority {}", why, requeue.to, CallControl.REQUEUE_PRIORITY);
+    }
+
+    /**
+     * After a failed warm transfer whose original agent has left too, decided while the record is
+     * written: the record takes a cold-style transfer back to the call's queue ({@code starting}),
+     * and the effects hold the customer and create the task once the write has landed.
+     */
+    void afterWarmTransfer(CallRecord record, Effects effects) {
+        CallRecords records = ports.records();
+        Telephony telephony = ports.telephony();
+        CallRecord.Transfer requeue = new CallRecord.Transfer();
+        requeue.state = "starting";
+        requeue.target = "queue";
+        requeue.to = record.queue;
+        requeue.fallbackQueue = record.queue;
+        requeue.fromWorkerSid = record.warm.fromWorkerSid;
+        record.transfer = requeue;
+        Map<String, Object> attributes = TransferTargets.transferAttributes(record, "queue", record.queue, record.warm.fromWorkerSid, "requeue", record.warm.id);
+        String callTask = record.taskSid;
+        if (record.customer() != null && record.customer().present) {
+            // Music while they wait again; sent even if the record says held, since that flag can lag.
+            effects.then.add(() -> FollowUps.quietly("holding the customer while they wait again",
+                    () -> telephony.hold(record.conferenceSid, record.customerCallSid, true, ports.holdUrl())));
+        }
+        effects.then.add(() -> {
+            try {
+                String task = telephony.createTask(attributes, CallControl.REQUEUE_PRIORITY);
+                records.update(callTask, () -> record, r -> {
+                    if (r.transfer == null || !"starting".equals(r.transfer.state)) {
+                        return false;
+                    }
+                    r.transfer.taskSid = task;
+                    r.transfer.state = "routing";
+                    r.transfer.requeues++;
+                    r.tasks.put(task, CallRecord.TASK_ROUTING);
+                    return true;
+                });
+                records.alias(task, callTask);
+                LOG.info("Both agents are gone; the customer is back in queue {}", record.queue);
+            } catch (RuntimeException e) {
+                LOG.error("The customer could not be put back in a queue", e);
+            }
+        });
+    }
+
+    /** The pending transfer is the one a leg's callback names: by its task, or for a number by the external leg. */
+    static boolean isPendingTransfer(CallRecord.Transfer transfer, String transferTaskSid, String legCallSid) {
+        if (transfer == null) {
+            return false;
+        }
+        if (transferTaskSid != null) {
+            return transferTaskSid.equals(transfer.taskSid);
+        }
+        return "number".equals(transfer.target) && legCallSid != null && legCallSid.equals(transfer.callSid);
+    }
+}

@@ -1,0 +1,172 @@
+package dev.callcontrol.calls;
+
+import dev.callcontrol.agent.CallControlException;
+import dev.callcontrol.agent.Principal;
+import dev.callcontrol.calls.CallControl.Mode;
+import dev.callcontrol.calls.CallControl.SupervisorJoin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
+
+/**
+ * Supervisor monitor, whisper and barge: the supervisor's {@code contact_uri} is dialled, and their
+ * answered leg joins the conference muted (monitor), coaching the agent (whisper) or open (barge).
+ * Switching mode is one participant update; the supervisor leaving, or never answering, changes
+ * nothing for the customer and the agent.
+ */
+final class Supervision {
+    private static final Logger LOG = LoggerFactory.getLogger(Supervision.class);
+
+    private final Ports ports;
+    private final CallLookup lookup;
+
+    Supervision(Ports ports, CallLookup lookup) {
+        this.ports = ports;
+        this.lookup = lookup;
+    }
+
+    /**
+     * Joins the calling supervisor in a mode, or switches the mode of a supervisor already on the
+     * call. Joining dials the supervisor's {@code contact_uri} (one request; the worker is read from
+     * a per-container cache); switching updates their participant (one request).
+     */
+    CallRecord supervise(String taskSid, Principal principal, Mode mode) {
+        CallRecords records = ports.records();
+        Telephony telephony = ports.telephony();
+        CallControl.Settings settings = ports.settings();
+        requireSupervisor(principal);
+        CallRecord call = lookup.liveCall(taskSid);
+        CallRecord.Supervision current = call.supervisor;
+        if (current != null && !current.workerSid.equals(principal.workerSid())) {
+            throw CallControlException.conflict("already_supervised", "another supervisor is on this call");
+        }
+        CallRecord.Leg agent = call.agent();
+        if (mode == Mode.WHISPER && agent == null) {
+            throw CallControlException.conflict("no_agent", "there is no agent on the call to whisper to");
+        }
+        if (current != null && mode.label().equals(current.mode)) {
+            return call;
+        }
+        if (current != null && "joined".equals(current.state)) {
+            telephony.updateParticipant(call.conferenceSid, current.callSid, mode.muted, mode.coaching, mode.coaching ? agent.callSid : null);
+            LOG.info("Supervisor switched to {}", mode.label());
+            return setMode(call, mode);
+        }
+        if (current != null) {
+            // Still ringing: the leg's TwiML reads the mode when the supervisor answers.
+            return setMode(call, mode);
+        }
+        Telephony.Worker worker = telephony.worker(principal.workerSid())
+                .orElseThrow(() -> CallControlException.forbidden("the workspace has no worker " + principal.workerSid()));
+        if (worker.contactUri() == null) {
+            throw CallControlException.conflict("no_contact_uri", "worker " + principal.workerSid() + " has no contact_uri to ring");
+        }
+        boolean[] taken = new boolean[1];
+        records.update(call.taskSid, () -> call, record -> {
+            taken[0] = record.supervisor != null || record.ended();
+            if (taken[0]) {
+                return false;
+            }
+            record.supervisor = new CallRecord.Supervision();
+            record.supervisor.workerSid = principal.workerSid();
+            record.supervisor.mode = mode.label();
+            record.supervisor.state = "dialing";
+            return true;
+        });
+        if (taken[0]) {
+            throw CallControlException.conflict("already_supervised", "a supervisor is already joining this call, or it ended");
+        }
+        String query = "?call=" + call.taskSid + "&supervisor=" + principal.workerSid();
+        String legSid;
+        try {
+            legSid = telephony.dial(settings.callerId(), worker.contactUri(), ports.url(CallControl.SUPERVISOR_LEG_PATH) + query,
+                    ports.url(CallControl.CALL_EVENTS_PATH) + query, settings.ringTimeoutSeconds());
+        } catch (RuntimeException e) {
+            clear(call.taskSid, principal.workerSid(), null);
+            throw e;
+        }
+        LOG.info("Dialling the supervisor to {}", mode.label());
+        return records.update(call.taskSid, () -> call, record -> {
+            if (record.supervisor == null || !principal.workerSid().equals(record.supervisor.workerSid) || record.supervisor.callSid != null) {
+                return false;
+            }
+            record.supervisor.callSid = legSid;
+            return true;
+        }).orElse(call);
+    }
+
+    /** Takes the supervisor off the call (or stops their phone ringing). Nothing changes for the others. */
+    CallRecord stop(String taskSid, Principal principal) {
+        requireSupervisor(principal);
+        CallRecord call = lookup.anyCall(taskSid);
+        CallRecord.Supervision current = call.supervisor;
+        if (current == null) {
+            return call;
+        }
+        if (current.callSid != null) {
+            if ("joined".equals(current.state)) {
+                ports.telephony().removeParticipant(call.conferenceSid, current.callSid);
+            } else {
+                ports.telephony().endCall(current.callSid);
+            }
+        }
+        LOG.info("Supervisor left the call");
+        return clear(call.taskSid, current.workerSid, current.callSid).orElse(call);
+    }
+
+    /**
+     * How a supervisor's answered leg should join, or empty when it should not (the call ended,
+     * or the supervisor was taken off while their phone rang).
+     */
+    Optional<SupervisorJoin> join(String callTaskSid, String workerSid) {
+        CallRecord call = ports.records().find(callTaskSid).orElse(null);
+        if (call == null || call.ended() || call.conferenceSid == null || call.supervisor == null || !workerSid.equals(call.supervisor.workerSid)) {
+            return Optional.empty();
+        }
+        Mode mode = Mode.of(call.supervisor.mode);
+        CallRecord.Leg agent = call.agent();
+        if (mode == Mode.WHISPER && agent == null) {
+            mode = Mode.MONITOR;
+        }
+        return Optional.of(new SupervisorJoin(mode, mode == Mode.WHISPER ? agent.callSid : null));
+    }
+
+    /** A supervisor's leg ended before joining (declined, unanswered, failed): they are no longer on the call. */
+    void onLegEnded(String callTaskSid, String workerSid, String callSid, String callStatus) {
+        CallRecord call = ports.records().find(callTaskSid).orElse(null);
+        if (call == null || call.supervisor == null || !workerSid.equals(call.supervisor.workerSid) || "joined".equals(call.supervisor.state)) {
+            return;
+        }
+        LOG.info("Supervisor's leg ended {} before joining", callStatus);
+        clear(call.taskSid, workerSid, callSid);
+    }
+
+    private static void requireSupervisor(Principal principal) {
+        if (!principal.supervisor()) {
+            throw CallControlException.forbidden("only supervisors may monitor, whisper or barge");
+        }
+    }
+
+    private CallRecord setMode(CallRecord call, Mode mode) {
+        return ports.records().update(call.taskSid, () -> call, record -> {
+            if (record.supervisor == null || mode.label().equals(record.supervisor.mode)) {
+                return false;
+            }
+            record.supervisor.mode = mode.label();
+            return true;
+        }).orElse(call);
+    }
+
+    /** Forgets the supervisor, if it is still the one meant (same worker, and same leg when one is named). */
+    private Optional<CallRecord> clear(String callTaskSid, String workerSid, String callSid) {
+        return ports.records().update(callTaskSid, () -> new CallRecord(callTaskSid), record -> {
+            CallRecord.Supervision current = record.supervisor;
+            if (current == null || !workerSid.equals(current.workerSid) || (callSid != null && current.callSid != null && !callSid.equals(current.callSid))) {
+                return false;
+            }
+            record.supervisor = null;
+            return true;
+        });
+    }
+}
