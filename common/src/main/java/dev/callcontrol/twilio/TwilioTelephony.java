@@ -6,52 +6,32 @@ import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Call;
 import com.twilio.rest.api.v2010.account.Conference;
 import com.twilio.rest.api.v2010.account.conference.Participant;
-import com.twilio.rest.taskrouter.v1.workspace.Task;
-import com.twilio.rest.taskrouter.v1.workspace.TaskQueue;
-import com.twilio.rest.taskrouter.v1.workspace.task.Reservation;
 import com.twilio.type.PhoneNumber;
 import dev.callcontrol.agent.CallControlException;
 import dev.callcontrol.calls.Telephony;
 import dev.callcontrol.config.Lazy;
-import dev.callcontrol.http.HttpError;
-import dev.callcontrol.http.JsonValues;
 import dev.callcontrol.logging.Redact;
 
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.ZonedDateTime;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * {@link Telephony} over twilio-java. Twilio's failures become typed call-control errors, never
- * stack traces. Workers and queues change rarely and are read on agent requests, so they are kept
- * for {@link #DIRECTORY_TTL} per container rather than fetched on every transfer.
+ * {@link Telephony} over twilio-java: Programmable Voice's calls, conferences and participants
+ * here, TaskRouter's tasks, workers and queues in {@link TwilioTaskRouter}. Twilio's failures
+ * become typed call-control errors, never stack traces.
  */
 public final class TwilioTelephony implements Telephony {
-    static final Duration DIRECTORY_TTL = Duration.ofMinutes(5);
-    private static final String VOICE_CHANNEL = "voice";
-    /** The task attribute that identifies one create request, for finding out whether it took effect. */
-    static final String CREATE_TOKEN = "create_token";
-
     private final Lazy<TwilioRestClient> client;
     private final String workspaceSid;
     private final String workflowSid;
     private final Clock clock;
     private final FaultPolicy faults;
-    private final Map<String, Cached<Optional<Worker>>> workers = new ConcurrentHashMap<>();
-    private volatile Cached<List<Queue>> queues;
-
-    private record Cached<T>(T value, Instant expires) {
-    }
+    private final TwilioTaskRouter taskRouter;
 
     public TwilioTelephony(TwilioRestClient client, String workspaceSid, String workflowSid) {
         this(Lazy.built(client), workspaceSid, workflowSid, Clock.systemUTC(), FaultPolicy.standard());
@@ -76,6 +56,7 @@ public final class TwilioTelephony implements Telephony {
         this.workflowSid = workflowSid;
         this.clock = clock;
         this.faults = faults;
+        this.taskRouter = new TwilioTaskRouter(client, workspaceSid, workflowSid, clock, faults);
     }
 
     /**
@@ -112,144 +93,27 @@ public final class TwilioTelephony implements Telephony {
 
     @Override
     public Optional<TaskContext> task(String taskSid) {
-        Task task = faults.run("fetching task " + taskSid, FaultPolicy.Kind.READ, () -> {
-            try {
-                return Task.fetcher(workspaceSid, taskSid).fetch(client.get());
-            } catch (ApiException e) {
-                if (is404(e)) {
-                    return null;
-                }
-                throw e;
-            }
-        });
-        if (task == null) {
-            return Optional.empty();
-        }
-        Map<String, Object> attributes;
-        try {
-            attributes = JsonValues.parseObject(task.getAttributes(), "task attributes");
-        } catch (HttpError e) {
-            attributes = new LinkedHashMap<>();
-        }
-        String customer = text(at(attributes, "conference", "participants", "customer"));
-        if (customer == null) {
-            customer = text(attributes.get("call_sid"));
-        }
-        String worker = faults.run("listing the reservations of task " + taskSid, FaultPolicy.Kind.READ, () -> {
-            for (Reservation reservation : Reservation.reader(workspaceSid, taskSid).setReservationStatus(Reservation.Status.ACCEPTED).read(client.get())) {
-                return reservation.getWorkerSid();
-            }
-            return null;
-        });
-        return Optional.of(new TaskContext(taskSid, task.getAssignmentStatus() == null ? null : task.getAssignmentStatus().toString(),
-                customer, worker, task.getTaskQueueFriendlyName(), attributes, task.getAge() == null ? 0 : task.getAge()));
-    }
-
-    /** The value at a path of object keys; {@code null} where a step is missing or not an object. */
-    private static Object at(Map<String, Object> object, String... path) {
-        Object value = object;
-        for (String key : path) {
-            value = value instanceof Map<?, ?> map ? map.get(key) : null;
-        }
-        return value;
-    }
-
-    /** A value as text, as Jackson's tree reads one: {@code null} for a missing or null value, "" for an object or array. */
-    private static String text(Object value) {
-        if (value == null) {
-            return null;
-        }
-        return value instanceof Map<?, ?> || value instanceof List<?> ? "" : JsonValues.asText(value);
+        return taskRouter.task(taskSid);
     }
 
     @Override
     public Optional<Worker> worker(String workerSid) {
-        Cached<Optional<Worker>> cached = workers.get(workerSid);
-        if (cached != null && cached.expires().isAfter(clock.instant())) {
-            return cached.value();
-        }
-        Optional<Worker> found = faults.run("fetching worker " + workerSid, FaultPolicy.Kind.READ, () -> {
-            try {
-                var worker = com.twilio.rest.taskrouter.v1.workspace.Worker.fetcher(workspaceSid, workerSid).fetch(client.get());
-                Object contactUri;
-                try {
-                    contactUri = JsonValues.parseObject(worker.getAttributes(), "worker attributes").get("contact_uri");
-                } catch (HttpError e) {
-                    contactUri = null;
-                }
-                boolean scalar = contactUri != null && !(contactUri instanceof Map<?, ?>) && !(contactUri instanceof List<?>);
-                return Optional.of(new Worker(worker.getSid(), worker.getFriendlyName(), scalar ? JsonValues.asText(contactUri) : null));
-            } catch (ApiException e) {
-                if (is404(e)) {
-                    return Optional.<Worker>empty();
-                }
-                throw e;
-            }
-        });
-        workers.put(workerSid, new Cached<>(found, clock.instant().plus(DIRECTORY_TTL)));
-        return found;
+        return taskRouter.worker(workerSid);
     }
 
     @Override
     public Optional<Queue> queue(String sidOrName) {
-        Cached<List<Queue>> cached = queues;
-        if (cached == null || !cached.expires().isAfter(clock.instant())) {
-            List<Queue> all = faults.run("listing task queues", FaultPolicy.Kind.READ, () -> {
-                List<Queue> out = new ArrayList<>();
-                for (TaskQueue queue : TaskQueue.reader(workspaceSid).read(client.get())) {
-                    out.add(new Queue(queue.getSid(), queue.getFriendlyName()));
-                }
-                return out;
-            });
-            cached = new Cached<>(List.copyOf(all), clock.instant().plus(DIRECTORY_TTL));
-            queues = cached;
-        }
-        return cached.value().stream().filter(q -> q.sid().equals(sidOrName) || q.name().equals(sidOrName)).findFirst();
+        return taskRouter.queue(sidOrName);
     }
 
     @Override
     public String createTask(Map<String, Object> attributes, int priority) {
-        // A token of this create in the task's attributes: after an unanswered attempt, TaskRouter is asked for a task carrying it.
-        String token = UUID.randomUUID().toString();
-        Map<String, Object> tagged = new LinkedHashMap<>(attributes);
-        tagged.put(CREATE_TOKEN, token);
-        return faults.create("creating a task", () -> Task.creator(workspaceSid)
-                        .setWorkflowSid(workflowSid)
-                        .setTaskChannel(VOICE_CHANNEL)
-                        .setPriority(priority)
-                        .setAttributes(JsonValues.writeWithoutNulls(tagged))
-                        .create(client.get()).getSid(),
-                () -> {
-                    for (Task task : Task.reader(workspaceSid).setEvaluateTaskAttributes(CREATE_TOKEN + " == \"" + token + "\"").limit(1).read(client.get())) {
-                        return Optional.of(task.getSid());
-                    }
-                    return Optional.empty();
-                });
+        return taskRouter.createTask(attributes, priority);
     }
 
     @Override
     public boolean updateTask(String taskSid, TaskStatus status, String reason) {
-        Task.Status twilioStatus = switch (status) {
-            case WRAPPING -> Task.Status.WRAPPING;
-            case COMPLETED -> Task.Status.COMPLETED;
-            case CANCELED -> Task.Status.CANCELED;
-        };
-        return faults.run("moving task " + taskSid + " to " + twilioStatus, FaultPolicy.Kind.UPDATE, () -> {
-            try {
-                var update = Task.updater(workspaceSid, taskSid).setAssignmentStatus(twilioStatus);
-                if (reason != null) {
-                    update.setReason(reason);
-                }
-                update.update(client.get());
-                return true;
-            } catch (ApiException e) {
-                // TaskRouter answers 400 when the task has already moved past the state asked for, 404 when it is gone.
-                if (e.getStatusCode() != null && (e.getStatusCode() == 400 || e.getStatusCode() == 404)) {
-                    return false;
-                }
-                throw e;
-            }
-        });
+        return taskRouter.updateTask(taskSid, status, reason);
     }
 
     @Override
@@ -382,7 +246,7 @@ public final class TwilioTelephony implements Telephony {
         return a != null && (b == null || a.isAfter(b));
     }
 
-    private static boolean is404(ApiException e) {
+    static boolean is404(ApiException e) {
         return e.getStatusCode() != null && e.getStatusCode() == 404;
     }
 
