@@ -49,13 +49,14 @@ final class Supervision {
             return call;
         }
         if (current != null && "joined".equals(current.state)) {
-            telephony.updateParticipant(call.conferenceSid, current.callSid, mode.muted, mode.coaching, mode.coaching ? agent.callSid : null);
+            String coached = mode.coaching ? agent.callSid : null;
+            telephony.updateParticipant(call.conferenceSid, current.callSid, mode.muted, mode.coaching, coached);
             LOG.info("Supervisor switched to {}", mode.label());
-            return setMode(call, mode);
+            return setMode(call, mode, current.callSid, coached);
         }
         if (current != null) {
             // Still ringing: the leg's TwiML reads the mode when the supervisor answers.
-            return setMode(call, mode);
+            return setMode(call, mode, null, null);
         }
         Telephony.Worker worker = telephony.worker(principal.workerSid())
                 .orElseThrow(() -> CallControlException.forbidden("the workspace has no worker " + principal.workerSid()));
@@ -148,12 +149,23 @@ final class Supervision {
         }
     }
 
-    private CallRecord setMode(CallRecord call, Mode mode) {
+    /**
+     * Records the supervisor's new mode and, once their leg is in the conference, its mute and
+     * coaching state: Twilio reports a coaching change only with {@code modify}, an event the
+     * {@code conference} instruction cannot ask for, so the product writes what it has just asked.
+     */
+    private CallRecord setMode(CallRecord call, Mode mode, String legCallSid, String coachedCallSid) {
         return ports.records().update(call.taskSid, () -> call, record -> {
             if (record.supervisor == null || mode.label().equals(record.supervisor.mode)) {
                 return false;
             }
             record.supervisor.mode = mode.label();
+            CallRecord.Leg leg = legCallSid == null ? null : record.legs.get(legCallSid);
+            if (leg != null && leg.present) {
+                leg.muted = mode.muted;
+                leg.coaching = mode.coaching;
+                leg.coachedCallSid = coachedCallSid;
+            }
             return true;
         }).orElse(call);
     }

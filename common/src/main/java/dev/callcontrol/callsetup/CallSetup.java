@@ -11,9 +11,15 @@ import java.util.regex.Pattern;
  * callback five seconds, cold start included.
  */
 public final class CallSetup {
-    /** Conference events the product follows: membership, hold and mute changes, announcements. */
-    public static final List<String> CONFERENCE_EVENTS =
-            List.of("start", "end", "join", "leave", "mute", "hold", "modify", "announcement");
+    /**
+     * Conference events the product follows: the conference's start and end, membership, hold and
+     * mute changes. Only values of TaskRouter's enum for the {@code conference} instruction
+     * ({@code task_reservation_enum_conference_event} in {@code twilio_taskrouter_v1.json}: start,
+     * end, join, leave, mute, hold, speaker), so TaskRouter never refuses the instruction; the
+     * same list serves the whisper's {@code <Conference>}. Coaching changes, which only
+     * {@code modify} would report, are the product's own requests and are recorded as it makes them.
+     */
+    public static final List<String> CONFERENCE_EVENTS = List.of("start", "end", "join", "leave", "mute", "hold");
     public static final String CONFERENCE_EVENTS_PATH = "/twilio/conference-events";
     public static final String TRANSFER_LEG_PATH = "/twilio/transfer-leg";
     public static final String CALL_EVENTS_PATH = "/twilio/call-events";

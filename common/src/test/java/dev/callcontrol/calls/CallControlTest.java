@@ -119,4 +119,25 @@ class CallControlTest {
                 "updateParticipant CA00000000000000000000000000000a04 muted=false coaching=false coach=null"), telephony.requests("updateParticipant"));
         assertThrows(CallControlException.class, () -> calls.supervise(TASK, AGENT, CallControl.Mode.MONITOR), "agents do not supervise");
     }
+
+    @Test
+    void aModeSwitchIsRecordedOnTheSupervisorsLegAsItIsAskedForSinceNoConferenceEventReportsCoaching() {
+        Principal sam = new Principal("WK00000000000000000000000000000004", true);
+        String samLeg = "CA00000000000000000000000000000a04";
+        telephony.workers.put(sam.workerSid(), new Telephony.Worker(sam.workerSid(), "sam", "client:sam"));
+        calls.supervise(TASK, sam, CallControl.Mode.MONITOR);
+        calls.onConferenceEvent(CallRecordTest.labelled("participant-join", 3, samLeg, "supervisor:" + sam.workerSid()));
+
+        CallRecord.Leg whispering = calls.supervise(TASK, sam, CallControl.Mode.WHISPER).legs.get(samLeg);
+        assertTrue(whispering.coaching);
+        assertEquals(AGENT_LEG, whispering.coachedCallSid);
+        assertEquals(false, whispering.muted);
+
+        CallRecord.Leg barging = calls.supervise(TASK, sam, CallControl.Mode.BARGE).legs.get(samLeg);
+        assertEquals(false, barging.coaching);
+        assertNull(barging.coachedCallSid);
+        CallRecord.Leg monitoring = records.find(TASK).orElseThrow().legs.get(samLeg);
+        assertEquals(calls.supervise(TASK, sam, CallControl.Mode.MONITOR).legs.get(samLeg).muted, true);
+        assertEquals(false, monitoring.muted, "the record read before the switch still says barge");
+    }
 }
