@@ -9,6 +9,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Call records: versioned writes that never lose a concurrent change, and a TTL on every item. */
 class CallStoreTest {
     private static final String TASK = "WT0123456789abcdef0123456789abcdef";
-    private static final Instant NOW = Instant.parse("2026-11-23T20:00:00Z");
+    /**
+     * Today, to the second: DynamoDB Local honours the table's TTL, so a fixed date in the past
+     * would see each record expire under the test once that date is two days gone.
+     */
+    private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.callcontrol.testing.DynamoDbEngines#engines")
