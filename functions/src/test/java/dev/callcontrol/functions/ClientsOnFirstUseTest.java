@@ -1,5 +1,6 @@
 package dev.callcontrol.functions;
 
+import dev.callcontrol.testing.QuietLogs;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -64,6 +65,7 @@ class ClientsOnFirstUseTest {
         ClassLoader outer = Thread.currentThread().getContextClassLoader();
         try (Isolated loader = new Isolated()) {
             Thread.currentThread().setContextClassLoader(loader);
+            QuietLogs.holdLinesOf(loader);
             test.run(loader);
         } finally {
             Thread.currentThread().setContextClassLoader(outer);
