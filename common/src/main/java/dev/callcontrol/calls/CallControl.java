@@ -91,6 +91,7 @@ public final class CallControl {
     private final PreCallWhisper whisper;
     private final ConferencePolicy policy;
     private final CallRecords records;
+    private final LegAcceptance acceptance;
 
     public CallControl(CallRecords records, Telephony telephony, Settings settings) {
         this(records, telephony, settings, Clock.systemUTC());
@@ -103,8 +104,9 @@ public final class CallControl {
         Requeue requeue = new Requeue(ports);
         WarmTransitions transitions = new WarmTransitions(ports);
         this.records = records;
+        this.acceptance = new LegAcceptance(ports);
         this.hold = new Hold(ports, lookup);
-        this.cold = new ColdTransfer(ports, lookup, targets, requeue);
+        this.cold = new ColdTransfer(ports, lookup, targets, requeue, acceptance);
         this.warmEvents = new WarmTransferEvents(ports, transitions, requeue);
         this.warm = new WarmTransfers(ports, lookup, targets, transitions, warmEvents);
         this.supervision = new Supervision(ports, lookup);
@@ -174,14 +176,41 @@ public final class CallControl {
     }
 
     /**
-     * A transfer target's leg ended without joining (busy, no answer, failed): the warm transfer
-     * waiting for it fails back to the agent, or the cold one re-queues the customer.
+     * The agent answered the pre-call whisper's leg: the words they hear, once their reservation is
+     * accepted ({@link LegAcceptance}); empty when the caller is no longer waiting or the
+     * reservation is gone, and the agent must not be connected.
      */
-    public void onTransferLegEnded(String callTaskSid, String transferTaskSid, String legCallSid, String callStatus) {
-        if (!ColdTransfer.unanswered(callStatus) || warmEvents.onTargetUnanswered(callTaskSid, transferTaskSid, legCallSid, callStatus)) {
+    public Optional<String> agentWhisper(String taskSid, String reservationSid) {
+        Optional<String> words = whisper.words(taskSid);
+        if (words.isEmpty() || !acceptance.onAnswer(taskSid, reservationSid)) {
+            return Optional.empty();
+        }
+        return words;
+    }
+
+    /**
+     * A transfer target's leg ended without joining (busy, no answer, failed): the warm transfer
+     * waiting for it fails back to the agent, or the cold one re-queues the customer. A leg the
+     * pre-call whisper placed to the agent of the call's own task ({@code transferTaskSid} is the
+     * call's) rejects that agent's reservation, so TaskRouter offers the waiting caller to the next.
+     */
+    public void onTransferLegEnded(String callTaskSid, String transferTaskSid, String legCallSid, String callStatus, String reservationSid) {
+        if (!ColdTransfer.unanswered(callStatus)) {
             return;
         }
-        cold.onTargetUnanswered(callTaskSid, transferTaskSid, legCallSid, callStatus);
+        if (callTaskSid.equals(transferTaskSid)) {
+            acceptance.onUnanswered(callTaskSid, reservationSid, "the agent did not answer the whisper's call (" + callStatus + ")");
+            return;
+        }
+        if (warmEvents.onTargetUnanswered(callTaskSid, transferTaskSid, legCallSid, callStatus)) {
+            return;
+        }
+        cold.onTargetUnanswered(callTaskSid, transferTaskSid, legCallSid, callStatus, reservationSid);
+    }
+
+    /** {@link #onTransferLegEnded(String, String, String, String, String)} for a leg with no reservation (an external number). */
+    public void onTransferLegEnded(String callTaskSid, String transferTaskSid, String legCallSid, String callStatus) {
+        onTransferLegEnded(callTaskSid, transferTaskSid, legCallSid, callStatus, null);
     }
 
     /** A transfer task ended without the target joining (its TTL, an administrator): the customer goes back to their queue. */
@@ -200,5 +229,15 @@ public final class CallControl {
         CallRecord call = records.find(callTaskSid).orElse(null);
         return call != null && !call.ended() && call.conferenceSid != null
                 && (ColdTransfer.waitsFor(call, transferTaskSid) || WarmTransferEvents.wants(call, transferTaskSid));
+    }
+
+    /**
+     * A transfer target's leg answered: whether it joins the call. It does when the transfer is
+     * still wanted ({@link #transferStillWanted}) and the target's reservation is theirs, accepted
+     * now ({@link LegAcceptance}). A transfer no longer wanted is left alone: whatever ended it
+     * (the call's end, a re-queue) withdrew its task.
+     */
+    public boolean answerTransferLeg(String callTaskSid, String transferTaskSid, String reservationSid) {
+        return transferStillWanted(callTaskSid, transferTaskSid) && acceptance.onAnswer(transferTaskSid, reservationSid);
     }
 }

@@ -25,12 +25,14 @@ final class ColdTransfer {
     private final CallLookup lookup;
     private final TransferTargets targets;
     private final Requeue requeue;
+    private final LegAcceptance acceptance;
 
-    ColdTransfer(Ports ports, CallLookup lookup, TransferTargets targets, Requeue requeue) {
+    ColdTransfer(Ports ports, CallLookup lookup, TransferTargets targets, Requeue requeue, LegAcceptance acceptance) {
         this.ports = ports;
         this.lookup = lookup;
         this.targets = targets;
         this.requeue = requeue;
+        this.acceptance = acceptance;
     }
 
     /**
@@ -117,16 +119,18 @@ final class ColdTransfer {
     }
 
     /**
-     * The target's leg ended without joining. A queue's task goes back to routing by itself; a named
-     * worker's is canceled and the customer goes back to the queue they came from.
+     * The target's leg ended without joining. A queue's task goes back to routing (its reservation
+     * rejected, {@link LegAcceptance}); a named worker's is canceled and the customer goes back to
+     * the queue they came from.
      */
-    void onTargetUnanswered(String callTaskSid, String transferTaskSid, String legCallSid, String callStatus) {
+    void onTargetUnanswered(String callTaskSid, String transferTaskSid, String legCallSid, String callStatus, String reservationSid) {
         CallRecord call = ports.records().find(callTaskSid).orElse(null);
         if (call == null || call.ended() || !Requeue.isPendingTransfer(call.transfer, transferTaskSid, legCallSid)) {
             LOG.info("Transfer leg ended {}, but that transfer is no longer pending", callStatus);
             return;
         }
         if ("queue".equals(call.transfer.target)) {
+            acceptance.onUnanswered(transferTaskSid, reservationSid, "the queue's worker did not answer (" + callStatus + ")");
             LOG.info("Transfer leg ended {}; TaskRouter offers the task to the queue's next worker", callStatus);
             return;
         }

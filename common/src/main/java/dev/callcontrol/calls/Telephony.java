@@ -43,6 +43,28 @@ public interface Telephony {
     /** Creates a voice task on the configured workflow and answers its SID. Never retried: a repeat would be a second task. */
     String createTask(Map<String, Object> attributes, int priority);
 
+    /** What asking TaskRouter to accept a reservation came to. */
+    enum Acceptance {
+        /** Accepted now. */
+        ACCEPTED,
+        /** It was accepted already (the same answer delivered twice, or TaskRouter accepted it itself). */
+        ALREADY_ACCEPTED,
+        /** It is no longer pending: rejected, timed out, rescinded or canceled; the worker must not take the call. */
+        GONE
+    }
+
+    /**
+     * Accepts a worker's reservation of a task: one request, and a second (the reservation) when
+     * TaskRouter refuses, to tell an accepted reservation from one that is gone.
+     */
+    Acceptance acceptReservation(String taskSid, String reservationSid);
+
+    /**
+     * Rejects a pending reservation, leaving the worker's activity as it is, so that TaskRouter
+     * offers the task again. Answers false, without failing, when it was no longer pending.
+     */
+    boolean rejectReservation(String taskSid, String reservationSid);
+
     /**
      * Moves a task on. Answers false, without failing, when TaskRouter says the task is no longer in
      * a state that allows it (already wrapped, completed or canceled).
@@ -71,14 +93,14 @@ public interface Telephony {
     void updateParticipant(String conferenceSid, String callSid, boolean muted, boolean coaching, String callSidToCoach);
 
     /**
-     * Dials {@code to} into the conference as a participant labelled {@code label}; answers the new
-     * leg's call SID. Its end is reported to {@code statusCallbackUrl}. Never retried.
-     */
-    /**
      * Moves a live call (a caller waiting in a queue) into the conference of that name, labelled,
      * ending the conference when it leaves if {@code endConferenceOnExit}.
      */
     void moveIntoConference(String callSid, String conferenceName, String label, boolean endConferenceOnExit);
 
+    /**
+     * Dials {@code to} into the conference as a participant labelled {@code label}; answers the new
+     * leg's call SID. Its end is reported to {@code statusCallbackUrl}. Never retried.
+     */
     String addParticipant(String conferenceSid, String from, String to, String label, String statusCallbackUrl, int timeoutSeconds);
 }

@@ -62,7 +62,9 @@ public final class CallSetup {
      * The instruction for a reservation, or empty when the task is not a call (another channel's
      * application accepts those reservations itself). A call's own task gets the {@code conference}
      * instruction; a transfer task gets the {@code call} instruction, because its customer is
-     * already in a conference: the worker's answered leg joins that one.
+     * already in a conference: the worker's answered leg joins that one. A {@code call} instruction
+     * never asks TaskRouter to accept: the product accepts the reservation, named in the leg's URLs,
+     * once the worker answers ({@code calls.LegAcceptance}).
      */
     public Optional<Instruction> answer(TaskAssignment assignment) {
         if (assignment.isTransfer()) {
@@ -87,11 +89,12 @@ public final class CallSetup {
         String from = Optional.ofNullable(assignment.calledNumber()).orElse(callerId);
         if (agentWhisper && assignment.outboundTo() == null) {
             String call = "?call=" + assignment.taskSid();
+            String reservation = "&reservation=" + assignment.reservationSid();
             return Optional.of(new CallInstruction(from, contactUri,
-                    publicBaseUrl + AGENT_WHISPER_PATH + call + "&worker=" + assignment.workerSid(),
-                    publicBaseUrl + CALL_EVENTS_PATH + call + "&task=" + assignment.taskSid(),
+                    publicBaseUrl + AGENT_WHISPER_PATH + call + "&worker=" + assignment.workerSid() + reservation,
+                    publicBaseUrl + CALL_EVENTS_PATH + call + "&task=" + assignment.taskSid() + reservation,
                     agentRingTimeoutSeconds,
-                    true));
+                    false));
         }
         return Optional.of(new ConferenceInstruction(
                 from,
@@ -114,11 +117,12 @@ public final class CallSetup {
         String contactUri = contactUri(assignment);
         String from = Optional.ofNullable(assignment.calledNumber()).orElse(callerId);
         String leg = "?call=" + callTask + "&task=" + assignment.taskSid();
+        String reservation = "&reservation=" + assignment.reservationSid();
         return new CallInstruction(from, contactUri,
-                publicBaseUrl + TRANSFER_LEG_PATH + leg + "&worker=" + assignment.workerSid(),
-                publicBaseUrl + CALL_EVENTS_PATH + leg,
+                publicBaseUrl + TRANSFER_LEG_PATH + leg + "&worker=" + assignment.workerSid() + reservation,
+                publicBaseUrl + CALL_EVENTS_PATH + leg + reservation,
                 agentRingTimeoutSeconds,
-                true);
+                false);
     }
 
     private static String contactUri(TaskAssignment assignment) {

@@ -114,7 +114,6 @@ public final class ApiRequest {
         return query;
     }
 
-    /** First value of a query parameter, or {@code null}. */
     /** A query parameter that must be present and match {@code pattern}, or a 400 naming it. */
     public String queryParameter(String name, java.util.regex.Pattern pattern) {
         String value = queryParameter(name);
@@ -124,6 +123,12 @@ public final class ApiRequest {
         return value;
     }
 
+    /** A query parameter that may be absent ({@code null}), but when present must match {@code pattern}, or a 400 naming it. */
+    public String optionalQueryParameter(String name, java.util.regex.Pattern pattern) {
+        return queryParameter(name) == null ? null : queryParameter(name, pattern);
+    }
+
+    /** First value of a query parameter, or {@code null}. */
     public String queryParameter(String name) {
         List<String> values = queryParameters().get(name);
         return values == null || values.isEmpty() ? null : values.get(0);

@@ -7,6 +7,7 @@ public final class Sids {
     public static final Pattern TASK = Pattern.compile("^WT[0-9a-fA-F]{32}$");
     public static final Pattern WORKER = Pattern.compile("^WK[0-9a-fA-F]{32}$");
     public static final Pattern CALL = Pattern.compile("^CA[0-9a-fA-F]{32}$");
+    public static final Pattern RESERVATION = Pattern.compile("^WR[0-9a-fA-F]{32}$");
 
     private Sids() {
     }

@@ -5,6 +5,7 @@ import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.taskrouter.v1.workspace.Task;
 import com.twilio.rest.taskrouter.v1.workspace.TaskQueue;
 import com.twilio.rest.taskrouter.v1.workspace.task.Reservation;
+import dev.callcontrol.calls.Telephony.Acceptance;
 import dev.callcontrol.calls.Telephony.Queue;
 import dev.callcontrol.calls.Telephony.TaskContext;
 import dev.callcontrol.calls.Telephony.TaskStatus;
@@ -183,12 +184,53 @@ final class TwilioTaskRouter {
                 update.update(client.get());
                 return true;
             } catch (ApiException e) {
-                // TaskRouter answers 400 when the task has already moved past the state asked for, 404 when it is gone.
-                if (e.getStatusCode() != null && (e.getStatusCode() == 400 || e.getStatusCode() == 404)) {
+                if (refusedForItsState(e)) {
                     return false;
                 }
                 throw e;
             }
         });
+    }
+
+    Acceptance acceptReservation(String taskSid, String reservationSid) {
+        return faults.run("accepting reservation " + reservationSid, FaultPolicy.Kind.UPDATE, () -> {
+            try {
+                Reservation.updater(workspaceSid, taskSid, reservationSid).setReservationStatus(Reservation.Status.ACCEPTED).update(client.get());
+                return Acceptance.ACCEPTED;
+            } catch (ApiException e) {
+                if (!refusedForItsState(e)) {
+                    throw e;
+                }
+            }
+            // Refused: accepted already (a repeated delivery, or TaskRouter accepting on its own), or gone.
+            try {
+                Reservation reservation = Reservation.fetcher(workspaceSid, taskSid, reservationSid).fetch(client.get());
+                return reservation.getReservationStatus() == Reservation.Status.ACCEPTED ? Acceptance.ALREADY_ACCEPTED : Acceptance.GONE;
+            } catch (ApiException e) {
+                if (TwilioTelephony.is404(e)) {
+                    return Acceptance.GONE;
+                }
+                throw e;
+            }
+        });
+    }
+
+    boolean rejectReservation(String taskSid, String reservationSid) {
+        return faults.run("rejecting reservation " + reservationSid, FaultPolicy.Kind.UPDATE, () -> {
+            try {
+                Reservation.updater(workspaceSid, taskSid, reservationSid).setReservationStatus(Reservation.Status.REJECTED).update(client.get());
+                return true;
+            } catch (ApiException e) {
+                if (refusedForItsState(e)) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** TaskRouter answers 400 when a task or reservation has already moved past the state asked for, 404 when it is gone. */
+    private static boolean refusedForItsState(ApiException e) {
+        return e.getStatusCode() != null && (e.getStatusCode() == 400 || e.getStatusCode() == 404);
     }
 }

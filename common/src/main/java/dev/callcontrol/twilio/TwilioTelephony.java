@@ -117,6 +117,16 @@ public final class TwilioTelephony implements Telephony {
     }
 
     @Override
+    public Acceptance acceptReservation(String taskSid, String reservationSid) {
+        return taskRouter.acceptReservation(taskSid, reservationSid);
+    }
+
+    @Override
+    public boolean rejectReservation(String taskSid, String reservationSid) {
+        return taskRouter.rejectReservation(taskSid, reservationSid);
+    }
+
+    @Override
     public boolean removeParticipant(String conferenceSid, String callSid) {
         return faults.run("removing participant " + callSid, FaultPolicy.Kind.DELETE, () -> {
             try {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -103,6 +104,54 @@ class CallControlTest {
         assertEquals("Call from 1 4 1 5 5 5 5 0 1 2 3. Queue support. Waited 1 minute. Reason: billing.", calls.agentWhisper(TASK).orElseThrow());
         telephony.tasks.put(TASK, new Telephony.TaskContext(TASK, "canceled", CUSTOMER_LEG, ALICE, "support", Map.of(), 75));
         assertTrue(calls.agentWhisper(TASK).isEmpty(), "no whisper for a caller who left");
+    }
+
+    @Test
+    void aTransferTargetsAnsweredLegAcceptsTheirReservationAndOneWhoseReservationIsGoneDoesNotJoin() {
+        CallRecord call = calls.coldTransfer(TASK, AGENT, new TransferTarget.ToWorker(CAROL));
+        String reservation = "WR00000000000000000000000000000001";
+        telephony.requests.clear();
+
+        assertTrue(calls.answerTransferLeg(TASK, call.transfer.taskSid, reservation));
+        assertEquals(List.of("acceptReservation " + call.transfer.taskSid + " " + reservation), telephony.requests);
+
+        telephony.acceptances.put(reservation, Telephony.Acceptance.ALREADY_ACCEPTED);
+        assertTrue(calls.answerTransferLeg(TASK, call.transfer.taskSid, reservation), "a repeated fetch still joins");
+        telephony.acceptances.put(reservation, Telephony.Acceptance.GONE);
+        assertFalse(calls.answerTransferLeg(TASK, call.transfer.taskSid, reservation), "a reservation timed out while the phone rang");
+        assertTrue(calls.answerTransferLeg(TASK, call.transfer.taskSid, null), "a leg of an instruction that asked TaskRouter to accept");
+    }
+
+    @Test
+    void aLegAnsweredAfterTheTransferEndedNeitherJoinsNorAcceptsAnything() {
+        assertFalse(calls.answerTransferLeg(TASK, "WT" + "e".repeat(32), "WR00000000000000000000000000000001"));
+        assertEquals(List.of(), telephony.requests);
+    }
+
+    @Test
+    void aQueueWorkerWhoRingsOutHasTheirReservationRejectedSoTheQueueOffersTheNext() {
+        CallRecord call = calls.coldTransfer(TASK, AGENT, new TransferTarget.ToQueue("sales"));
+        String reservation = "WR00000000000000000000000000000002";
+        telephony.requests.clear();
+
+        calls.onTransferLegEnded(TASK, call.transfer.taskSid, "CA00000000000000000000000000000b01", "no-answer", reservation);
+
+        assertEquals(List.of("rejectReservation " + call.transfer.taskSid + " " + reservation), telephony.requests);
+        assertEquals("routing", records.find(TASK).orElseThrow().transfer.state, "the customer waits on hold for the queue's next worker");
+    }
+
+    @Test
+    void theWhisperAcceptsTheAgentsReservationAndAnAgentWhoRingsOutIsRejected() {
+        String reservation = "WR00000000000000000000000000000003";
+        assertTrue(calls.agentWhisper(TASK, reservation).isPresent());
+        assertEquals(List.of("task " + TASK, "acceptReservation " + TASK + " " + reservation), telephony.requests);
+
+        telephony.acceptances.put(reservation, Telephony.Acceptance.GONE);
+        assertTrue(calls.agentWhisper(TASK, reservation).isEmpty(), "an agent whose reservation timed out is not connected");
+
+        telephony.requests.clear();
+        calls.onTransferLegEnded(TASK, TASK, "CA00000000000000000000000000000b02", "busy", reservation);
+        assertEquals(List.of("rejectReservation " + TASK + " " + reservation), telephony.requests, "the caller is offered to the next agent");
     }
 
     @Test

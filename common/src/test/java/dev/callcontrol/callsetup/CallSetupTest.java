@@ -86,11 +86,11 @@ class CallSetupTest {
         task.put("transfer", Map.of("call_task_sid", callTask, "conference_sid", "CF1"));
         task.put("requested_agent", "WK1");
         CallInstruction call = (CallInstruction) setup.answer(assignment(task, Map.of("contact_uri", "client:carol"))).orElseThrow();
-        assertTrue(call.accept(), "without accept the reservation would time out");
+        assertFalse(call.accept(), "the product accepts the reservation itself, once the worker answers");
         assertEquals("client:carol", call.to());
         assertEquals("+14155559999", call.from());
-        assertEquals("https://calls.example.com/twilio/transfer-leg?call=" + callTask + "&task=WT1&worker=WK1", call.url());
-        assertEquals("https://calls.example.com/twilio/call-events?call=" + callTask + "&task=WT1", call.statusCallbackUrl());
+        assertEquals("https://calls.example.com/twilio/transfer-leg?call=" + callTask + "&task=WT1&worker=WK1&reservation=WR1", call.url());
+        assertEquals("https://calls.example.com/twilio/call-events?call=" + callTask + "&task=WT1&reservation=WR1", call.statusCallbackUrl());
         assertEquals(25, call.timeoutSeconds());
     }
 

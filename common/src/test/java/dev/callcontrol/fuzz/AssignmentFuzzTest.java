@@ -131,17 +131,20 @@ class AssignmentFuzzTest {
         equal(from, instruction.from(), "from");
         String task = assignment.taskSid();
         String worker = assignment.workerSid();
+        String reservation = assignment.reservationSid();
         if (assignment.isTransfer()) {
             String call = assignment.transferCallTaskSid();
             CallInstruction leg = (CallInstruction) instruction;
             equal(BASE + CallSetup.TRANSFER_LEG_PATH, withoutQuery(leg.url()), "transfer leg URL");
-            equal(Map.of("call", call, "task", task, "worker", worker), query(leg.url()), "transfer leg URL's query");
-            equal(Map.of("call", call, "task", task), query(leg.statusCallbackUrl()), "transfer leg status callback's query");
+            equal(Map.of("call", call, "task", task, "worker", worker, "reservation", reservation), query(leg.url()), "transfer leg URL's query");
+            equal(Map.of("call", call, "task", task, "reservation", reservation), query(leg.statusCallbackUrl()), "transfer leg status callback's query");
+            check(!leg.accept(), "a call instruction asked TaskRouter to accept");
         } else if (whisper && assignment.outboundTo() == null) {
             CallInstruction leg = (CallInstruction) instruction;
             equal(BASE + CallSetup.AGENT_WHISPER_PATH, withoutQuery(leg.url()), "whisper URL");
-            equal(Map.of("call", task, "worker", worker), query(leg.url()), "whisper URL's query");
-            equal(Map.of("call", task, "task", task), query(leg.statusCallbackUrl()), "whisper status callback's query");
+            equal(Map.of("call", task, "worker", worker, "reservation", reservation), query(leg.url()), "whisper URL's query");
+            equal(Map.of("call", task, "task", task, "reservation", reservation), query(leg.statusCallbackUrl()), "whisper status callback's query");
+            check(!leg.accept(), "a call instruction asked TaskRouter to accept");
         } else {
             check(instruction instanceof ConferenceInstruction, "expected the conference instruction, got " + instruction);
         }

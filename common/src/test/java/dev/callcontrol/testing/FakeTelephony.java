@@ -62,6 +62,21 @@ public class FakeTelephony implements Telephony {
         return true;
     }
 
+    /** Reservations by SID and what accepting each answers; a reservation not listed is accepted. */
+    public final Map<String, Acceptance> acceptances = new HashMap<>();
+
+    @Override
+    public Acceptance acceptReservation(String taskSid, String reservationSid) {
+        record("acceptReservation " + taskSid + " " + reservationSid);
+        return acceptances.getOrDefault(reservationSid, Acceptance.ACCEPTED);
+    }
+
+    @Override
+    public boolean rejectReservation(String taskSid, String reservationSid) {
+        record("rejectReservation " + taskSid + " " + reservationSid);
+        return true;
+    }
+
     @Override
     public void hold(String conferenceSid, String callSid, boolean hold, String holdUrl) {
         record("hold " + callSid + " " + hold);

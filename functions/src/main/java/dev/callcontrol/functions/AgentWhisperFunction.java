@@ -21,8 +21,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * {@code POST /twilio/agent-whisper?call=WT…&worker=WK…}: the TwiML the agent's answered leg runs
- * when the pre-call whisper is on (the {@code call} instruction's {@code url}). The agent hears a
+ * {@code POST /twilio/agent-whisper?call=WT…&worker=WK…&reservation=WR…}: the TwiML the agent's
+ * answered leg runs when the pre-call whisper is on (the {@code call} instruction's {@code url}).
+ * It accepts the agent's reservation (the instruction does not); then the agent hears a
  * summary of the call, then joins the conference named by the task, which starts it and sets the
  * conference events callback (the first participant's callback is the one Twilio uses). The
  * caller, still in the queue, hears its music and never the whisper; the agent's join brings them
@@ -55,10 +56,12 @@ public final class AgentWhisperFunction extends TwilioWebhook {
         }
         String task = request.queryParameter("call", Sids.TASK);
         String worker = request.queryParameter("worker", Sids.WORKER);
+        String reservation = request.optionalQueryParameter("reservation", Sids.RESERVATION);
         CallLog.put(CallLog.TASK_SID, task);
-        Optional<String> whisper = calls.agentWhisper(task);
+        CallLog.put(CallLog.RESERVATION_SID, reservation);
+        Optional<String> whisper = calls.agentWhisper(task, reservation);
         if (whisper.isEmpty()) {
-            LOG.info("Agent answered after the caller left");
+            LOG.info("Agent answered after the caller left, or their reservation is gone");
             return ApiResponses.twiml(LegTwiml.sayAndHangUp("Sorry, the caller is no longer waiting."));
         }
         List<Conference.Event> events = CallSetup.CONFERENCE_EVENTS.stream()

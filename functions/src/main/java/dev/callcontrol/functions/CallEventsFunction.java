@@ -16,7 +16,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * {@code POST /twilio/call-events?call=WT…&task=WT…} (a transfer target's leg) or
+ * {@code POST /twilio/call-events?call=WT…&task=WT…&reservation=WR…} (a transfer target's leg, or
+ * with {@code task} the call's own, the pre-call whisper's leg to the agent) or
  * {@code ?call=WT…&supervisor=WK…} (a supervisor's leg) or {@code ?call=WT…&leg=transfer} (an
  * external number dialled by a transfer): status callbacks of legs the product asked
  * Twilio to place. For a transfer target's leg, a final status other than {@code completed}
@@ -71,9 +72,11 @@ public final class CallEventsFunction extends TwilioWebhook {
             return ApiResponses.json(200, "{}");
         }
         String transferTask = request.queryParameter("task", Sids.TASK);
+        String reservation = request.optionalQueryParameter("reservation", Sids.RESERVATION);
         CallLog.put("TransferTaskSid", transferTask);
+        CallLog.put(CallLog.RESERVATION_SID, reservation);
         LOG.info("Transfer leg is {}", status);
-        calls.onTransferLegEnded(callTask, transferTask, form.get("CallSid"), status);
+        calls.onTransferLegEnded(callTask, transferTask, form.get("CallSid"), status, reservation);
         return ApiResponses.json(200, "{}");
     }
 }

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 
 /**
- * {@code POST /twilio/transfer-leg?call=WT…&task=WT…&worker=WK…}: the TwiML a transfer target's
- * answered leg runs (the {@code call} instruction's {@code url}). It joins the conference named by
+ * {@code POST /twilio/transfer-leg?call=WT…&task=WT…&worker=WK…&reservation=WR…}: the TwiML a
+ * transfer target's answered leg runs (the {@code call} instruction's {@code url}). It accepts the
+ * target's reservation (the instruction does not), then joins the conference named by
  * the call's task, labelled with the worker and the transfer task so that the join is recognised
  * and the customer taken off hold. If the customer hung up while the target's phone rang, the
  * target hears so and the leg ends, rather than opening an empty conference of the same name.
@@ -48,10 +49,12 @@ public final class TransferLegFunction extends TwilioWebhook {
         String callTask = request.queryParameter("call", Sids.TASK);
         String transferTask = request.queryParameter("task", Sids.TASK);
         String worker = request.queryParameter("worker", Sids.WORKER);
+        String reservation = request.optionalQueryParameter("reservation", Sids.RESERVATION);
         CallLog.put(CallLog.TASK_SID, callTask);
         CallLog.put("TransferTaskSid", transferTask);
-        if (!calls.transferStillWanted(callTask, transferTask)) {
-            LOG.info("Transfer target answered after the transfer ended; telling them and hanging up");
+        CallLog.put(CallLog.RESERVATION_SID, reservation);
+        if (!calls.answerTransferLeg(callTask, transferTask, reservation)) {
+            LOG.info("Transfer target answered after the transfer ended, or their reservation is gone; telling them and hanging up");
             return ApiResponses.twiml(LegTwiml.sayAndHangUp("Sorry, the caller is no longer waiting."));
         }
         LOG.info("Transfer target answered; joining them to the call");

@@ -75,16 +75,18 @@ class AssignmentCallbackFunctionTest {
     }
 
     @Test
-    void transferTaskIsAnsweredWithTheCallInstructionAcceptingOnAnswer() {
+    void transferTaskIsAnsweredWithTheCallInstructionThatLeavesAcceptingToTheAnsweredLeg() {
         APIGatewayV2HTTPResponse response = function().handleRequest(Webhooks.sample("assignment-transfer-task.json"), null);
         assertEquals(200, response.getStatusCode(), response.getBody());
         var instruction = body(response);
         assertEquals("call", instruction.path("instruction").asText());
-        assertTrue(instruction.path("accept").asBoolean(), "without accept the reservation would time out");
+        assertFalse(instruction.path("accept").asBoolean(true), "TaskRouter is not asked to accept: the answered leg accepts");
         assertEquals("client:alice", instruction.path("to").asText());
         assertTrue(instruction.path("url").asText().endsWith("/twilio/transfer-leg?call=WTfedcba9876543210fedcba9876543210"
-                + "&task=WT0123456789abcdef0123456789abcdef&worker=WK00000000000000000000000000000001"), instruction.toString());
+                + "&task=WT0123456789abcdef0123456789abcdef&worker=WK00000000000000000000000000000001"
+                + "&reservation=WR0123456789abcdef0123456789abcdef"), instruction.toString());
         assertTrue(instruction.path("status_callback_url").asText().contains("/twilio/call-events?call=WTfedcba9876543210fedcba9876543210"), instruction.toString());
+        assertTrue(instruction.path("status_callback_url").asText().endsWith("&reservation=WR0123456789abcdef0123456789abcdef"), instruction.toString());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.callcontrol.functions;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.callcontrol.calls.CallRecord;
+import dev.callcontrol.calls.Telephony;
 import dev.callcontrol.config.Config;
 import dev.callcontrol.store.CallStore;
 import dev.callcontrol.testing.DynamoDbEngines;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,13 +25,15 @@ class TransferLegFunctionTest {
 
     private CallStore store;
     private TransferLegFunction function;
+    private FakeTelephony telephony;
 
     @BeforeEach
     void setUp() {
         var engine = DynamoDbEngines.embedded();
         store = new CallStore(engine.client(), engine.createCallsTable(), Clock.systemUTC());
         Config config = Config.of(Webhooks.localEnvironment());
-        function = new TransferLegFunction(config, Wiring.callControl(config, store, new FakeTelephony()));
+        telephony = new FakeTelephony();
+        function = new TransferLegFunction(config, Wiring.callControl(config, store, telephony));
     }
 
     private void pendingTransfer(String status) {
@@ -53,6 +57,17 @@ class TransferLegFunctionTest {
         assertTrue(twiml.contains(">" + CALL_TASK + "</Conference>"), twiml);
         assertTrue(twiml.contains("participantLabel=\"agent:WK00000000000000000000000000000003:" + TRANSFER_TASK + "\""), twiml);
         assertTrue(twiml.contains("endConferenceOnExit=\"false\""), twiml);
+        assertEquals(List.of("acceptReservation " + TRANSFER_TASK + " WR0123456789abcdef0123456789abcdef"), telephony.requests,
+                "the product accepts the target's reservation once they answer");
+    }
+
+    @Test
+    void aTargetWhoseReservationIsGoneByTheTimeTheyAnswerIsToldSoAndDoesNotJoin() {
+        pendingTransfer("active");
+        telephony.acceptances.put("WR0123456789abcdef0123456789abcdef", Telephony.Acceptance.GONE);
+        String twiml = function.handleRequest(Webhooks.sample("transfer-leg-answered.json"), null).getBody();
+        assertTrue(twiml.contains("<Say>") && twiml.contains("<Hangup/>"), twiml);
+        assertTrue(!twiml.contains("<Conference"), twiml);
     }
 
     @Test
