@@ -244,7 +244,7 @@ final class Routing {
     // ---------------------------------------------------------------- tasks: life cycle
 
     /** A task for a caller who reached {@code <Enqueue workflowSid>}: the call's details are its attributes. */
-    String enqueue(Voice.SimCall call, String workflowSid, String taskJson, String priority, String timeout) {
+    String enqueue(SimCall call, String workflowSid, String taskJson, String priority, String timeout) {
         if (!world.taskRouter.workflows().containsKey(workflowSid)) {
             world.alert(40003, "<Enqueue> names workflow " + workflowSid + ", which does not exist");
             return null;
@@ -305,10 +305,10 @@ final class Routing {
         }
         event("task.canceled", task, null, Map.of("TaskCanceledReason", reason));
         // A caller still waiting for this task leaves the queue and goes on with its TwiML after <Enqueue>.
-        Voice.SimCall call = task.callSid == null ? null : world.voice.find(task.callSid);
+        SimCall call = task.callSid == null ? null : world.calls.find(task.callSid);
         if (call != null && call.live() && task.sid.equals(call.queuedTask)) {
-            world.voice.takeFromQueue(call);
-            world.voice.runTwiml(call, "<Response/>", call.documentUrl);
+            world.twiml.takeFromQueue(call);
+            world.twiml.runTwiml(call, "<Response/>", call.documentUrl);
         }
         freed();
     }
@@ -346,7 +346,7 @@ final class Routing {
     }
 
     /** The caller hung up (or was taken away) while waiting: Twilio cancels the task. */
-    void callerLeftQueue(String taskSid, Voice.SimCall call) {
+    void callerLeftQueue(String taskSid, SimCall call) {
         Task task = tasks.get(taskSid);
         if (task != null && Set.of("pending", "reserved").contains(task.status)) {
             cancelTask(task, "hangup");
@@ -582,7 +582,7 @@ final class Routing {
     private void conference(Reservation reservation, JsonNode instruction) {
         Task task = tasks.get(reservation.taskSid);
         String outboundTo = Json.parse(task.attributes, "attributes").path("outbound_to").asText(null);
-        Voice.SimCall customer = callerOf(task);
+        SimCall customer = callerOf(task);
         if (customer == null && outboundTo == null) {
             world.alert(40142, "Conference instruction for " + reservation.sid + ": task " + task.sid + " has neither call_sid nor outbound_to");
             return;
@@ -605,46 +605,46 @@ final class Routing {
             world.alert(40139, "Conference instruction for " + reservation.sid + " has no 'to' and the worker has no contact_uri");
             return;
         }
-        Voice.Callback callback = Voice.callback(instruction.path("conference_status_callback").asText(null),
+        Callback callback = Voice.callback(instruction.path("conference_status_callback").asText(null),
                 instruction.path("conference_status_callback_method").asText(null), events(instruction.path("conference_status_callback_event"), Set.of("start", "end")));
         String waitUrl = instruction.has("wait_url") ? instruction.path("wait_url").asText() : null;
         boolean beep = instruction.path("beep").asBoolean(true);
-        Voice.JoinSpec workerSpec = new Voice.JoinSpec(null, instruction.path("muted").asBoolean(false), beep,
+        JoinSpec workerSpec = new JoinSpec(null, instruction.path("muted").asBoolean(false), beep,
                 instruction.path("start_conference_on_enter").asBoolean(true), instruction.path("end_conference_on_exit").asBoolean(false),
                 false, null, waitUrl, Voice.method(instruction.path("wait_method").asText(null), "POST"), callback);
-        Voice.JoinSpec customerSpec = new Voice.JoinSpec(null, false, instruction.path("beep_on_customer_entrance").asBoolean(beep), true,
+        JoinSpec customerSpec = new JoinSpec(null, false, instruction.path("beep_on_customer_entrance").asBoolean(beep), true,
                 instruction.path("end_conference_on_customer_exit").asBoolean(false), false, null, waitUrl,
                 Voice.method(instruction.path("wait_method").asText(null), "POST"), callback);
-        Voice.SimCall agent = world.voice.newCall(from, to, "outbound-api", null);
+        SimCall agent = world.calls.newCall(from, to, "outbound-api", null);
         agent.statusCallback = Voice.callback(instruction.path("status_callback").asText(null), instruction.path("status_callback_method").asText(null),
                 events(instruction.path("status_callback_event"), Set.of("completed")));
         reservation.workerCallSid = agent.sid;
         String callerId = from;
         agent.onAnswer = () -> {
             if (!reservation.status.equals("pending") || (outboundTo == null && !customer.live())) {
-                world.voice.end(agent, "completed");
+                world.calls.end(agent, "completed");
                 return;
             }
             accept(reservation);
             task.connectedByConference = true;
-            Voice.Conference conference = world.voice.conferenceNamed(task.sid);
-            world.voice.join(agent, conference, world.voice.newParticipant(conference, agent), workerSpec);
-            Voice.SimCall customerLeg;
+            Conference conference = world.conferences.conferenceNamed(task.sid);
+            world.conferences.join(agent, conference, world.participants.newParticipant(conference, agent), workerSpec);
+            SimCall customerLeg;
             if (outboundTo != null) {
                 // Outbound (outbound_to): with the worker in the conference, TaskRouter dials the customer into it.
-                customerLeg = world.voice.newCall(callerId, outboundTo, "outbound-api", null);
+                customerLeg = world.calls.newCall(callerId, outboundTo, "outbound-api", null);
                 customerLeg.onAnswer = () -> {
                     if (conference.active()) {
-                        world.voice.join(customerLeg, conference, world.voice.newParticipant(conference, customerLeg), customerSpec);
+                        world.conferences.join(customerLeg, conference, world.participants.newParticipant(conference, customerLeg), customerSpec);
                     } else {
-                        world.voice.end(customerLeg, "completed");
+                        world.calls.end(customerLeg, "completed");
                     }
                 };
-                world.voice.ring(customerLeg, instruction.path("timeout").asInt(60));
+                world.calls.ring(customerLeg, instruction.path("timeout").asInt(60));
             } else {
                 customerLeg = customer;
-                world.voice.takeFromQueue(customer);
-                world.voice.join(customer, conference, world.voice.newParticipant(conference, customer), customerSpec);
+                world.twiml.takeFromQueue(customer);
+                world.conferences.join(customer, conference, world.participants.newParticipant(conference, customer), customerSpec);
             }
             ObjectNode attributes = (ObjectNode) Json.parse(task.attributes, "attributes");
             ObjectNode conferenceNode = attributes.putObject("conference");
@@ -657,7 +657,7 @@ final class Routing {
             event("task.updated", task, null, Map.of());
         };
         agent.onUnanswered = status -> workerLegFailed(reservation, status);
-        world.voice.ring(agent, instruction.path("timeout").asInt(60));
+        world.calls.ring(agent, instruction.path("timeout").asInt(60));
     }
 
     /** The {@code call} instruction: ring {@code to} and run {@code url} when answered; {@code accept} accepts the reservation on answer. */
@@ -670,23 +670,23 @@ final class Routing {
             return;
         }
         boolean accept = instruction.path("accept").asBoolean(false);
-        Voice.SimCall leg = world.voice.newCall(from, to, "outbound-api", null);
+        SimCall leg = world.calls.newCall(from, to, "outbound-api", null);
         leg.statusCallback = Voice.callback(instruction.path("status_callback_url").asText(null), "POST", Set.of("completed"));
         reservation.workerCallSid = leg.sid;
         leg.onAnswer = () -> {
             if (accept && reservation.status.equals("pending")) {
                 accept(reservation);
             }
-            world.voice.fetchAndRun(leg, url, "POST", Map.of());
+            world.twiml.fetchAndRun(leg, url, "POST", Map.of());
         };
         leg.onUnanswered = status -> workerLegFailed(reservation, status);
-        world.voice.ring(leg, instruction.path("timeout").asInt(60));
+        world.calls.ring(leg, instruction.path("timeout").asInt(60));
     }
 
     /** The {@code dequeue} instruction: ring the worker and bridge the waiting caller straight to them. */
     private void dequeue(Reservation reservation, JsonNode instruction) {
         Task task = tasks.get(reservation.taskSid);
-        Voice.SimCall customer = callerOf(task);
+        SimCall customer = callerOf(task);
         if (customer == null || !customer.live() || customer.queuedTask == null) {
             world.alert(40140, "Reservation " + reservation.sid + ": the caller of " + task.sid + " is no longer waiting (dequeue instruction)");
             return;
@@ -697,33 +697,33 @@ final class Routing {
             world.alert(40140, "Dequeue instruction for " + reservation.sid + " needs from and to (or a worker contact_uri)");
             return;
         }
-        Voice.SimCall agent = world.voice.newCall(from, to, "outbound-api", null);
+        SimCall agent = world.calls.newCall(from, to, "outbound-api", null);
         agent.statusCallback = Voice.callback(instruction.path("status_callback_url").asText(null), "POST",
                 events(instruction.path("status_callback_events"), Set.of("completed")));
         reservation.workerCallSid = agent.sid;
         agent.onAnswer = () -> {
             if (!reservation.status.equals("pending") || !customer.live()) {
-                world.voice.end(agent, "completed");
+                world.calls.end(agent, "completed");
                 return;
             }
             accept(reservation);
-            world.voice.bridge(customer, agent);
+            world.twiml.bridge(customer, agent);
         };
         agent.onUnanswered = status -> workerLegFailed(reservation, status);
-        world.voice.ring(agent, instruction.path("timeout").asInt(60));
+        world.calls.ring(agent, instruction.path("timeout").asInt(60));
     }
 
     /** The {@code redirect} instruction: the call (usually the waiting caller) runs new TwiML. */
     private void redirect(Reservation reservation, JsonNode instruction) {
         String callSid = instruction.path("call_sid").asText(null);
         String url = instruction.path("url").asText(null);
-        Voice.SimCall call = callSid == null ? null : world.voice.find(callSid);
+        SimCall call = callSid == null ? null : world.calls.find(callSid);
         if (call == null || !call.live() || url == null) {
             world.alert(40150, "Redirect instruction for " + reservation.sid + " needs a live call_sid and a url");
             return;
         }
-        world.voice.takeFromQueue(call);
-        world.voice.redirect(call, url, "POST");
+        world.twiml.takeFromQueue(call);
+        world.twiml.redirect(call, url, "POST");
         if (instruction.path("accept").asBoolean(false)) {
             accept(reservation);
         }
@@ -787,18 +787,18 @@ final class Routing {
         reservation.status = status;
         reservation.updated = world.now();
         lastFree.put(reservation.workerSid, world.now());
-        Voice.SimCall leg = reservation.workerCallSid == null ? null : world.voice.find(reservation.workerCallSid);
+        SimCall leg = reservation.workerCallSid == null ? null : world.calls.find(reservation.workerCallSid);
         if (leg != null && leg.live() && !leg.status.equals("in-progress")) {
-            world.voice.unanswered(leg, "canceled");
+            world.calls.unanswered(leg, "canceled");
         }
     }
 
-    private Voice.SimCall callerOf(Task task) {
+    private SimCall callerOf(Task task) {
         String callSid = task.callSid;
         if (callSid == null) {
             callSid = Json.parse(task.attributes, "attributes").path("call_sid").asText(null);
         }
-        return callSid == null ? null : world.voice.find(callSid);
+        return callSid == null ? null : world.calls.find(callSid);
     }
 
     private String contactUri(String workerSid) {

@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Everything the simulator knows: TaskRouter's configuration and routing, the voice network
- * (calls, conferences, participants), the simulated clock, the outbox of webhooks, and the
+ * (calls, conferences, participants, the TwiML they run and who hears whom), the simulated clock, the outbox of webhooks, and the
  * alerts Twilio's debugger would show. The world is its own lock: REST requests, control
  * requests, timers and webhook results each change it while holding that lock, and nothing that
  * holds it waits on the network.
@@ -26,7 +26,11 @@ final class SimWorld implements AutoCloseable {
     final Outbox outbox;
     final TaskRouterState taskRouter;
     final Routing routing;
-    final Voice voice;
+    final Calls calls;
+    final Conferences conferences;
+    final Participants participants;
+    final TwimlInterpreter twiml;
+    final Hearing hearing;
     private final List<Map<String, Object>> alerts = new ArrayList<>();
     private long sids = 0x1000;
 
@@ -35,7 +39,11 @@ final class SimWorld implements AutoCloseable {
         this.authToken = authToken;
         this.outbox = new Outbox(this, authToken, problem -> alert(11200, problem));
         this.taskRouter = new TaskRouterState(this);
-        this.voice = new Voice(this);
+        this.calls = new Calls(this);
+        this.conferences = new Conferences(this);
+        this.participants = new Participants(this);
+        this.twiml = new TwimlInterpreter(this);
+        this.hearing = new Hearing(this);
         this.routing = new Routing(this);
     }
 

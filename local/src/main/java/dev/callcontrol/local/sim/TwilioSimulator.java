@@ -78,7 +78,7 @@ public final class TwilioSimulator implements AutoCloseable {
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         world.taskRouter.register(this);
         world.routing.register(this);
-        world.voice.register(this);
+        VoiceRoutes.register(this, world);
         server.createContext("/", this::serve);
         server.setExecutor(executor);
     }
@@ -323,13 +323,13 @@ public final class TwilioSimulator implements AutoCloseable {
                     faults.clear();
                     yield Map.of("cleared", true);
                 }
-                case "GET /sim/hearing" -> locked(() -> Map.of("time", world.now().toString(), "calls", world.voice.hearing()));
-                case "GET /sim/calls" -> locked(() -> world.voice.hearing());
+                case "GET /sim/hearing" -> locked(() -> Map.of("time", world.now().toString(), "calls", world.hearing.hearing()));
+                case "GET /sim/calls" -> locked(() -> world.hearing.hearing());
                 case "POST /sim/calls" -> {
                     JsonNode request = Json.parse(body, "the call");
                     String from = text(request, "from");
                     String to = request.path("to").asText(DemoWorkspace.PHONE_NUMBER);
-                    RawJson answer = locked(() -> Map.of("callSid", world.voice.dialIn(from, to).sid));
+                    RawJson answer = locked(() -> Map.of("callSid", world.calls.dialIn(from, to).sid));
                     settle();
                     yield answer;
                 }
@@ -361,7 +361,7 @@ public final class TwilioSimulator implements AutoCloseable {
                     Matcher action = CALL_ACTION.matcher(path);
                     if (method.equals("POST") && action.matches()) {
                         RawJson answer = locked(() -> {
-                            Voice.SimCall call = world.voice.find(action.group(1));
+                            SimCall call = world.calls.find(action.group(1));
                             if (call == null) {
                                 throw new TwilioError(404, 20404, "No call " + action.group(1));
                             }
@@ -369,18 +369,18 @@ public final class TwilioSimulator implements AutoCloseable {
                                 throw new TwilioError(409, 20001, "Call " + call.sid + " has already ended (" + call.status + ")");
                             }
                             switch (action.group(2)) {
-                                case "answer" -> world.voice.answer(call);
-                                case "decline", "busy" -> requireRinging(call, () -> world.voice.unanswered(call, "busy"));
-                                case "fail" -> requireRinging(call, () -> world.voice.unanswered(call, "failed"));
+                                case "answer" -> world.calls.answer(call);
+                                case "decline", "busy" -> requireRinging(call, () -> world.calls.unanswered(call, "busy"));
+                                case "fail" -> requireRinging(call, () -> world.calls.unanswered(call, "failed"));
                                 default -> {
                                     if (call.status.equals("in-progress")) {
-                                        world.voice.end(call, "completed");
+                                        world.calls.end(call, "completed");
                                     } else {
-                                        world.voice.unanswered(call, call.direction.equals("inbound") ? "canceled" : "busy");
+                                        world.calls.unanswered(call, call.direction.equals("inbound") ? "canceled" : "busy");
                                     }
                                 }
                             }
-                            return world.voice.callJson(call);
+                            return world.calls.callJson(call);
                         });
                         settle();
                         yield answer;
@@ -399,7 +399,7 @@ public final class TwilioSimulator implements AutoCloseable {
         }
     }
 
-    private static void requireRinging(Voice.SimCall call, Runnable action) {
+    private static void requireRinging(SimCall call, Runnable action) {
         if (call.status.equals("in-progress")) {
             throw new TwilioError(409, 20001, "Call " + call.sid + " was already answered; hang it up instead");
         }
