@@ -271,7 +271,7 @@ final class Calls {
         if (doing == Doing.QUEUED && call.queuedTask != null) {
             String task = call.queuedTask;
             call.queuedTask = null;
-            world.routing.callerLeftQueue(task, call);
+            world.tasks.callerLeftQueue(task, call);
         } else if (doing == Doing.CONFERENCE && call.conferenceSid != null) {
             Conference conference = world.conferences.get(call.conferenceSid);
             Participant participant = conference == null ? null : conference.participants.get(call.sid);

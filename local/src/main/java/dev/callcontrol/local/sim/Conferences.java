@@ -175,7 +175,7 @@ final class Conferences {
             extra.put("CallSidEndingConference", callSidEnding);
         }
         conferenceEvent(conference, "conference-end", null, extra);
-        world.routing.conferenceEnded(conference.friendlyName);
+        world.tasks.conferenceEnded(conference.friendlyName);
     }
 
     private static String describeEnd(String reason) {

@@ -24,8 +24,15 @@ final class SimWorld implements AutoCloseable {
     final String authToken;
     final SimClock clock = new SimClock(Instant.now());
     final Outbox outbox;
+    /** TaskRouter (https://www.twilio.com/docs/taskrouter): its configuration, then the resources that move. */
     final TaskRouterState taskRouter;
-    final Routing routing;
+    final Workers workers;
+    final Workflows workflows;
+    final Tasks tasks;
+    final Reservations reservations;
+    final AssignmentCallbacks assignments;
+    final TaskRouterEvents taskRouterEvents;
+    /** Programmable Voice (https://www.twilio.com/docs/voice): calls, conferences, their TwiML, and what each person hears. */
     final Calls calls;
     final Conferences conferences;
     final Participants participants;
@@ -37,14 +44,19 @@ final class SimWorld implements AutoCloseable {
     SimWorld(String accountSid, String authToken) {
         this.accountSid = accountSid;
         this.authToken = authToken;
-        this.outbox = new Outbox(this, authToken, problem -> alert(11200, problem));
         this.taskRouter = new TaskRouterState(this);
+        this.outbox = new Outbox(this, authToken, problem -> alert(11200, problem));
+        this.workers = new Workers(this);
+        this.workflows = new Workflows(this);
+        this.tasks = new Tasks(this);
+        this.reservations = new Reservations(this);
+        this.assignments = new AssignmentCallbacks(this);
+        this.taskRouterEvents = new TaskRouterEvents(this);
         this.calls = new Calls(this);
         this.conferences = new Conferences(this);
         this.participants = new Participants(this);
         this.twiml = new TwimlInterpreter(this);
         this.hearing = new Hearing(this);
-        this.routing = new Routing(this);
     }
 
     /** A new SID: the prefix and 32 hex digits, counting up so that runs are repeatable. */

@@ -76,8 +76,7 @@ public final class TwilioSimulator implements AutoCloseable {
         this.world = new SimWorld(settings.accountSid(), settings.authToken());
         this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 64);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
-        world.taskRouter.register(this);
-        world.routing.register(this);
+        TaskRouterRoutes.register(this, world);
         VoiceRoutes.register(this, world);
         server.createContext("/", this::serve);
         server.setExecutor(executor);
@@ -333,7 +332,7 @@ public final class TwilioSimulator implements AutoCloseable {
                     settle();
                     yield answer;
                 }
-                case "GET /sim/tasks" -> locked(() -> world.routing.describe());
+                case "GET /sim/tasks" -> locked(() -> world.tasks.describe());
                 case "GET /sim/clock" -> locked(world.clock::describe);
                 case "POST /sim/clock/advance" -> {
                     JsonNode request = Json.parse(body, "the clock advance");
@@ -354,7 +353,7 @@ public final class TwilioSimulator implements AutoCloseable {
                     if (method.equals("POST") && activity.matches()) {
                         JsonNode request = Json.parse(body, "the activity");
                         String worker = URLDecoder.decode(activity.group(1), StandardCharsets.UTF_8);
-                        RawJson answer = locked(() -> world.taskRouter.setActivity(worker, request.path("activity").asText()));
+                        RawJson answer = locked(() -> world.workers.setActivity(worker, request.path("activity").asText()));
                         settle();
                         yield answer;
                     }
@@ -426,7 +425,7 @@ public final class TwilioSimulator implements AutoCloseable {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> workers = (List<Map<String, Object>>) directory.get("workers");
         for (Map<String, Object> worker : workers) {
-            worker.put("tasks", world.routing.tasksOf((String) worker.get("sid")));
+            worker.put("tasks", world.reservations.tasksOf((String) worker.get("sid")));
         }
         return directory;
     }

@@ -140,7 +140,7 @@ final class TwimlInterpreter {
                 }
             });
         }
-        call.queuedTask = world.routing.enqueue(call, workflowSid, task == null ? null : task.text(),
+        call.queuedTask = world.tasks.enqueue(call, workflowSid, task == null ? null : task.text(),
                 task == null ? null : task.attributes().get("priority"), task == null ? null : task.attributes().get("timeout"));
     }
 
