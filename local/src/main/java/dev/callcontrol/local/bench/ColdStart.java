@@ -1,19 +1,14 @@
 package dev.callcontrol.local.bench;
 
 import com.amazonaws.services.lambda.runtime.api.client.AWSLambda;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.callcontrol.http.Json;
 import dev.callcontrol.local.LiveCalls;
 import dev.callcontrol.local.LocalRuntime;
 import dev.callcontrol.local.sim.DemoWorkspace;
 import dev.callcontrol.local.SamTemplate;
+import dev.callcontrol.local.bench.Report.Row;
 
-import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,9 +19,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import static dev.callcontrol.local.bench.LambdaJvm.functionEnvironment;
+import static dev.callcontrol.local.bench.LambdaJvm.javaBinary;
+import static dev.callcontrol.local.bench.LambdaJvm.lambdaEnvironment;
+import static dev.callcontrol.local.bench.LambdaJvm.lambdaJava;
+import static dev.callcontrol.local.bench.LambdaJvm.runtimeCommand;
+import static dev.callcontrol.local.bench.Report.print;
+import static dev.callcontrol.local.bench.Report.printComparison;
+import static dev.callcontrol.local.bench.Report.summary;
 
 /**
  * The cold-start benchmark (not a test). For each function of template.yaml it starts a fresh JVM
@@ -58,15 +60,18 @@ import java.util.stream.Stream;
  * functions whose name contains one of its comma-separated parts, case-insensitively).
  * {@code COLDSTART_JAVA_TOOL_OPTIONS} replaces the template's {@code JAVA_TOOL_OPTIONS} for an
  * experiment (empty for none).
+ *
+ * <p>This class drives the runs; {@link RuntimeApi} plays the Runtime API and times one cold start,
+ * {@link LambdaJvm} gives the runtime's command line and environment, {@link Comparisons} runs the
+ * {@code --snapstart} and {@code --cds} modes, and {@link Report} prints the tables.
  */
 public final class ColdStart {
-    private static final String RUNTIME_API = "/2018-06-01/runtime/invocation/";
-
     private final Path root;
     private final List<String> runtimeClasspath;
     private final Path task;
     private final boolean taskset;
-    private volatile Invocation current;
+    /** The Runtime API the current run's processes poll. */
+    private RuntimeApi api;
     private boolean snapstart;
     private boolean cds;
     /** Live calls for the agent-API samples; null where there is no simulator. */
@@ -75,24 +80,6 @@ public final class ColdStart {
     static final String SAMPLE_TASK = "WT0123456789abcdef0123456789abcdef";
     static final String SAMPLE_WORKER = DemoWorkspace.ALICE;
     private static final String SEEDED_CUSTOMER = "+14155550123";
-
-    /** The one invocation the Runtime API is serving now. */
-    private static final class Invocation {
-        final String requestId = UUID.randomUUID().toString();
-        final byte[] event;
-        final CompletableFuture<String> response = new CompletableFuture<>();
-        volatile long answeredNanos;
-        volatile long peakRssKb = -1;
-        volatile Process process;
-
-        Invocation(byte[] event) {
-            this.event = event;
-        }
-    }
-
-    /** One function's (or floor's) figures. */
-    record Row(String name, String event, String status, List<Double> allCores, List<Double> oneCore, List<Long> rssKb) {
-    }
 
     private ColdStart(Path root, List<String> runtimeClasspath, Path task, boolean taskset) {
         this.root = root;
@@ -151,13 +138,10 @@ public final class ColdStart {
     }
 
     private void run(LocalRuntime runtime, int runs, String filter, List<String> deployJars) throws Exception {
-        HttpServer api = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        api.createContext("/", this::serve);
-        // A thread per request: a process's second poll for work is parked until the process is killed.
-        api.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
-        api.start();
-        String apiAddress = "127.0.0.1:" + api.getAddress().getPort();
-        try {
+        try (RuntimeApi api = RuntimeApi.start(root)) {
+            this.api = api;
+            String apiAddress = api.address();
+            Comparisons comparisons = new Comparisons(root, runtimeClasspath, task, taskset, api);
             List<Row> rows = new ArrayList<>();
             List<String> primedRows = new ArrayList<>();
             if (!snapstart && !cds) {
@@ -190,24 +174,22 @@ public final class ColdStart {
                     environment.put("JAVA_TOOL_OPTIONS", options);
                 }
                 if (snapstart) {
-                    primedRows.add(primed(function, event, functionEnvironment(function, environment, apiAddress), runs));
+                    primedRows.add(comparisons.primed(function, event, functionEnvironment(function, environment, apiAddress), runs));
                 } else if (cds) {
-                    primedRows.add(archived(function, event, functionEnvironment(function, environment, apiAddress), runs));
+                    primedRows.add(comparisons.archived(function, event, functionEnvironment(function, environment, apiAddress), runs));
                 } else {
                     rows.add(function(function, event, functionEnvironment(function, environment, apiAddress), runs));
                 }
             }
             if (snapstart) {
                 printComparison("SnapStart emulation", "First invocation, unprimed: median (min–max) ms | "
-                        + "First invocation, primed: median (min–max) ms | Priming at checkpoint: median ms", primedRows, runs);
+                        + "First invocation, primed: median (min–max) ms | Priming at checkpoint: median ms", primedRows, runs, taskset);
             } else if (cds) {
                 printComparison("Application class-data sharing", "Cold, no archive: median (min–max) ms | "
-                        + "Cold, with the function's archive: median (min–max) ms | Archive MB", primedRows, runs);
+                        + "Cold, with the function's archive: median (min–max) ms | Archive MB", primedRows, runs, taskset);
             } else {
-                print(rows, runs, deployJars);
+                print(rows, runs, deployJars, taskset);
             }
-        } finally {
-            api.stop(0);
         }
     }
 
@@ -229,24 +211,9 @@ public final class ColdStart {
         throw new IllegalStateException(function.logicalId() + " has no sample event");
     }
 
-    /** What Lambda sets for the function, then its own environment over it. */
-    private static Map<String, String> functionEnvironment(SamTemplate.Function function, Map<String, String> environment, String api) {
-        Map<String, String> env = lambdaEnvironment(function.logicalId(), function.handler(), function.memoryMb(), api);
-        env.putAll(environment);
-        return env;
-    }
-
-    /** The runtime's command line for the function: its JVM, the Runtime Interface Client and the handler. */
-    private List<String> runtimeCommand(SamTemplate.Function function) {
-        List<String> command = lambdaJava(function.memoryMb(), runtimeClasspath);
-        command.add(AWSLambda.class.getName());
-        command.add(function.handler());
-        return command;
-    }
-
     private Row function(SamTemplate.Function function, Path event, Map<String, String> env, int runs) throws Exception {
         byte[] sample = Files.readAllBytes(event);
-        List<String> command = runtimeCommand(function);
+        List<String> command = runtimeCommand(function, runtimeClasspath);
         if (live != null && seeded(function)) {
             // An agent-API route on a call: each run gets a live call of its own, set up by the local
             // runtime's copy of the product through the simulator, and put back after the run.
@@ -269,99 +236,6 @@ public final class ColdStart {
         return function.routes().stream().anyMatch(route -> route.path().startsWith("/calls/{taskSid}"));
     }
 
-    /**
-     * An application class-data-sharing archive's effect on one function: a training run dumps the
-     * classes its cold start loaded, then one-core runs without and with the archive, interleaved.
-     */
-    private String archived(SamTemplate.Function function, Path event, Map<String, String> env, int runs) throws Exception {
-        byte[] body = Files.readAllBytes(event);
-        String options = env.getOrDefault("JAVA_TOOL_OPTIONS", "");
-        List<String> command = new ArrayList<>();
-        if (taskset) {
-            command.addAll(List.of("taskset", "-c", "0"));
-        }
-        command.addAll(runtimeCommand(function));
-
-        Path archive = task.resolve("cds").resolve(function.logicalId() + ".jsa");
-        Files.createDirectories(archive.getParent());
-        Files.deleteIfExists(archive);
-        Map<String, String> training = new LinkedHashMap<>(env);
-        training.put("JAVA_TOOL_OPTIONS", (options + " -XX:ArchiveClassesAtExit=" + archive).strip());
-        once(command, training, body, task, true);
-        if (!Files.isRegularFile(archive)) {
-            throw new IllegalStateException(function.logicalId() + ": the training run wrote no archive: see local/target/coldstart-last.log");
-        }
-        Map<String, String> withArchive = new LinkedHashMap<>(env);
-        withArchive.put("JAVA_TOOL_OPTIONS", (options + " -XX:SharedArchiveFile=" + archive).strip());
-        List<Double> without = new ArrayList<>();
-        List<Double> with = new ArrayList<>();
-        String status = "?";
-        for (int run = 0; run < runs; run++) {
-            without.add(once(command, env, body, task, false).millis());
-            Result result = once(command, withArchive, body, task, false);
-            with.add(result.millis());
-            status = result.status();
-        }
-        System.err.printf("%-40s one core without an archive %s ms, with %s ms%n", function.logicalId(), summary(without), summary(with));
-        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.1f |", function.logicalId(), event.getFileName(), status,
-                summary(without), summary(with), Files.size(archive) / 1_000_000.0);
-    }
-
-    /**
-     * SnapStart's share of a cold start, emulated on a JVM without CRaC ({@link PrimedStart}): the
-     * first invocation after initialisation, unprimed and after every priming step, each in a fresh
-     * JVM pinned to one core (when taskset exists).
-     */
-    private String primed(SamTemplate.Function function, Path event, Map<String, String> env, int runs) throws Exception {
-        List<String> classpath = new ArrayList<>(runtimeClasspath);
-        classpath.add(Path.of(PrimedStart.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-        List<Double> unprimed = new ArrayList<>();
-        List<Double> primed = new ArrayList<>();
-        List<Double> priming = new ArrayList<>();
-        String status = "?";
-        for (int run = 0; run < runs; run++) {
-            for (boolean prime : List.of(false, true)) {
-                List<String> command = new ArrayList<>();
-                if (taskset) {
-                    command.addAll(List.of("taskset", "-c", "0"));
-                }
-                command.addAll(lambdaJava(function.memoryMb(), classpath));
-                command.addAll(List.of(PrimedStart.class.getName(), function.handlerClass(), event.toAbsolutePath().toString(), String.valueOf(prime)));
-                ProcessBuilder builder = new ProcessBuilder(command).directory(task.toFile()).redirectErrorStream(true);
-                builder.environment().clear();
-                builder.environment().putAll(env);
-                Process process = builder.start();
-                String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    throw new IllegalStateException(function.logicalId() + ": no answer within 60 s");
-                }
-                java.util.regex.Matcher line = java.util.regex.Pattern.compile("(?m)^([0-9.]+) ([0-9.]+) ([0-9.]+) (\\{.*)$").matcher(output);
-                if (!line.find()) {
-                    Files.writeString(root.resolve("local/target/coldstart-last.log"), output);
-                    throw new IllegalStateException(function.logicalId() + " gave no figures: see local/target/coldstart-last.log");
-                }
-                (prime ? primed : unprimed).add(Double.parseDouble(line.group(3)));
-                if (prime) {
-                    priming.add(Double.parseDouble(line.group(2)));
-                }
-                status = Json.MAPPER.readTree(line.group(4)).path("statusCode").asText("?");
-            }
-        }
-        System.err.printf("%-40s first invocation unprimed %s ms, primed %s ms%n", function.logicalId(), summary(unprimed), summary(primed));
-        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |", function.logicalId(), event.getFileName(), status,
-                summary(unprimed), summary(primed), summary(priming));
-    }
-
-    /** A one-core comparison table: its title line, then six columns per function. */
-    private void printComparison(String title, String columns, List<String> rows, int runs) {
-        System.out.printf("%s: %d runs per function and mode, a fresh JVM each (%s), java %s%n%n", title, runs,
-                taskset ? "pinned with taskset -c 0" : "taskset not found: all cores", Runtime.version());
-        System.out.println("| Function | Sample event | Status | " + columns + " |");
-        System.out.println("| --- | --- | --- | --- | --- | --- |");
-        rows.forEach(System.out::println);
-    }
-
     /** A floor: {@code handler} behind the Runtime Interface Client, or with none a plain {@code main}. */
     private Row floor(String name, int runs, Class<?> handler, String api) throws Exception {
         String classes = Path.of(Hello.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
@@ -380,45 +254,6 @@ public final class ColdStart {
         return measure(name, "-", command, env, () -> empty, () -> { }, runs, root);
     }
 
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    /** The JVM command line of Lambda's java21 runtime for a function of this memory size. */
-    private static List<String> lambdaJava(int memoryMb, List<String> classpath) {
-        List<String> command = new ArrayList<>();
-        command.add(javaBinary());
-        // The runtime's own flags: 85% of the memory as heap, the serial collector, class-data sharing.
-        command.add("-XX:MaxHeapSize=" + (memoryMb * 1024L * 85 / 100) + "k");
-        // Lambda's execution environment has the function's memory as its RAM, which sizes the JVM's
-        // initial heap (a 64th: 16 MB at 1,024 MB) and so how often a cold start collects; on this
-        // machine's RAM the initial heap would be hundreds of MB and never collect.
-        command.add("-XX:MaxRAM=" + memoryMb + "m");
-        command.add("-XX:+UseSerialGC");
-        command.add("-Xshare:auto");
-        command.add("-cp");
-        command.add(String.join(File.pathSeparator, classpath));
-        return command;
-    }
-
-    private static Map<String, String> lambdaEnvironment(String name, String handler, int memoryMb, String api) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("AWS_LAMBDA_RUNTIME_API", api);
-        env.put("_HANDLER", handler);
-        env.put("AWS_LAMBDA_FUNCTION_NAME", name);
-        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(memoryMb));
-        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + name);
-        env.put("AWS_LAMBDA_LOG_STREAM_NAME", "coldstart");
-        env.put("AWS_REGION", "us-east-1");
-        env.put("AWS_DEFAULT_REGION", "us-east-1");
-        env.put("AWS_ACCESS_KEY_ID", "local");
-        env.put("AWS_SECRET_ACCESS_KEY", "local");
-        env.put("TZ", ":UTC");
-        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-        return env;
-    }
-
     private Row measure(String name, String event, List<String> command, Map<String, String> env, java.util.function.Supplier<byte[]> body,
                         Runnable after, int runs, Path directory) throws Exception {
         List<Double> all = new ArrayList<>();
@@ -432,9 +267,9 @@ public final class ColdStart {
                     line.addAll(List.of("taskset", "-c", "0"));
                 }
                 line.addAll(command);
-                Result result;
+                RuntimeApi.Result result;
                 try {
-                    result = once(line, env, body.get(), directory, false);
+                    result = api.once(line, env, body.get(), directory, false);
                 } finally {
                     after.run();
                 }
@@ -447,150 +282,5 @@ public final class ColdStart {
         }
         System.err.printf("%-40s all cores %s ms, one core %s ms%n", name, summary(all), summary(one));
         return new Row(name, event, status, all, one, rss);
-    }
-
-    private record Result(double millis, long peakRssKb, String status) {
-    }
-
-    /** One cold start; {@code graceful} stops the process with SIGTERM and waits for it to exit, as a training run must. */
-    private Result once(List<String> command, Map<String, String> env, byte[] body, Path directory, boolean graceful) throws Exception {
-        Invocation invocation = new Invocation(body);
-        current = invocation;
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
-                .redirectOutput(root.resolve("local/target/coldstart-last.log").toFile());
-        builder.environment().clear();
-        builder.environment().putAll(env);
-        long start = System.nanoTime();
-        Process process = builder.start();
-        invocation.process = process;
-        String response;
-        try {
-            CompletableFuture.anyOf(invocation.response, process.onExit()).get(60, TimeUnit.SECONDS);
-            if (!invocation.response.isDone()) {
-                throw new IllegalStateException(String.join(" ", command) + " exited with " + process.exitValue()
-                        + " before answering: see local/target/coldstart-last.log");
-            }
-            response = invocation.response.get();
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("no response within 60 s: see local/target/coldstart-last.log");
-        } finally {
-            if (graceful) {
-                process.destroy();
-                if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } else {
-                process.destroyForcibly();
-            }
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
-        double millis = (invocation.answeredNanos - start) / 1_000_000.0;
-        String status = "-";
-        try {
-            JsonNode answer = Json.MAPPER.readTree(response);
-            if (answer.has("statusCode")) {
-                status = answer.path("statusCode").asText();
-            }
-        } catch (IOException e) {
-            status = "-";
-        }
-        if (status.startsWith("4") || status.startsWith("5")) {
-            // What the function answered, for telling a sample's expected refusal from a broken run.
-            Files.writeString(root.resolve("local/target/coldstart-last-refusal.json"), response);
-        }
-        return new Result(millis, invocation.peakRssKb, status);
-    }
-
-    /** The Runtime API: the next event, then the response (or an error) for it. */
-    private void serve(HttpExchange exchange) throws IOException {
-        Invocation invocation = current;
-        String path = exchange.getRequestURI().getPath();
-        byte[] in = exchange.getRequestBody().readAllBytes();
-        if (path.equals(RUNTIME_API + "next")) {
-            exchange.getResponseHeaders().set("Lambda-Runtime-Aws-Request-Id", invocation.requestId);
-            exchange.getResponseHeaders().set("Lambda-Runtime-Deadline-Ms", String.valueOf(System.currentTimeMillis() + 15_000));
-            exchange.getResponseHeaders().set("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:123456789012:function:coldstart");
-            exchange.getResponseHeaders().set("Lambda-Runtime-Trace-Id", "Root=1-00000000-000000000000000000000000");
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            if (invocation.response.isDone()) {
-                // A second poll after the response: the process stays parked until it is killed.
-                sleepQuietly();
-            }
-            exchange.sendResponseHeaders(200, invocation.event.length);
-            exchange.getResponseBody().write(invocation.event);
-        } else if (path.endsWith("/response") || path.endsWith("/error") || path.startsWith("/hello")) {
-            invocation.answeredNanos = System.nanoTime();
-            invocation.peakRssKb = peakRss(invocation.process);
-            exchange.sendResponseHeaders(202, -1);
-            invocation.response.complete(path.endsWith("/error") ? "{\"statusCode\":\"error\"}" : new String(in, StandardCharsets.UTF_8));
-        } else {
-            exchange.sendResponseHeaders(404, -1);
-        }
-        exchange.close();
-    }
-
-    private static void sleepQuietly() {
-        try {
-            Thread.sleep(60_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** VmHWM of the JVM (the child of taskset when pinned), in kB; -1 when unknown. */
-    private static long peakRss(Process process) {
-        if (process == null) {
-            return -1;
-        }
-        try {
-            List<ProcessHandle> java = new ArrayList<>(process.toHandle().descendants().toList());
-            java.add(0, process.toHandle());
-            long best = -1;
-            for (ProcessHandle handle : java) {
-                Path status = Path.of("/proc", String.valueOf(handle.pid()), "status");
-                if (Files.exists(status)) {
-                    for (String line : Files.readAllLines(status)) {
-                        if (line.startsWith("VmHWM:")) {
-                            best = Math.max(best, Long.parseLong(line.replaceAll("\\D", "")));
-                        }
-                    }
-                }
-            }
-            return best;
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n == 0 ? Double.NaN : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    private static String summary(List<Double> values) {
-        if (values.isEmpty()) {
-            return "n/a";
-        }
-        return String.format(Locale.ROOT, "%.0f (%.0f–%.0f)", median(values), values.stream().min(Comparator.naturalOrder()).orElseThrow(),
-                values.stream().max(Comparator.naturalOrder()).orElseThrow());
-    }
-
-    private void print(List<Row> rows, int runs, List<String> deployJars) throws IOException {
-        long bytes = 0;
-        for (String jar : deployJars) {
-            bytes += Files.size(Path.of(jar));
-        }
-        System.out.printf("Cold start: %d runs per function, a fresh JVM each (%s), java %s, %d cores%n", runs,
-                taskset ? "also pinned with taskset -c 0" : "taskset not found: no one-core figures", Runtime.version(),
-                Runtime.getRuntime().availableProcessors());
-        System.out.printf("Deployable: %d jars, %.1f MB%n%n", deployJars.size(), bytes / 1_000_000.0);
-        System.out.println("| Function | Sample event | Status | Cold, all cores: median (min–max) ms | Cold, one core: median (min–max) ms | Peak RSS, median MB |");
-        System.out.println("| --- | --- | --- | --- | --- | --- |");
-        for (Row row : rows) {
-            double rss = row.rssKb().stream().mapToLong(Long::longValue).sorted().skip(row.rssKb().size() / 2).findFirst().orElse(-1) / 1024.0;
-            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %.0f |%n", row.name(), row.event(), row.status(), summary(row.allCores()),
-                    summary(row.oneCore()), rss);
-        }
     }
 }

@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Everything the simulator knows: TaskRouter's configuration and routing, the voice network
- * (calls, conferences, participants), the simulated clock, the outbox of webhooks, and the
+ * (calls, conferences, participants, the TwiML they run and who hears whom), the simulated clock, the outbox of webhooks, and the
  * alerts Twilio's debugger would show. The world is its own lock: REST requests, control
  * requests, timers and webhook results each change it while holding that lock, and nothing that
  * holds it waits on the network.
@@ -24,19 +24,39 @@ final class SimWorld implements AutoCloseable {
     final String authToken;
     final SimClock clock = new SimClock(Instant.now());
     final Outbox outbox;
+    /** TaskRouter (https://www.twilio.com/docs/taskrouter): its configuration, then the resources that move. */
     final TaskRouterState taskRouter;
-    final Routing routing;
-    final Voice voice;
+    final Workers workers;
+    final Workflows workflows;
+    final Tasks tasks;
+    final Reservations reservations;
+    final AssignmentCallbacks assignments;
+    final TaskRouterEvents taskRouterEvents;
+    /** Programmable Voice (https://www.twilio.com/docs/voice): calls, conferences, their TwiML, and what each person hears. */
+    final Calls calls;
+    final Conferences conferences;
+    final Participants participants;
+    final TwimlInterpreter twiml;
+    final Hearing hearing;
     private final List<Map<String, Object>> alerts = new ArrayList<>();
     private long sids = 0x1000;
 
     SimWorld(String accountSid, String authToken) {
         this.accountSid = accountSid;
         this.authToken = authToken;
-        this.outbox = new Outbox(this, authToken, problem -> alert(11200, problem));
         this.taskRouter = new TaskRouterState(this);
-        this.voice = new Voice(this);
-        this.routing = new Routing(this);
+        this.outbox = new Outbox(this, authToken, problem -> alert(11200, problem));
+        this.workers = new Workers(this);
+        this.workflows = new Workflows(this);
+        this.tasks = new Tasks(this);
+        this.reservations = new Reservations(this);
+        this.assignments = new AssignmentCallbacks(this);
+        this.taskRouterEvents = new TaskRouterEvents(this);
+        this.calls = new Calls(this);
+        this.conferences = new Conferences(this);
+        this.participants = new Participants(this);
+        this.twiml = new TwimlInterpreter(this);
+        this.hearing = new Hearing(this);
     }
 
     /** A new SID: the prefix and 32 hex digits, counting up so that runs are repeatable. */

@@ -6,20 +6,20 @@ import dev.callcontrol.http.Json;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.function.Predicate;
 
 /**
- * TaskRouter's configuration resources in the simulator: the workspace, its activities, task
- * queues, workers and workflows, answered at Twilio's v1 paths in Twilio's JSON shapes. The
- * simulator serialises calls into it, so it holds no locks of its own.
+ * TaskRouter's configuration in the simulator: the Workspace resource
+ * (https://www.twilio.com/docs/taskrouter/api/workspace) with its event callback settings, its
+ * Activities (https://www.twilio.com/docs/taskrouter/api/activity) and TaskQueues
+ * (https://www.twilio.com/docs/taskrouter/api/task-queue), and the worker and workflow resources that
+ * {@link Workers} and {@link Workflows} change, answered at Twilio's v1 paths ({@link TaskRouterRoutes})
+ * in Twilio's JSON shapes; and TaskRouter's REST conventions (its list envelope, integer, JSON and
+ * required parameters). The simulator serialises calls into it, so it holds no locks of its own.
  */
 final class TaskRouterState {
-    private static final String SID = "([A-Z]{2}[0-9a-fA-F]{32})";
 
     private final SimWorld world;
     private final String accountSid;
@@ -43,25 +43,6 @@ final class TaskRouterState {
         workflows.put(DemoWorkspace.WORKFLOW_SID, workflow(DemoWorkspace.WORKFLOW_SID, "Inbound and transfers", DemoWorkspace.WORKFLOW_CONFIGURATION));
     }
 
-    void register(TwilioSimulator simulator) {
-        String ws = "/v1/Workspaces/" + SID;
-        simulator.route("GET", ws, call -> workspace(call.variable(1)));
-        simulator.route("POST", ws, this::updateWorkspace);
-        simulator.route("GET", ws + "/Activities", call -> list(call, "activities", activities, "FriendlyName", "friendly_name"));
-        simulator.route("GET", ws + "/Activities/" + SID, call -> fetch(call, activities, "Activity"));
-        simulator.route("GET", ws + "/TaskQueues", call -> list(call, "task_queues", queues, "FriendlyName", "friendly_name"));
-        simulator.route("GET", ws + "/TaskQueues/" + SID, call -> fetch(call, queues, "TaskQueue"));
-        simulator.route("POST", ws + "/TaskQueues", this::createQueue);
-        simulator.route("POST", ws + "/TaskQueues/" + SID, this::updateQueue);
-        simulator.route("GET", ws + "/Workers", this::listWorkers);
-        simulator.route("GET", ws + "/Workers/" + SID, call -> fetch(call, workers, "Worker"));
-        simulator.route("POST", ws + "/Workers/" + SID, this::updateWorker);
-        simulator.route("GET", ws + "/Workflows", call -> list(call, "workflows", workflows, "FriendlyName", "friendly_name"));
-        simulator.route("GET", ws + "/Workflows/" + SID, call -> fetch(call, workflows, "Workflow"));
-        simulator.route("POST", ws + "/Workflows", this::createWorkflow);
-        simulator.route("POST", ws + "/Workflows/" + SID, this::updateWorkflow);
-    }
-
     /** What {@code GET /sim/workers} shows: the seeded workspace at a glance. */
     Map<String, Object> directory() {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -83,19 +64,7 @@ final class TaskRouterState {
         return out;
     }
 
-    /** Sets a worker's activity by worker name or SID and activity name or SID. */
-    Map<String, Object> setActivity(String worker, String activity) {
-        Map<String, Object> found = workers.values().stream()
-                .filter(w -> w.get("sid").equals(worker) || w.get("friendly_name").equals(worker)).findFirst()
-                .orElseThrow(() -> new TwilioError(404, 20404, "No worker " + worker));
-        Map<String, Object> target = activities.values().stream()
-                .filter(a -> a.get("sid").equals(activity) || ((String) a.get("friendly_name")).equalsIgnoreCase(activity)).findFirst()
-                .orElseThrow(() -> new TwilioError(400, 20001, "No activity " + activity));
-        applyActivity(found, target);
-        return new LinkedHashMap<>(found);
-    }
-
-    private Map<String, Object> workspace(String sid) {
+    Map<String, Object> workspace(String sid) {
         requireWorkspace(sid);
         Map<String, Object> out = base(workspaceSid, "");
         out.remove("workspace_sid");
@@ -111,7 +80,7 @@ final class TaskRouterState {
         return out;
     }
 
-    private Object updateWorkspace(TwilioSimulator.Call call) {
+    Object updateWorkspace(TwilioSimulator.Call call) {
         requireWorkspace(call.variable(1));
         if (call.first("EventCallbackUrl") != null) {
             String url = call.first("EventCallbackUrl").trim();
@@ -145,6 +114,10 @@ final class TaskRouterState {
                 .map(String::trim).anyMatch(type::equals));
     }
 
+    Map<String, Map<String, Object>> activities() {
+        return activities;
+    }
+
     Map<String, Map<String, Object>> workers() {
         return workers;
     }
@@ -165,41 +138,13 @@ final class TaskRouterState {
         return timeoutActivitySid;
     }
 
-    /** Sets a worker's activity by SID, as TaskRouter does itself (a reservation timeout, a reject with an activity). */
-    void changeActivity(Map<String, Object> worker, String activitySid) {
-        Map<String, Object> activity = activities.get(activitySid);
-        if (activity == null) {
-            throw new TwilioError(400, 20001, "Activity " + activitySid + " does not exist in this workspace");
-        }
-        applyActivity(worker, activity);
-    }
-
-    private Object list(TwilioSimulator.Call call, String key, Map<String, Map<String, Object>> resources, String filter, String field) {
+    Object list(TwilioSimulator.Call call, String key, Map<String, Map<String, Object>> resources, String filter, String field) {
         requireWorkspace(call.variable(1));
         String wanted = call.first(filter);
         return page(call, key, resources.values().stream().filter(r -> wanted == null || wanted.equals(r.get(field))).toList());
     }
 
-    private Object listWorkers(TwilioSimulator.Call call) {
-        requireWorkspace(call.variable(1));
-        List<Predicate<Map<String, Object>>> filters = new ArrayList<>();
-        filterBy(call, "FriendlyName", "friendly_name", value -> value, filters);
-        filterBy(call, "ActivitySid", "activity_sid", value -> value, filters);
-        filterBy(call, "ActivityName", "activity_name", value -> value, filters);
-        filterBy(call, "Available", "available", Boolean::valueOf, filters);
-        return page(call, "workers", workers.values().stream().filter(w -> filters.stream().allMatch(f -> f.test(w))).toList());
-    }
-
-    private static void filterBy(TwilioSimulator.Call call, String parameter, String field, Function<String, Object> convert,
-                                 List<Predicate<Map<String, Object>>> filters) {
-        String value = call.first(parameter);
-        if (value != null) {
-            Object wanted = convert.apply(value);
-            filters.add(resource -> wanted.equals(resource.get(field)));
-        }
-    }
-
-    private Object fetch(TwilioSimulator.Call call, Map<String, Map<String, Object>> resources, String kind) {
+    Object fetch(TwilioSimulator.Call call, Map<String, Map<String, Object>> resources, String kind) {
         requireWorkspace(call.variable(1));
         Map<String, Object> resource = resources.get(call.variable(2));
         if (resource == null) {
@@ -208,29 +153,7 @@ final class TaskRouterState {
         return resource;
     }
 
-    private Object updateWorker(TwilioSimulator.Call call) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> worker = (Map<String, Object>) fetch(call, workers, "Worker");
-        String activitySid = call.first("ActivitySid");
-        if (activitySid != null) {
-            Map<String, Object> activity = activities.get(activitySid);
-            if (activity == null) {
-                throw new TwilioError(400, 20001, "Activity " + activitySid + " does not exist in this workspace");
-            }
-            applyActivity(worker, activity);
-        }
-        if (call.first("Attributes") != null) {
-            worker.put("attributes", jsonObject(call.first("Attributes"), "Attributes"));
-            world.routing.workerChanged(worker);
-        }
-        if (call.first("FriendlyName") != null) {
-            worker.put("friendly_name", call.first("FriendlyName"));
-        }
-        touch(worker);
-        return worker;
-    }
-
-    private Object createQueue(TwilioSimulator.Call call) {
+    Object createQueue(TwilioSimulator.Call call) {
         requireWorkspace(call.variable(1));
         String name = required(call, "FriendlyName");
         String sid = nextSid("WQ");
@@ -239,7 +162,7 @@ final class TaskRouterState {
         return new TwilioSimulator.Created(queue);
     }
 
-    private Object updateQueue(TwilioSimulator.Call call) {
+    Object updateQueue(TwilioSimulator.Call call) {
         @SuppressWarnings("unchecked")
         Map<String, Object> queue = (Map<String, Object>) fetch(call, queues, "TaskQueue");
         if (call.first("FriendlyName") != null) {
@@ -252,59 +175,7 @@ final class TaskRouterState {
         return queue;
     }
 
-    private Object createWorkflow(TwilioSimulator.Call call) {
-        requireWorkspace(call.variable(1));
-        String name = required(call, "FriendlyName");
-        String sid = nextSid("WW");
-        Map<String, Object> workflow = workflow(sid, name, jsonObject(required(call, "Configuration"), "Configuration"));
-        applyWorkflowParameters(call, workflow);
-        workflows.put(sid, workflow);
-        return new TwilioSimulator.Created(workflow);
-    }
-
-    private Object updateWorkflow(TwilioSimulator.Call call) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> workflow = (Map<String, Object>) fetch(call, workflows, "Workflow");
-        if (call.first("FriendlyName") != null) {
-            workflow.put("friendly_name", call.first("FriendlyName"));
-        }
-        if (call.first("Configuration") != null) {
-            workflow.put("configuration", jsonObject(call.first("Configuration"), "Configuration"));
-        }
-        applyWorkflowParameters(call, workflow);
-        touch(workflow);
-        return workflow;
-    }
-
-    private static void applyWorkflowParameters(TwilioSimulator.Call call, Map<String, Object> workflow) {
-        if (call.first("AssignmentCallbackUrl") != null) {
-            workflow.put("assignment_callback_url", call.first("AssignmentCallbackUrl"));
-        }
-        if (call.first("FallbackAssignmentCallbackUrl") != null) {
-            workflow.put("fallback_assignment_callback_url", call.first("FallbackAssignmentCallbackUrl"));
-        }
-        if (call.first("TaskReservationTimeout") != null) {
-            int timeout = integer(call.first("TaskReservationTimeout"), "TaskReservationTimeout");
-            if (timeout < 1 || timeout > 86_400) {
-                throw new TwilioError(400, 20001, "TaskReservationTimeout must be between 1 and 86400");
-            }
-            workflow.put("task_reservation_timeout", timeout);
-        }
-    }
-
-    private void applyActivity(Map<String, Object> worker, Map<String, Object> activity) {
-        boolean changed = !activity.get("sid").equals(worker.get("activity_sid"));
-        worker.put("activity_sid", activity.get("sid"));
-        worker.put("activity_name", activity.get("friendly_name"));
-        worker.put("available", activity.get("available"));
-        worker.put("date_status_changed", world.now().toString());
-        touch(worker);
-        if (changed && world.routing != null) {
-            world.routing.workerChanged(worker);
-        }
-    }
-
-    private void requireWorkspace(String sid) {
+    void requireWorkspace(String sid) {
         if (!workspaceSid.equals(sid)) {
             throw new TwilioError(404, 20404, "The requested Workspace " + sid + " was not found");
         }
@@ -314,7 +185,7 @@ final class TaskRouterState {
         return value == null || value.isBlank() ? fallback : integer(value, name);
     }
 
-    private static int integer(String value, String name) {
+    static int integer(String value, String name) {
         try {
             return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
@@ -322,7 +193,7 @@ final class TaskRouterState {
         }
     }
 
-    private static String required(TwilioSimulator.Call call, String name) {
+    static String required(TwilioSimulator.Call call, String name) {
         String value = call.first(name);
         if (value == null || value.isBlank()) {
             throw new TwilioError(400, 20001, "Missing required parameter " + name + " in the post body");
@@ -343,7 +214,7 @@ final class TaskRouterState {
         return text;
     }
 
-    private String nextSid(String prefix) {
+    String nextSid(String prefix) {
         return world.sid(prefix);
     }
 
@@ -359,7 +230,7 @@ final class TaskRouterState {
         return out;
     }
 
-    private void touch(Map<String, Object> resource) {
+    void touch(Map<String, Object> resource) {
         resource.put("date_updated", world.now().toString());
     }
 
@@ -395,7 +266,7 @@ final class TaskRouterState {
         return out;
     }
 
-    private Map<String, Object> workflow(String sid, String name, String configuration) {
+    Map<String, Object> workflow(String sid, String name, String configuration) {
         Map<String, Object> out = base(sid, "/Workflows/" + sid);
         out.put("friendly_name", name);
         out.put("configuration", configuration);

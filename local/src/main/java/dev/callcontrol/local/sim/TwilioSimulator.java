@@ -1,9 +1,7 @@
 package dev.callcontrol.local.sim;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.callcontrol.http.Json;
 import dev.callcontrol.twilio.UrlConnectionTwilioClient;
 
 import java.io.IOException;
@@ -11,7 +9,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -30,14 +27,15 @@ import java.util.regex.Pattern;
  * it only through {@code TWILIO_API_BASE_URL}. It authenticates like Twilio (HTTP basic with the
  * account SID and auth token), answers Twilio-shaped resources and errors, checks every request
  * against Twilio's OpenAPI contract, logs every request, and injects faults on demand. The control
- * API under {@code /sim} drives and inspects it.
+ * API under {@code /sim} ({@link ControlApi}) drives and inspects it. The paths of each product are
+ * {@link VoiceRoutes} and {@link TaskRouterRoutes}.
  */
 public final class TwilioSimulator implements AutoCloseable {
     /** What the simulator answers to. */
     public record Settings(String host, int port, String accountSid, String authToken, Optional<ContractCheck> contract) {
     }
 
-    private static final int MAX_BODY = 1024 * 1024;
+    static final int MAX_BODY = 1024 * 1024;
     /** Twilio's resources carry explicit nulls (next_page_url, links), which clients read, so they are kept. */
     private static final com.fasterxml.jackson.databind.ObjectMapper TWILIO_JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder().build();
 
@@ -47,6 +45,7 @@ public final class TwilioSimulator implements AutoCloseable {
     private final SimWorld world;
     private final RequestLog log = new RequestLog();
     private final Faults faults = new Faults();
+    private final ControlApi control;
     private final List<Route> routes = new ArrayList<>();
 
     private record Route(String method, Pattern pattern, Handler handler) {
@@ -76,9 +75,9 @@ public final class TwilioSimulator implements AutoCloseable {
         this.world = new SimWorld(settings.accountSid(), settings.authToken());
         this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 64);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
-        world.taskRouter.register(this);
-        world.routing.register(this);
-        world.voice.register(this);
+        TaskRouterRoutes.register(this, world);
+        VoiceRoutes.register(this, world);
+        this.control = new ControlApi(world, log, faults, settings.contract().isPresent());
         server.createContext("/", this::serve);
         server.setExecutor(executor);
     }
@@ -151,7 +150,7 @@ public final class TwilioSimulator implements AutoCloseable {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
             if (path.startsWith("/sim/") || path.equals("/sim")) {
-                control(exchange, path);
+                control.serve(exchange, path);
             } else {
                 rest(exchange, path);
             }
@@ -295,157 +294,12 @@ public final class TwilioSimulator implements AutoCloseable {
         }
     }
 
-    private static final Pattern WORKER_ACTIVITY = Pattern.compile("^/sim/workers/([^/]+)/activity$");
-    private static final Pattern CALL_ACTION = Pattern.compile("^/sim/calls/(CA[0-9a-fA-F]{32})/(answer|decline|busy|fail|hangup)$");
-    private static final Duration SETTLE = Duration.ofSeconds(20);
-
-    /**
-     * The control API. Every request first lets the simulator settle (webhooks delivered, the
-     * product's answers applied) and settles again after acting, so a test reads a settled world.
-     */
-    private void control(HttpExchange exchange, String path) throws IOException {
-        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-        String body = new String(exchange.getRequestBody().readNBytes(MAX_BODY), StandardCharsets.UTF_8);
-        try {
-            settle();
-            Object response = switch (method + " " + path) {
-                case "GET /sim/health" -> Map.of("status", "ok", "contractChecked", contractChecked());
-                case "GET /sim/workers" -> locked(this::directory);
-                case "GET /sim/requests" -> log.entries();
-                case "DELETE /sim/requests" -> {
-                    log.clear();
-                    yield Map.of("cleared", true);
-                }
-                case "GET /sim/faults" -> faults.rules();
-                case "POST /sim/faults" -> faults.add(Json.parse(body, "the fault"));
-                case "POST /sim/webhooks/replay" -> Map.of("replayed", world.outbox.replay(Math.max(1, Json.parse(body, "the replay").path("count").asInt(1))));
-                case "DELETE /sim/faults" -> {
-                    faults.clear();
-                    yield Map.of("cleared", true);
-                }
-                case "GET /sim/hearing" -> locked(() -> Map.of("time", world.now().toString(), "calls", world.voice.hearing()));
-                case "GET /sim/calls" -> locked(() -> world.voice.hearing());
-                case "POST /sim/calls" -> {
-                    JsonNode request = Json.parse(body, "the call");
-                    String from = text(request, "from");
-                    String to = request.path("to").asText(DemoWorkspace.PHONE_NUMBER);
-                    RawJson answer = locked(() -> Map.of("callSid", world.voice.dialIn(from, to).sid));
-                    settle();
-                    yield answer;
-                }
-                case "GET /sim/tasks" -> locked(() -> world.routing.describe());
-                case "GET /sim/clock" -> locked(world.clock::describe);
-                case "POST /sim/clock/advance" -> {
-                    JsonNode request = Json.parse(body, "the clock advance");
-                    long seconds = request.path("seconds").asLong(-1);
-                    if (seconds < 0 || seconds > 30L * 86_400) {
-                        throw new TwilioError(400, 20001, "seconds must be between 0 and 2592000");
-                    }
-                    world.advance(Duration.ofSeconds(seconds), SETTLE);
-                    yield locked(world.clock::describe);
-                }
-                case "GET /sim/alerts" -> world.alerts();
-                case "DELETE /sim/alerts" -> {
-                    world.clearAlerts();
-                    yield Map.of("cleared", true);
-                }
-                default -> {
-                    Matcher activity = WORKER_ACTIVITY.matcher(path);
-                    if (method.equals("POST") && activity.matches()) {
-                        JsonNode request = Json.parse(body, "the activity");
-                        String worker = URLDecoder.decode(activity.group(1), StandardCharsets.UTF_8);
-                        RawJson answer = locked(() -> world.taskRouter.setActivity(worker, request.path("activity").asText()));
-                        settle();
-                        yield answer;
-                    }
-                    Matcher action = CALL_ACTION.matcher(path);
-                    if (method.equals("POST") && action.matches()) {
-                        RawJson answer = locked(() -> {
-                            Voice.SimCall call = world.voice.find(action.group(1));
-                            if (call == null) {
-                                throw new TwilioError(404, 20404, "No call " + action.group(1));
-                            }
-                            if (!call.live()) {
-                                throw new TwilioError(409, 20001, "Call " + call.sid + " has already ended (" + call.status + ")");
-                            }
-                            switch (action.group(2)) {
-                                case "answer" -> world.voice.answer(call);
-                                case "decline", "busy" -> requireRinging(call, () -> world.voice.unanswered(call, "busy"));
-                                case "fail" -> requireRinging(call, () -> world.voice.unanswered(call, "failed"));
-                                default -> {
-                                    if (call.status.equals("in-progress")) {
-                                        world.voice.end(call, "completed");
-                                    } else {
-                                        world.voice.unanswered(call, call.direction.equals("inbound") ? "canceled" : "busy");
-                                    }
-                                }
-                            }
-                            return world.voice.callJson(call);
-                        });
-                        settle();
-                        yield answer;
-                    }
-                    throw new TwilioError(404, 20404, "No simulator control at " + method + " " + path);
-                }
-            };
-            write(exchange, 200, response instanceof RawJson raw ? raw.json() : twilioJson(response), null);
-        } catch (TwilioError e) {
-            write(exchange, e.status, twilioJson(e.body()), null);
-        } catch (dev.callcontrol.http.HttpError e) {
-            write(exchange, e.status(), Json.write(Map.of("code", 20001, "message", e.getMessage(), "status", e.status())), null);
-        } catch (RuntimeException e) {
-            System.err.println("[simulator] " + method + " " + path + " failed: " + e);
-            write(exchange, 500, twilioJson(new TwilioError(500, 20500, "Internal Server Error").body()), null);
-        }
-    }
-
-    private static void requireRinging(Voice.SimCall call, Runnable action) {
-        if (call.status.equals("in-progress")) {
-            throw new TwilioError(409, 20001, "Call " + call.sid + " was already answered; hang it up instead");
-        }
-        action.run();
-    }
-
-    private static String text(JsonNode request, String field) {
-        String value = request.path(field).asText(null);
-        if (value == null || value.isBlank()) {
-            throw new TwilioError(400, 20001, "'" + field + "' is required");
-        }
-        return value;
-    }
-
-    private void settle() {
-        if (!world.outbox.awaitIdle(SETTLE)) {
-            System.err.println("[simulator] still delivering webhooks after " + SETTLE.toSeconds() + "s");
-        }
-    }
-
-    /** The seeded workspace at a glance, with each worker's current tasks. */
-    private Map<String, Object> directory() {
-        Map<String, Object> directory = world.taskRouter.directory();
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> workers = (List<Map<String, Object>>) directory.get("workers");
-        for (Map<String, Object> worker : workers) {
-            worker.put("tasks", world.routing.tasksOf((String) worker.get("sid")));
-        }
-        return directory;
-    }
-
-    /** JSON already serialised under the lock. */
-    private record RawJson(String json) {
-    }
-
-    private RawJson locked(java.util.function.Supplier<Object> work) {
-        synchronized (world) {
-            return new RawJson(twilioJson(work.get()));
-        }
-    }
 
     /** A resource the handler created: answered with 201. */
     record Created(Object resource) {
     }
 
-    private static String twilioJson(Object value) {
+    static String twilioJson(Object value) {
         try {
             return TWILIO_JSON.writeValueAsString(value);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -480,7 +334,7 @@ public final class TwilioSimulator implements AutoCloseable {
         return values;
     }
 
-    private static void write(HttpExchange exchange, int status, String body, Map<String, String> headers) throws IOException {
+    static void write(HttpExchange exchange, int status, String body, Map<String, String> headers) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         if (headers != null) {
             headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));

@@ -1,0 +1,337 @@
+package dev.callcontrol.local.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.callcontrol.http.HttpError;
+import dev.callcontrol.http.Json;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * TaskRouter's assignment callback and the instructions that answer it
+ * (https://www.twilio.com/docs/taskrouter/handle-assignment-callbacks): a new reservation is posted,
+ * signed, to the workflow's {@code AssignmentCallbackUrl} (its fallback URL once on failure), and the
+ * JSON instruction it answers is carried out: {@code accept}, {@code reject}, {@code conference}
+ * (ring the worker, then the worker and the caller join a conference named by the task SID,
+ * https://www.twilio.com/docs/taskrouter/api/reservations), {@code call},
+ * {@code dequeue} and {@code redirect}. The same instructions given through the Reservation
+ * resource's REST API ({@code Instruction=...}) come here too. Every method runs under the world's lock.
+ */
+final class AssignmentCallbacks {
+    /** TaskRouter allows the assignment callback five seconds (https://www.twilio.com/docs/taskrouter/handle-assignment-callbacks). */
+    private static final Duration ASSIGNMENT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final SimWorld world;
+
+    AssignmentCallbacks(SimWorld world) {
+        this.world = world;
+    }
+
+    void assignmentCallback(Reservation reservation, String url, String fallback) {
+        Task task = world.tasks.get(reservation.taskSid);
+        Map<String, Object> worker = world.taskRouter.workers().get(reservation.workerSid);
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("AccountSid", world.accountSid);
+        parameters.put("WorkspaceSid", world.taskRouter.workspaceSid());
+        parameters.put("WorkflowSid", task.workflowSid);
+        parameters.put("TaskQueueSid", task.queueSid);
+        parameters.put("WorkerSid", reservation.workerSid);
+        parameters.put("WorkerAttributes", (String) worker.get("attributes"));
+        parameters.put("TaskSid", task.sid);
+        parameters.put("TaskAttributes", task.attributes);
+        parameters.put("TaskAge", String.valueOf(Duration.between(task.created, world.now()).toSeconds()));
+        parameters.put("TaskPriority", String.valueOf(task.priority));
+        parameters.put("ReservationSid", reservation.sid);
+        parameters.put("Timestamp", String.valueOf(world.now().getEpochSecond()));
+        world.outbox.send("assignment callback for " + task.sid, "POST", url, parameters, ASSIGNMENT_TIMEOUT, response -> {
+            if (!reservation.status.equals("pending")) {
+                return;
+            }
+            if (!response.ok()) {
+                world.alert(40130, "Assignment callback " + url + " failed: " + response.describe()
+                        + (response.body() == null || response.body().isBlank() ? "" : ": " + response.body()));
+                if (fallback != null && !fallback.isBlank() && !reservation.callbackFallbackTried) {
+                    reservation.callbackFallbackTried = true;
+                    assignmentCallback(reservation, fallback, null);
+                }
+                return;
+            }
+            String body = response.body() == null ? "" : response.body().trim();
+            if (body.isEmpty()) {
+                return;
+            }
+            if (response.contentType() == null || !response.contentType().startsWith("application/json")) {
+                world.alert(40131, "Assignment callback " + url + " answered with Content-Type " + response.contentType() + ", not application/json");
+                return;
+            }
+            JsonNode instruction;
+            try {
+                instruction = Json.parse(body, "the assignment instruction");
+            } catch (HttpError e) {
+                world.alert(40131, "Assignment callback " + url + " answered invalid JSON: " + e.getMessage());
+                return;
+            }
+            if (instruction.isObject() && instruction.has("instruction")) {
+                instruct(reservation, instruction, "assignment callback");
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- instructions
+
+    void instruct(Reservation reservation, JsonNode instruction, String source) {
+        String name = instruction.path("instruction").asText("");
+        switch (name) {
+            case "accept" -> world.reservations.accept(reservation);
+            case "reject" -> world.reservations.reject(reservation, instruction.path("activity_sid").asText(null));
+            case "conference" -> conference(reservation, instruction);
+            case "call" -> call(reservation, instruction);
+            case "dequeue" -> dequeue(reservation, instruction);
+            case "redirect" -> redirect(reservation, instruction);
+            default -> {
+                if ("REST API".equals(source)) {
+                    throw new TwilioError(400, 20001, "Unknown instruction " + name);
+                }
+                world.alert(40001, "Unknown assignment instruction '" + name + "' from the " + source);
+            }
+        }
+    }
+
+    /**
+     * The {@code conference} instruction: ring the worker; when they answer, accept the
+     * reservation, put the worker and then the caller into a conference named by the task SID,
+     * and record both call SIDs in the task's attributes.
+     */
+    private void conference(Reservation reservation, JsonNode instruction) {
+        Task task = world.tasks.get(reservation.taskSid);
+        String outboundTo = Json.parse(task.attributes, "attributes").path("outbound_to").asText(null);
+        SimCall customer = callerOf(task);
+        if (customer == null && outboundTo == null) {
+            world.alert(40142, "Conference instruction for " + reservation.sid + ": task " + task.sid + " has neither call_sid nor outbound_to");
+            return;
+        }
+        if (outboundTo == null && (!customer.live() || customer.queuedTask == null)) {
+            world.alert(40144, "Reservation " + reservation.sid + ": the caller of " + task.sid + " is no longer waiting (conference instruction)");
+            return;
+        }
+        String from = instruction.path("from").asText(null);
+        if (from == null || from.isBlank()) {
+            // TaskRouter refuses a conference instruction without a caller ID.
+            world.alert(40138, "Conference instruction for " + reservation.sid + " has no 'from'");
+            return;
+        }
+        String to = instruction.path("to").asText(null);
+        if (to == null) {
+            to = contactUri(reservation.workerSid);
+        }
+        if (to == null) {
+            world.alert(40139, "Conference instruction for " + reservation.sid + " has no 'to' and the worker has no contact_uri");
+            return;
+        }
+        Callback callback = Voice.callback(instruction.path("conference_status_callback").asText(null),
+                instruction.path("conference_status_callback_method").asText(null), events(instruction.path("conference_status_callback_event"), Set.of("start", "end")));
+        String waitUrl = instruction.has("wait_url") ? instruction.path("wait_url").asText() : null;
+        boolean beep = instruction.path("beep").asBoolean(true);
+        JoinSpec workerSpec = new JoinSpec(null, instruction.path("muted").asBoolean(false), beep,
+                instruction.path("start_conference_on_enter").asBoolean(true), instruction.path("end_conference_on_exit").asBoolean(false),
+                false, null, waitUrl, Voice.method(instruction.path("wait_method").asText(null), "POST"), callback);
+        JoinSpec customerSpec = new JoinSpec(null, false, instruction.path("beep_on_customer_entrance").asBoolean(beep), true,
+                instruction.path("end_conference_on_customer_exit").asBoolean(false), false, null, waitUrl,
+                Voice.method(instruction.path("wait_method").asText(null), "POST"), callback);
+        SimCall agent = world.calls.newCall(from, to, "outbound-api", null);
+        agent.statusCallback = Voice.callback(instruction.path("status_callback").asText(null), instruction.path("status_callback_method").asText(null),
+                events(instruction.path("status_callback_event"), Set.of("completed")));
+        reservation.workerCallSid = agent.sid;
+        String callerId = from;
+        agent.onAnswer = () -> {
+            if (!reservation.status.equals("pending") || (outboundTo == null && !customer.live())) {
+                world.calls.end(agent, "completed");
+                return;
+            }
+            world.reservations.accept(reservation);
+            task.connectedByConference = true;
+            Conference conference = world.conferences.conferenceNamed(task.sid);
+            world.conferences.join(agent, conference, world.participants.newParticipant(conference, agent), workerSpec);
+            SimCall customerLeg;
+            if (outboundTo != null) {
+                // Outbound (outbound_to): with the worker in the conference, TaskRouter dials the customer into it.
+                customerLeg = world.calls.newCall(callerId, outboundTo, "outbound-api", null);
+                customerLeg.onAnswer = () -> {
+                    if (conference.active()) {
+                        world.conferences.join(customerLeg, conference, world.participants.newParticipant(conference, customerLeg), customerSpec);
+                    } else {
+                        world.calls.end(customerLeg, "completed");
+                    }
+                };
+                world.calls.ring(customerLeg, instruction.path("timeout").asInt(60));
+            } else {
+                customerLeg = customer;
+                world.twiml.takeFromQueue(customer);
+                world.conferences.join(customer, conference, world.participants.newParticipant(conference, customer), customerSpec);
+            }
+            ObjectNode attributes = (ObjectNode) Json.parse(task.attributes, "attributes");
+            ObjectNode conferenceNode = attributes.putObject("conference");
+            conferenceNode.put("sid", conference.sid);
+            ObjectNode participants = conferenceNode.putObject("participants");
+            participants.put("worker", agent.sid);
+            participants.put("customer", customerLeg.sid);
+            task.attributes = attributes.toString();
+            world.tasks.touch(task);
+            world.taskRouterEvents.event("task.updated", task, null, Map.of());
+        };
+        agent.onUnanswered = status -> workerLegFailed(reservation, status);
+        world.calls.ring(agent, instruction.path("timeout").asInt(60));
+    }
+
+    /** The {@code call} instruction: ring {@code to} and run {@code url} when answered; {@code accept} accepts the reservation on answer. */
+    private void call(Reservation reservation, JsonNode instruction) {
+        String url = instruction.path("url").asText(null);
+        String from = instruction.path("from").asText(null);
+        String to = instruction.path("to").asText(contactUri(reservation.workerSid));
+        if (url == null || from == null || to == null) {
+            world.alert(40114, "Call instruction for " + reservation.sid + " needs url, from and to (or a worker contact_uri)");
+            return;
+        }
+        boolean accept = instruction.path("accept").asBoolean(false);
+        SimCall leg = world.calls.newCall(from, to, "outbound-api", null);
+        leg.statusCallback = Voice.callback(instruction.path("status_callback_url").asText(null), "POST", Set.of("completed"));
+        reservation.workerCallSid = leg.sid;
+        leg.onAnswer = () -> {
+            if (accept && reservation.status.equals("pending")) {
+                world.reservations.accept(reservation);
+            }
+            world.twiml.fetchAndRun(leg, url, "POST", Map.of());
+        };
+        leg.onUnanswered = status -> workerLegFailed(reservation, status);
+        world.calls.ring(leg, instruction.path("timeout").asInt(60));
+    }
+
+    /** The {@code dequeue} instruction: ring the worker and bridge the waiting caller straight to them. */
+    private void dequeue(Reservation reservation, JsonNode instruction) {
+        Task task = world.tasks.get(reservation.taskSid);
+        SimCall customer = callerOf(task);
+        if (customer == null || !customer.live() || customer.queuedTask == null) {
+            world.alert(40140, "Reservation " + reservation.sid + ": the caller of " + task.sid + " is no longer waiting (dequeue instruction)");
+            return;
+        }
+        String from = instruction.path("from").asText(null);
+        String to = instruction.path("to").asText(contactUri(reservation.workerSid));
+        if (from == null || to == null) {
+            world.alert(40140, "Dequeue instruction for " + reservation.sid + " needs from and to (or a worker contact_uri)");
+            return;
+        }
+        SimCall agent = world.calls.newCall(from, to, "outbound-api", null);
+        agent.statusCallback = Voice.callback(instruction.path("status_callback_url").asText(null), "POST",
+                events(instruction.path("status_callback_events"), Set.of("completed")));
+        reservation.workerCallSid = agent.sid;
+        agent.onAnswer = () -> {
+            if (!reservation.status.equals("pending") || !customer.live()) {
+                world.calls.end(agent, "completed");
+                return;
+            }
+            world.reservations.accept(reservation);
+            world.twiml.bridge(customer, agent);
+        };
+        agent.onUnanswered = status -> workerLegFailed(reservation, status);
+        world.calls.ring(agent, instruction.path("timeout").asInt(60));
+    }
+
+    /** The {@code redirect} instruction: the call (usually the waiting caller) runs new TwiML. */
+    private void redirect(Reservation reservation, JsonNode instruction) {
+        String callSid = instruction.path("call_sid").asText(null);
+        String url = instruction.path("url").asText(null);
+        SimCall call = callSid == null ? null : world.calls.find(callSid);
+        if (call == null || !call.live() || url == null) {
+            world.alert(40150, "Redirect instruction for " + reservation.sid + " needs a live call_sid and a url");
+            return;
+        }
+        world.twiml.takeFromQueue(call);
+        world.twiml.redirect(call, url, "POST");
+        if (instruction.path("accept").asBoolean(false)) {
+            world.reservations.accept(reservation);
+        }
+    }
+
+    private void workerLegFailed(Reservation reservation, String status) {
+        if (!reservation.status.equals("pending")) {
+            return;
+        }
+        if (status.equals("no-answer")) {
+            world.reservations.timeOut(reservation);
+        } else if (!status.equals("canceled")) {
+            world.reservations.reject(reservation, null);
+        }
+    }
+
+    private SimCall callerOf(Task task) {
+        String callSid = task.callSid;
+        if (callSid == null) {
+            callSid = Json.parse(task.attributes, "attributes").path("call_sid").asText(null);
+        }
+        return callSid == null ? null : world.calls.find(callSid);
+    }
+
+    private String contactUri(String workerSid) {
+        Map<String, Object> worker = world.taskRouter.workers().get(workerSid);
+        return worker == null ? null : Json.parse((String) worker.get("attributes"), "attributes").path("contact_uri").asText(null);
+    }
+
+    /** REST instruction parameters, named as the assignment callback's JSON names them. */
+    static JsonNode instructionFromParameters(String instruction, TwilioSimulator.Call request) {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("instruction", instruction.toLowerCase(Locale.ROOT));
+        Map<String, String> prefixes = Map.of("conference", "", "dequeue", "Dequeue", "call", "Call", "redirect", "Redirect");
+        String prefix = prefixes.getOrDefault(instruction.toLowerCase(Locale.ROOT), "");
+        request.parameters().forEach((name, values) -> {
+            if (name.equals("Instruction") || values.isEmpty()) {
+                return;
+            }
+            String key = name.startsWith(prefix) && !prefix.isEmpty() ? name.substring(prefix.length()) : name;
+            String snake = key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+            if (snake.equals("status_callback_url")) {
+                out.put("status_callback_url", values.get(0));
+            } else if (values.size() > 1 || snake.endsWith("_event")) {
+                out.put(snake, String.join(",", values));
+            } else {
+                out.put(snake, values.get(0));
+            }
+        });
+        if (instruction.equalsIgnoreCase("conference")) {
+            for (String flag : List.of("end_conference_on_exit", "start_conference_on_enter", "beep", "muted", "end_conference_on_customer_exit", "early_media")) {
+                if (out.has(flag)) {
+                    out.put(flag, Boolean.parseBoolean(out.get(flag).asText()));
+                }
+            }
+        }
+        if (out.has("accept")) {
+            out.put("accept", Boolean.parseBoolean(out.get("accept").asText()));
+        }
+        if (out.has("timeout")) {
+            try {
+                out.put("timeout", Integer.parseInt(out.get("timeout").asText()));
+            } catch (NumberFormatException e) {
+                throw new TwilioError(400, 20001, "Timeout must be an integer");
+            }
+        }
+        return out;
+    }
+
+    private static Set<String> events(JsonNode node, Set<String> fallback) {
+        if (node == null || node.isMissingNode() || node.isNull()) {
+            return fallback;
+        }
+        List<String> values = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(item -> values.add(item.asText()));
+        } else {
+            values.add(node.asText());
+        }
+        return Voice.events(values, fallback);
+    }
+}

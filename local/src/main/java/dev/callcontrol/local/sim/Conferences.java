@@ -1,0 +1,302 @@
+package dev.callcontrol.local.sim;
+
+import dev.callcontrol.local.sim.SimCall.Doing;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.callcontrol.local.sim.Hearing.speakingTime;
+import static dev.callcontrol.local.sim.Voice.checkAbsolute;
+import static dev.callcontrol.local.sim.Voice.method;
+import static dev.callcontrol.local.sim.Voice.page;
+import static dev.callcontrol.local.sim.Voice.requireAccount;
+import static dev.callcontrol.local.sim.Voice.FETCH_TIMEOUT;
+
+/**
+ * Programmable Voice's Conference resource: fetch and list conferences (by {@code FriendlyName} and
+ * {@code Status}), end one or play it an announcement
+ * (https://www.twilio.com/docs/voice/api/conference-resource); and a conference's life: calls join and
+ * leave it, it starts when a participant with {@code startConferenceOnEnter} is in and ends for Twilio's
+ * reasons, and its events go to the first participant's {@code ConferenceStatusCallback}
+ * (https://www.twilio.com/docs/voice/api/conference-participant-resource#request-body-parameters,
+ * https://www.twilio.com/docs/voice/twiml/conference). Every method runs under the world's lock.
+ */
+final class Conferences {
+    private final SimWorld world;
+    private final Map<String, Conference> conferences = new LinkedHashMap<>();
+
+    Conferences(SimWorld world) {
+        this.world = world;
+    }
+
+    // ---------------------------------------------------------------- lookups
+
+    Conference activeConference(String friendlyName) {
+        return conferences.values().stream().filter(c -> c.active() && c.friendlyName.equals(friendlyName)).findFirst().orElse(null);
+    }
+
+    Conference get(String conferenceSid) {
+        return conferences.get(conferenceSid);
+    }
+
+    Conference conference(TwilioSimulator.Call request) {
+        requireAccount(world, request);
+        Conference conference = conferences.get(request.variable(2));
+        if (conference == null) {
+            throw new TwilioError(404, 20404, "The requested resource " + request.path().group(0) + " was not found");
+        }
+        return conference;
+    }
+
+    // ---------------------------------------------------------------- REST
+
+    Object listConferences(TwilioSimulator.Call request) {
+        requireAccount(world, request);
+        String name = request.first("FriendlyName");
+        String status = request.first("Status");
+        List<Map<String, Object>> items = conferences.values().stream()
+                .filter(c -> name == null || name.equals(c.friendlyName))
+                .filter(c -> status == null || status.equals(c.status))
+                .map(this::conferenceJson).toList();
+        return page(request, "conferences", items);
+    }
+
+    Object updateConference(TwilioSimulator.Call request) {
+        Conference conference = conference(request);
+        if (!conference.active()) {
+            throw new TwilioError(400, 16022, "Conference " + conference.sid + " does not exist or is completed");
+        }
+        if (request.first("AnnounceUrl") != null) {
+            String url = request.first("AnnounceUrl");
+            checkAbsolute(url, "AnnounceUrl");
+            announce(conference, null, url, method(request.first("AnnounceMethod"), "POST"));
+        }
+        if ("completed".equals(request.first("Status"))) {
+            endConference(conference, "conference-ended-via-api", null);
+        }
+        conference.updated = world.now();
+        return conferenceJson(conference);
+    }
+
+    // ---------------------------------------------------------------- joining and leaving
+
+    /** Puts an answered call into a conference it is (or is about to be) a participant of. */
+    void join(SimCall call, Conference conference, Participant participant, JoinSpec spec) {
+        participant.label = spec.label();
+        participant.muted = spec.muted();
+        participant.coaching = spec.coaching();
+        participant.callSidToCoach = spec.callSidToCoach();
+        participant.startOnEnter = spec.startOnEnter();
+        participant.endOnExit = spec.endOnExit();
+        participant.status = "connected";
+        participant.updated = world.now();
+        if (!conference.callbackChosen) {
+            // Only the first participant's conference status callback is used
+            // (https://www.twilio.com/docs/voice/api/conference-participant-resource#request-body-parameters).
+            conference.callbackChosen = true;
+            conference.callback = spec.conferenceCallback();
+        }
+        call.doing = Doing.CONFERENCE;
+        call.conferenceSid = conference.sid;
+        call.sound = Sound.SILENCE;
+        if (spec.waitUrl() != null) {
+            world.hearing.fetchSound(call.sid, spec.waitUrl(), spec.waitMethod(), sound -> participant.waitSound = sound);
+        }
+        conferenceEvent(conference, "participant-join", participant, Map.of());
+        if (conference.status.equals("init") && participant.startOnEnter) {
+            conference.status = "in-progress";
+            conference.updated = world.now();
+            conferenceEvent(conference, "conference-start", null, Map.of());
+        }
+    }
+
+    /** Creates (or finds) the active conference with this name. */
+    Conference conferenceNamed(String name) {
+        Conference conference = activeConference(name);
+        if (conference == null) {
+            conference = new Conference(world, name);
+            conferences.put(conference.sid, conference);
+        }
+        return conference;
+    }
+
+    void leave(Conference conference, Participant participant, String reason, boolean continueProgram, boolean kicked) {
+        conference.participants.remove(participant.callSid);
+        participant.status = "complete";
+        SimClock.cancel(participant.announcementTimer);
+        SimCall call = world.calls.find(participant.callSid);
+        if (call != null) {
+            call.conferenceSid = null;
+            if (call.doing == Doing.CONFERENCE) {
+                call.doing = null;
+            }
+        }
+        conferenceEvent(conference, "participant-leave", participant, Map.of("ReasonParticipantLeft", reason));
+        if (conference.active()) {
+            if (participant.endOnExit) {
+                endConference(conference, kicked ? "participant-with-end-conference-on-exit-kicked" : "participant-with-end-conference-on-exit-left",
+                        participant.callSid);
+            } else if (conference.connected().isEmpty()) {
+                endConference(conference, kicked ? "last-participant-kicked" : "last-participant-left", participant.callSid);
+            }
+        }
+        if (continueProgram && call != null && call.live()) {
+            world.twiml.afterConference(call);
+        }
+    }
+
+    void endConference(Conference conference, String reason, String callSidEnding) {
+        if (!conference.active()) {
+            return;
+        }
+        conference.status = "completed";
+        conference.reasonEnded = reason;
+        conference.callSidEnding = callSidEnding;
+        conference.updated = world.now();
+        SimClock.cancel(conference.announcementTimer);
+        for (Participant participant : new ArrayList<>(conference.participants.values())) {
+            SimCall call = world.calls.find(participant.callSid);
+            if (participant.connected()) {
+                leave(conference, participant, "conference_ended", true, false);
+            } else {
+                conference.participants.remove(participant.callSid);
+                if (call != null && call.live()) {
+                    world.calls.unanswered(call, "canceled");
+                }
+            }
+        }
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put("ReasonConferenceEnded", reason);
+        extra.put("Reason", describeEnd(reason));
+        if (callSidEnding != null) {
+            extra.put("CallSidEndingConference", callSidEnding);
+        }
+        conferenceEvent(conference, "conference-end", null, extra);
+        world.tasks.conferenceEnded(conference.friendlyName);
+    }
+
+    private static String describeEnd(String reason) {
+        return switch (reason) {
+            case "conference-ended-via-api" -> "Conference ended via API";
+            case "participant-with-end-conference-on-exit-left" -> "Participant with End Conference On Exit left the conference";
+            case "participant-with-end-conference-on-exit-kicked" -> "Participant with End Conference On Exit was removed from the conference";
+            case "last-participant-kicked" -> "The last participant was removed from the conference";
+            default -> "The last participant left the conference";
+        };
+    }
+
+    void announce(Conference conference, Participant participant, String url, String method) {
+        String key = participant == null ? conference.sid : participant.callSid;
+        world.hearing.fetchSound(key, url, method, sound -> {
+            Duration length = sound.kind().equals("say") ? speakingTime(sound.detail()) : Duration.ofSeconds(10);
+            Runnable finished = () -> {
+                if (participant == null) {
+                    conference.announcement = null;
+                } else {
+                    participant.announcement = null;
+                }
+                if (conference.active()) {
+                    conferenceEvent(conference, "announcement-end", participant, Map.of());
+                }
+            };
+            if (participant == null) {
+                SimClock.cancel(conference.announcementTimer);
+                conference.announcement = sound;
+                conference.announcementTimer = world.clock.after(length, "announcement in " + conference.friendlyName, finished);
+            } else {
+                SimClock.cancel(participant.announcementTimer);
+                participant.announcement = sound;
+                participant.announcementTimer = world.clock.after(length, "announcement to " + participant.callSid, finished);
+            }
+        });
+    }
+
+    Participant participantOf(SimCall call) {
+        for (Conference conference : conferences.values()) {
+            Participant participant = conference.participants.get(call.sid);
+            if (participant != null && conference.active()) {
+                return participant;
+            }
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- events
+
+    /** Conference events go to the first participant's callback, for the events it asked for, numbered in order. */
+    void conferenceEvent(Conference conference, String event, Participant participant, Map<String, String> extra) {
+        int sequence = ++conference.sequence;
+        Callback callback = conference.callback;
+        if (callback == null || !callback.wants(subscription(event))) {
+            return;
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("AccountSid", world.accountSid);
+        parameters.put("ConferenceSid", conference.sid);
+        parameters.put("FriendlyName", conference.friendlyName);
+        parameters.put("StatusCallbackEvent", event);
+        parameters.put("SequenceNumber", String.valueOf(sequence));
+        parameters.put("Timestamp", world.rfc2822(world.now()));
+        if (participant != null) {
+            parameters.put("CallSid", participant.callSid);
+            parameters.put("Muted", String.valueOf(participant.muted));
+            parameters.put("Hold", String.valueOf(participant.hold));
+            parameters.put("Coaching", String.valueOf(participant.coaching));
+            parameters.put("EndConferenceOnExit", String.valueOf(participant.endOnExit));
+            parameters.put("StartConferenceOnEnter", String.valueOf(participant.startOnEnter));
+            if (participant.label != null) {
+                parameters.put("ParticipantLabel", participant.label);
+            }
+            if (participant.callSidToCoach != null) {
+                parameters.put("CallSidToCoach", participant.callSidToCoach);
+            }
+            SimCall call = world.calls.find(participant.callSid);
+            if (call != null) {
+                parameters.put("ParticipantCallStatus", call.status);
+            }
+        }
+        parameters.putAll(extra);
+        world.outbox.sendEvent(event + " of " + conference.friendlyName, callback.method(), callback.url(), parameters, FETCH_TIMEOUT, response -> {
+            if (!response.ok()) {
+                world.alert(16011, "Conference event " + event + " to " + callback.url() + " got an error: " + response.describe());
+            }
+        });
+    }
+
+    private static String subscription(String event) {
+        return switch (event) {
+            case "conference-start" -> "start";
+            case "conference-end" -> "end";
+            case "participant-join" -> "join";
+            case "participant-leave" -> "leave";
+            case "participant-mute", "participant-unmute" -> "mute";
+            case "participant-hold", "participant-unhold" -> "hold";
+            case "participant-modify" -> "modify";
+            case "announcement-end", "announcement-fail" -> "announcement";
+            default -> "speaker";
+        };
+    }
+
+    // ---------------------------------------------------------------- JSON
+
+    Map<String, Object> conferenceJson(Conference conference) {
+        String uri = "/2010-04-01/Accounts/" + world.accountSid + "/Conferences/" + conference.sid + ".json";
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("account_sid", world.accountSid);
+        out.put("date_created", world.rfc2822(conference.created));
+        out.put("date_updated", world.rfc2822(conference.updated));
+        out.put("api_version", "2010-04-01");
+        out.put("friendly_name", conference.friendlyName);
+        out.put("region", "us1");
+        out.put("sid", conference.sid);
+        out.put("status", conference.status);
+        out.put("uri", uri);
+        out.put("subresource_uris", Map.of("participants", uri.replace(".json", "/Participants.json")));
+        out.put("reason_conference_ended", conference.reasonEnded);
+        out.put("call_sid_ending_conference", conference.callSidEnding);
+        return out;
+    }
+}
