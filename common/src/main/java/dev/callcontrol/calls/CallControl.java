@@ -70,10 +70,20 @@ public final class CallControl {
      * @param callerId           caller ID of the calls the product places
      * @param ringTimeoutSeconds how long to ring a supervisor or an external number
      * @param numberPrefixes     E.164 prefixes a transfer may dial; none when empty
+     * @param transferTimeoutSeconds how long a transfer task waits for its target before TaskRouter
+     *                           cancels it and the customer goes back ({@code TRANSFER_TIMEOUT_SECONDS})
      */
-    public record Settings(String publicBaseUrl, String callerId, int ringTimeoutSeconds, List<String> numberPrefixes) {
+    public record Settings(String publicBaseUrl, String callerId, int ringTimeoutSeconds, List<String> numberPrefixes,
+                           int transferTimeoutSeconds) {
+        /** The default transfer timeout, as {@code TRANSFER_TIMEOUT_SECONDS} has it. */
+        public static final int TRANSFER_TIMEOUT_SECONDS = 120;
+
         public Settings {
             numberPrefixes = List.copyOf(numberPrefixes);
+        }
+
+        public Settings(String publicBaseUrl, String callerId, int ringTimeoutSeconds, List<String> numberPrefixes) {
+            this(publicBaseUrl, callerId, ringTimeoutSeconds, numberPrefixes, TRANSFER_TIMEOUT_SECONDS);
         }
     }
 

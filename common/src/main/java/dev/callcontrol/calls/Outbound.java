@@ -36,7 +36,7 @@ final class Outbound {
         attributes.put("direction", "outbound");
         attributes.put("outbound_to", number);
         attributes.put("requested_agent", principal.workerSid());
-        String task = telephony.createTask(attributes, CallControl.OUTBOUND_PRIORITY);
+        String task = telephony.createTask(attributes, CallControl.OUTBOUND_PRIORITY, 0);
         CallLog.put(CallLog.TASK_SID, task);
         LOG.info("Outbound call requested; TaskRouter rings the agent, then the customer");
         return task;

@@ -46,7 +46,7 @@ final class Requeue {
         Map<String, Object> attributes = TransferTargets.transferAttributes(requeuing, requeue, requeue.fromWorkerSid);
         var outcome = Concurrently.run(
                 () -> transferTaskSid == null || !cancelOld || telephony.updateTask(transferTaskSid, Telephony.TaskStatus.CANCELED, why),
-                () -> telephony.createTask(attributes, CallControl.REQUEUE_PRIORITY));
+                () -> telephony.createTask(attributes, CallControl.REQUEUE_PRIORITY, 0));
         if (!outcome.first().ok()) {
             LOG.warn("The failed transfer's task could not be canceled", outcome.first().failure());
         }
@@ -107,7 +107,7 @@ final class Requeue {
         }
         effects.then.add(() -> {
             try {
-                String task = telephony.createTask(attributes, CallControl.REQUEUE_PRIORITY);
+                String task = telephony.createTask(attributes, CallControl.REQUEUE_PRIORITY, 0);
                 records.update(callTask, () -> record, r -> {
                     if (r.transfer == null || !"starting".equals(r.transfer.state)) {
                         return false;

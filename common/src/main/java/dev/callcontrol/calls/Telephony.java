@@ -40,8 +40,12 @@ public interface Telephony {
     /** A queue by SID or friendly name, or empty when the workspace has none (may be served from a short-lived cache). */
     Optional<Queue> queue(String sidOrName);
 
-    /** Creates a voice task on the configured workflow and answers its SID. Never retried: a repeat would be a second task. */
-    String createTask(Map<String, Object> attributes, int priority);
+    /**
+     * Creates a voice task on the configured workflow and answers its SID; TaskRouter cancels it
+     * after {@code timeoutSeconds} unless it is completed first (0: TaskRouter's default, a day).
+     * Never retried: a repeat would be a second task.
+     */
+    String createTask(Map<String, Object> attributes, int priority, int timeoutSeconds);
 
     /** What asking TaskRouter to accept a reservation came to. */
     enum Acceptance {

@@ -45,7 +45,7 @@ final class TransferTargets {
                 () -> "number".equals(target)
                         ? telephony.addParticipant(call.conferenceSid, settings.callerId(), to, Role.TRANSFER.label(),
                                 ports.transferLegEvents(call.taskSid), settings.ringTimeoutSeconds())
-                        : telephony.createTask(attributes, CallControl.TRANSFER_PRIORITY));
+                        : telephony.createTask(attributes, CallControl.TRANSFER_PRIORITY, settings.transferTimeoutSeconds()));
     }
 
     /**

@@ -109,6 +109,23 @@ public final class Config {
         throw new ConfigurationException(Setting.AGENT_RING_TIMEOUT.name() + " must be a whole number of seconds from 5 to 600, not '" + value + "'");
     }
 
+    /**
+     * How long a transfer task may wait for its target, as the task's TaskRouter {@code Timeout}
+     * (whose default is a day): 30 seconds to a day.
+     */
+    public int transferTimeoutSeconds() {
+        String value = require(Setting.TRANSFER_TIMEOUT_SECONDS);
+        try {
+            int seconds = Integer.parseInt(value);
+            if (seconds >= 30 && seconds <= 86_400) {
+                return seconds;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below with the variable's name
+        }
+        throw new ConfigurationException(Setting.TRANSFER_TIMEOUT_SECONDS.name() + " must be a whole number of seconds from 30 to 86400, not '" + value + "'");
+    }
+
     /** The hold music: any absolute http(s) URL, query included (a signed storage URL, say). */
     public String holdMusicUrl() {
         String value = require(Setting.HOLD_MUSIC_URL);

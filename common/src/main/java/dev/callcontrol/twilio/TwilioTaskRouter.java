@@ -150,17 +150,22 @@ final class TwilioTaskRouter {
         return cached.value().stream().filter(q -> q.sid().equals(sidOrName) || q.name().equals(sidOrName)).findFirst();
     }
 
-    String createTask(Map<String, Object> attributes, int priority) {
+    String createTask(Map<String, Object> attributes, int priority, int timeoutSeconds) {
         // A token of this create in the task's attributes: after an unanswered attempt, TaskRouter is asked for a task carrying it.
         String token = UUID.randomUUID().toString();
         Map<String, Object> tagged = new LinkedHashMap<>(attributes);
         tagged.put(CREATE_TOKEN, token);
-        return faults.create("creating a task", () -> Task.creator(workspaceSid)
-                        .setWorkflowSid(workflowSid)
-                        .setTaskChannel(VOICE_CHANNEL)
-                        .setPriority(priority)
-                        .setAttributes(JsonValues.writeWithoutNulls(tagged))
-                        .create(client.get()).getSid(),
+        return faults.create("creating a task", () -> {
+                    var creator = Task.creator(workspaceSid)
+                            .setWorkflowSid(workflowSid)
+                            .setTaskChannel(VOICE_CHANNEL)
+                            .setPriority(priority)
+                            .setAttributes(JsonValues.writeWithoutNulls(tagged));
+                    if (timeoutSeconds > 0) {
+                        creator.setTimeout(timeoutSeconds);
+                    }
+                    return creator.create(client.get()).getSid();
+                },
                 () -> {
                     for (Task task : Task.reader(workspaceSid).setEvaluateTaskAttributes(CREATE_TOKEN + " == \"" + token + "\"").limit(1).read(client.get())) {
                         return Optional.of(task.getSid());

@@ -79,7 +79,7 @@ public final class TwilioTelephony implements Telephony {
                 || telephony.queue("priming").isEmpty()) {
             throw new IllegalStateException("a primed read came back empty");
         }
-        telephony.createTask(Map.of("priming", true), 0);
+        telephony.createTask(Map.of("priming", true), 0, 0);
         telephony.updateTask(task, TaskStatus.WRAPPING, "priming");
         telephony.hold(conference, call, true, url);
         telephony.updateParticipant(conference, call, false, true, call);
@@ -107,8 +107,8 @@ public final class TwilioTelephony implements Telephony {
     }
 
     @Override
-    public String createTask(Map<String, Object> attributes, int priority) {
-        return taskRouter.createTask(attributes, priority);
+    public String createTask(Map<String, Object> attributes, int priority, int timeoutSeconds) {
+        return taskRouter.createTask(attributes, priority, timeoutSeconds);
     }
 
     @Override

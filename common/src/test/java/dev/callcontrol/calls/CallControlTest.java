@@ -69,6 +69,8 @@ class CallControlTest {
         assertTrue(twilio.subList(0, 2).contains("hold " + CUSTOMER_LEG + " true"), twilio.toString());
         assertTrue(twilio.subList(0, 2).stream().anyMatch(r -> r.startsWith("createTask 10 ") && r.contains("requested_agent=" + CAROL)
                 && r.contains("call_task_sid=" + TASK) && r.contains("conference_sid=" + CONFERENCE)), twilio.toString());
+        assertTrue(twilio.stream().anyMatch(r -> r.startsWith("createTask ") && r.endsWith(" timeout=" + CallControl.Settings.TRANSFER_TIMEOUT_SECONDS)),
+                "a transfer task waits TRANSFER_TIMEOUT_SECONDS, not TaskRouter's day: " + twilio);
         assertTrue(twilio.subList(2, 4).containsAll(List.of("removeParticipant " + AGENT_LEG, "updateTask " + TASK + " WRAPPING")), twilio.toString());
         assertEquals(TASK, records.find(call.transfer.taskSid).orElseThrow().taskSid, "the transfer task reaches the call");
     }

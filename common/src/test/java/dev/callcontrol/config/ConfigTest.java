@@ -61,6 +61,10 @@ class ConfigTest {
         assertEquals(45, with("AGENT_RING_TIMEOUT", "45").agentRingTimeoutSeconds());
         assertThrows(ConfigurationException.class, () -> with("AGENT_RING_TIMEOUT", "soon").agentRingTimeoutSeconds());
         assertThrows(ConfigurationException.class, () -> with("AGENT_RING_TIMEOUT", "2").agentRingTimeoutSeconds());
+        assertEquals(120, with("AGENT_RING_TIMEOUT", "45").transferTimeoutSeconds(), "the default");
+        assertEquals(300, with("TRANSFER_TIMEOUT_SECONDS", "300").transferTimeoutSeconds());
+        assertThrows(ConfigurationException.class, () -> with("TRANSFER_TIMEOUT_SECONDS", "10").transferTimeoutSeconds());
+        assertThrows(ConfigurationException.class, () -> with("TRANSFER_TIMEOUT_SECONDS", "a day").transferTimeoutSeconds());
         assertEquals(true, with("CONFERENCE_RECORD", "TRUE").recordConferences());
         assertThrows(ConfigurationException.class, () -> with("CONFERENCE_RECORD", "yes").recordConferences());
     }

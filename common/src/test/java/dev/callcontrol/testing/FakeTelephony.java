@@ -50,8 +50,8 @@ public class FakeTelephony implements Telephony {
     }
 
     @Override
-    public synchronized String createTask(Map<String, Object> attributes, int priority) {
-        record("createTask " + priority + " " + attributes);
+    public synchronized String createTask(Map<String, Object> attributes, int priority, int timeoutSeconds) {
+        record("createTask " + priority + " " + attributes + (timeoutSeconds > 0 ? " timeout=" + timeoutSeconds : ""));
         created++;
         return "WT" + "f".repeat(30) + String.format("%02d", created);
     }

@@ -97,6 +97,6 @@ final class Wiring {
     static CallControl callControl(Config config, CallRecords store, Telephony telephony) {
         return new CallControl(store, telephony,
                 new CallControl.Settings(config.publicBaseUrl(), config.callerId(), config.agentRingTimeoutSeconds(),
-                        config.dialPrefixes()));
+                        config.dialPrefixes(), config.transferTimeoutSeconds()));
     }
 }

@@ -177,6 +177,29 @@ class ColdTransferScenarioTest extends CallCentreScenario {
     }
 
     @Test
+    void aTransferNobodyTakesWithinTheTransferTimeoutPutsTheCustomerBackInTheirQueue() {
+        String customer = "+14155550132";
+        Connected call = connect(customer);
+        Agent agent = signIn(call.agent());
+        sim.setActivity(DemoWorkspace.CAROL, DemoWorkspace.UNAVAILABLE);
+        sim.setActivity(DemoWorkspace.BOB, DemoWorkspace.UNAVAILABLE);
+        Agent.Answer started = agent.post("/calls/" + call.task() + "/cold-transfer", Map.of("to", Map.of("queue", "sales")));
+        String transferTask = started.body().path("transfer").path("taskSid").asText();
+        assertEquals(120, task(transferTask).path("timeout").asInt(), "TRANSFER_TIMEOUT_SECONDS, not TaskRouter's day");
+
+        sim.advance(121);
+        assertEquals("canceled", task(transferTask).path("assignment_status").asText());
+        assertEquals(Set.of(HOLD_MUSIC), sim.hears(customer));
+        JsonNode view = signIn("sam").get("/calls/" + call.task()).body();
+        assertEquals("support", view.path("transfer").path("to").asText(), view.toString());
+        assertEquals(1, view.path("transfer").path("requeues").asInt());
+        sim.setActivity(WORKERS.get(call.other()), DemoWorkspace.AVAILABLE);
+        sim.answer(sim.ringing(call.other()));
+        assertEquals(Set.of(call.other()), sim.hears(customer));
+        hangUp(customer);
+    }
+
+    @Test
     void aQueueTransferThatOneAgentDeclinesGoesToTheQueuesNextAgent() {
         String customer = "+14155550131";
         sim.setActivity(DemoWorkspace.BOB, DemoWorkspace.UNAVAILABLE);

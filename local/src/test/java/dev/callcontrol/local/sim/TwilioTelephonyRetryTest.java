@@ -46,11 +46,12 @@ class TwilioTelephonyRetryTest {
     void aRateLimitedCreateIsRetriedAndHappensOnce() {
         sim.clearRequests();
         sim.addFault(Map.of("method", "POST", "path", "/Tasks$", "nth", 1, "times", 2, "status", 429));
-        String task = telephony.createTask(Map.of("desired_queue", "sales"), 5);
+        String task = telephony.createTask(Map.of("desired_queue", "sales"), 5, 90);
         assertTrue(task.startsWith("WT"), task);
         var creates = sim.requests().stream().filter(r -> r.path("path").asText().endsWith("/Tasks")).toList();
         assertEquals(3, creates.size(), "two 429s, then the create");
         assertEquals(1, creates.stream().filter(r -> r.path("status").asInt() == 201).count());
+        assertEquals("90", creates.get(2).path("parameters").path("Timeout").path(0).asText(), "the task's own timeout is sent: " + creates.get(2));
         sim.clearFaults();
     }
 
@@ -67,7 +68,7 @@ class TwilioTelephonyRetryTest {
         }
         sim.addFault(rule);
         String marker = "fault-" + fault.hashCode();
-        String task = telephony.createTask(Map.of("desired_queue", "sales", "marker", marker), 5);
+        String task = telephony.createTask(Map.of("desired_queue", "sales", "marker", marker), 5, 0);
         assertTrue(task.startsWith("WT"), task);
         var made = java.util.stream.StreamSupport.stream(sim.tasks().spliterator(), false)
                 .filter(t -> t.path("attributes").toString().contains(marker)).toList();
