@@ -35,6 +35,7 @@ final class Outbound {
         Map<String, Object> attributes = new LinkedHashMap<>();
         attributes.put("direction", "outbound");
         attributes.put("outbound_to", number);
+        attributes.put("route", TransferTargets.ROUTE_TO_AGENT);
         attributes.put("requested_agent", principal.workerSid());
         String task = telephony.createTask(attributes, CallControl.OUTBOUND_PRIORITY, 0);
         CallLog.put(CallLog.TASK_SID, task);

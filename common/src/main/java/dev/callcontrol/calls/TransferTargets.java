@@ -18,7 +18,14 @@ import java.util.Set;
 final class TransferTargets {
     private static final Logger LOG = LoggerFactory.getLogger(TransferTargets.class);
     /** Attributes of the original task that describe routing, not the caller: a transfer task sets its own. */
-    private static final Set<String> ROUTING_ATTRIBUTES = Set.of("call_sid", "conference", "transfer", "requested_agent", "desired_queue", "outbound_to");
+    private static final Set<String> ROUTING_ATTRIBUTES = Set.of("call_sid", "conference", "transfer", "route", "requested_agent", "desired_queue", "outbound_to");
+
+    /**
+     * The {@code route} of a task for one named worker ({@code requested_agent}): the workflow's
+     * filter compares it ({@code route == 'agent'}), since TaskRouter's expressions have no
+     * {@code null} to ask whether {@code requested_agent} is set.
+     */
+    static final String ROUTE_TO_AGENT = "agent";
 
     private final Ports ports;
     private final Telephony telephony;
@@ -128,6 +135,7 @@ final class TransferTargets {
         about.put("target", target);
         attributes.put("transfer", about);
         if ("worker".equals(target)) {
+            attributes.put("route", ROUTE_TO_AGENT);
             attributes.put("requested_agent", to);
         } else if (to != null) {
             attributes.put("desired_queue", to);

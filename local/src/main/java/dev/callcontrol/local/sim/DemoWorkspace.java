@@ -62,7 +62,7 @@ public final class DemoWorkspace {
      */
     static final String WORKFLOW_CONFIGURATION = """
             {"task_routing":{"filters":[\
-            {"filter_friendly_name":"requested agent","expression":"requested_agent != null",\
+            {"filter_friendly_name":"requested agent","expression":"route == 'agent'",\
             "targets":[{"queue":"%1$s","known_worker_sid":"task.requested_agent"},{"queue":"%2$s","known_worker_sid":"task.requested_agent"}]},\
             {"filter_friendly_name":"sales","expression":"desired_queue == 'sales'","targets":[{"queue":"%2$s"}]},\
             {"filter_friendly_name":"support","expression":"desired_queue == 'support'","targets":[{"queue":"%1$s"}]}],\

@@ -13,10 +13,16 @@ import java.util.Objects;
  * TaskRouter's expression language, enough of it for workflow filters and queue
  * {@code target_workers}: comparisons ({@code == = != > < >= <=}), {@code HAS}, {@code IN},
  * {@code NOT IN}, {@code CONTAINS}, {@code AND}/{@code OR} (and {@code && ||}), parentheses,
- * string, number, boolean and {@code null} literals, arrays, and dotted attribute names. A name
- * may start with {@code task.} or {@code worker.}; a bare name reads the expression's own subject
- * (the task in a workflow filter, the worker in a queue's target expression). A missing attribute
- * is {@code null}, so {@code requested_agent != null} asks whether the task names an agent.
+ * string, number and boolean constants, arrays, and dotted attribute names. A name may start
+ * with {@code task.} or {@code worker.}; a bare name reads the expression's own subject (the task
+ * in a workflow filter, the worker in a queue's target expression).
+ *
+ * <p>Rule {@code taskrouter.expression.constants}: the constants are those Twilio's expression
+ * syntax documents (https://www.twilio.com/docs/taskrouter/expression-syntax: strings, numbers,
+ * booleans, arrays); {@code null} is not one, and an expression using it is refused when the
+ * workflow or queue is saved. How a missing attribute compares is an assumption: it equals
+ * nothing, so {@code desired_queue == 'sales'} is false for a task without one; the product's
+ * workflow only ever compares attributes its tasks set.
  */
 final class Expression {
     /** An expression Twilio would refuse when the workflow or queue is saved. */
@@ -143,9 +149,7 @@ final class Expression {
             case "false" -> {
                 return false;
             }
-            case "null" -> {
-                return null;
-            }
+            case "null" -> throw new Invalid("null is not a TaskRouter constant (strings, numbers, booleans and arrays are): " + text);
             default -> {
                 if (!token.matches("[A-Za-z_][A-Za-z0-9_.\\-]*")) {
                     throw new Invalid("unexpected '" + token + "' in expression: " + text);

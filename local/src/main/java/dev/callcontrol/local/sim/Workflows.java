@@ -40,7 +40,7 @@ final class Workflows {
         world.taskRouter.requireWorkspace(call.variable(1));
         String name = required(call, "FriendlyName");
         String sid = world.taskRouter.nextSid("WW");
-        Map<String, Object> workflow = world.taskRouter.workflow(sid, name, jsonObject(required(call, "Configuration"), "Configuration"));
+        Map<String, Object> workflow = world.taskRouter.workflow(sid, name, checkedConfiguration(required(call, "Configuration")));
         applyWorkflowParameters(call, workflow);
         world.taskRouter.workflows().put(sid, workflow);
         return new TwilioSimulator.Created(workflow);
@@ -53,11 +53,40 @@ final class Workflows {
             workflow.put("friendly_name", call.first("FriendlyName"));
         }
         if (call.first("Configuration") != null) {
-            workflow.put("configuration", jsonObject(call.first("Configuration"), "Configuration"));
+            workflow.put("configuration", checkedConfiguration(call.first("Configuration")));
         }
         applyWorkflowParameters(call, workflow);
         world.taskRouter.touch(workflow);
         return workflow;
+    }
+
+    /**
+     * A configuration as TaskRouter saves it: a JSON object whose filter and target expressions
+     * parse (rule {@code taskrouter.expression.constants}); otherwise a 400 naming the expression.
+     * The status and code are an assumption: Twilio documents that an invalid configuration is
+     * refused, not with which code.
+     */
+    private static String checkedConfiguration(String text) {
+        String configuration = jsonObject(text, "Configuration");
+        JsonNode routing = Json.parse(configuration, "Configuration").path("task_routing");
+        for (JsonNode filter : routing.path("filters")) {
+            check(filter.path("expression"));
+            for (JsonNode target : filter.path("targets")) {
+                check(target.path("expression"));
+            }
+        }
+        return configuration;
+    }
+
+    private static void check(JsonNode expression) {
+        if (!expression.isTextual()) {
+            return;
+        }
+        try {
+            Expression.check(expression.asText());
+        } catch (Expression.Invalid e) {
+            throw new TwilioError(400, 20001, "Invalid workflow configuration: " + e.getMessage());
+        }
     }
 
     private static void applyWorkflowParameters(TwilioSimulator.Call call, Map<String, Object> workflow) {

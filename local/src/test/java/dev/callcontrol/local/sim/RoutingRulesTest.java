@@ -206,11 +206,24 @@ class RoutingRulesTest {
     // ---------------------------------------------------------------- tasks from the REST API
 
     @Test
+    void aWorkflowWhoseExpressionUsesNullIsRefusedWhenSavedSinceTaskRouterDocumentsNoSuchConstant() {
+        // Rule taskrouter.expression.constants: strings, numbers, booleans and arrays (https://www.twilio.com/docs/taskrouter/expression-syntax).
+        String withNull = "{\"task_routing\":{\"filters\":[{\"filter_friendly_name\":\"agent\",\"expression\":\"requested_agent != null\","
+                + "\"targets\":[{\"queue\":\"" + DemoWorkspace.SALES_QUEUE + "\"}]}],\"default_filter\":{\"queue\":\"" + DemoWorkspace.SALES_QUEUE + "\"}}}";
+        ApiException refused = assertThrows(ApiException.class,
+                () -> com.twilio.rest.taskrouter.v1.workspace.Workflow.creator(WS, "with null", withNull).create(twilio));
+        assertEquals(400, refused.getStatusCode());
+        assertTrue(refused.getMessage().contains("null is not a TaskRouter constant"), refused.getMessage());
+        String documented = withNull.replace("requested_agent != null", "route == 'agent'");
+        assertTrue(com.twilio.rest.taskrouter.v1.workspace.Workflow.creator(WS, "documented", documented).create(twilio).getSid().startsWith("WW"));
+    }
+
+    @Test
     void theWorkflowRoutesByRequestedAgentAndDesiredQueueAndWaitsForAnAvailableWorker() {
         // Rule: the workflow's filters decide the queue and worker (known_worker_sid from task.requested_agent; desired_queue);
         // a task with no available worker waits in its queue and is reserved once a fitting worker becomes Available.
         Task forCarol = Task.creator(WS).setWorkflowSid(DemoWorkspace.WORKFLOW_SID)
-                .setAttributes("{\"requested_agent\":\"" + DemoWorkspace.CAROL + "\"}").create(twilio);
+                .setAttributes("{\"route\":\"agent\",\"requested_agent\":\"" + DemoWorkspace.CAROL + "\"}").create(twilio);
         List<Reservation> carolReservations = reservations(forCarol.getSid());
         assertEquals(List.of(DemoWorkspace.CAROL), carolReservations.stream().map(Reservation::getWorkerSid).toList());
         assertEquals(DemoWorkspace.SALES_QUEUE, Task.fetcher(WS, forCarol.getSid()).fetch(twilio).getTaskQueueSid());
@@ -241,7 +254,7 @@ class RoutingRulesTest {
     @Test
     void aTaskUpdateWithAStaleIfMatchIsRefusedAndChangesNothing() {
         // Rule: If-Match must carry the task's current ETag; otherwise the update fails with 412 and the task is unchanged.
-        String original = "{\"requested_agent\":\"" + DemoWorkspace.SAM + "\",\"note\":\"first\"}";
+        String original = "{\"route\":\"agent\",\"requested_agent\":\"" + DemoWorkspace.SAM + "\",\"note\":\"first\"}";
         Task created = Task.creator(WS).setWorkflowSid(DemoWorkspace.WORKFLOW_SID).setAttributes(original).create(twilio);
         settle();
         TwilioResponse<Task> fetched = Task.fetcher(WS, created.getSid()).fetchWithResponse(twilio);
@@ -255,7 +268,7 @@ class RoutingRulesTest {
         assertEquals(Json.parse(original, "original"), Json.parse(unchanged.getContent().getAttributes(), "attributes"));
         assertEquals(etag, etag(unchanged));
 
-        String updated = "{\"requested_agent\":\"" + DemoWorkspace.SAM + "\",\"note\":\"second\"}";
+        String updated = "{\"route\":\"agent\",\"requested_agent\":\"" + DemoWorkspace.SAM + "\",\"note\":\"second\"}";
         Task changed = Task.updater(WS, created.getSid()).setIfMatch(etag).setAttributes(updated).update(twilio);
         assertEquals(Json.parse(updated, "updated"), Json.parse(changed.getAttributes(), "attributes"));
         assertNotEquals(etag, etag(Task.fetcher(WS, created.getSid()).fetchWithResponse(twilio)));

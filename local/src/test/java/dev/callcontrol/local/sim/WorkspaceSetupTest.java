@@ -65,7 +65,7 @@ class WorkspaceSetupTest {
 
         // A transfer to a named agent reaches that agent; one to a queue waits in that queue.
         Task toCarol = Task.creator(DemoWorkspace.WORKSPACE_SID).setWorkflowSid(first.workflowSid())
-                .setAttributes("{\"requested_agent\":\"" + DemoWorkspace.CAROL + "\"}").setTaskChannel("voice").create(twilio);
+                .setAttributes("{\"route\":\"agent\",\"requested_agent\":\"" + DemoWorkspace.CAROL + "\"}").setTaskChannel("voice").create(twilio);
         Task toSales = Task.creator(DemoWorkspace.WORKSPACE_SID).setWorkflowSid(first.workflowSid())
                 .setAttributes("{\"desired_queue\":\"sales\"}").setTaskChannel("voice").create(twilio);
         JsonNode tasks = sim.tasks();
