@@ -189,7 +189,10 @@ final class AssignmentCallbacks {
         world.calls.ring(agent, instruction.path("timeout").asInt(60));
     }
 
-    /** The {@code call} instruction: ring {@code to} and run {@code url} when answered; {@code accept} accepts the reservation on answer. */
+    /**
+     * The {@code call} instruction: ring {@code to} and run {@code url} when answered; {@code accept}
+     * accepts the reservation on answer or before the leg rings, as {@code taskrouter.call-instruction.accept} is read.
+     */
     private void call(Reservation reservation, JsonNode instruction) {
         String url = instruction.path("url").asText(null);
         String from = instruction.path("from").asText(null);
@@ -199,11 +202,15 @@ final class AssignmentCallbacks {
             return;
         }
         boolean accept = instruction.path("accept").asBoolean(false);
+        boolean beforeDial = world.rules.is("taskrouter.call-instruction.accept", "before-dial");
+        if (accept && beforeDial && reservation.status.equals("pending")) {
+            world.reservations.accept(reservation);
+        }
         SimCall leg = world.calls.newCall(from, to, "outbound-api", null);
         leg.statusCallback = Voice.callback(instruction.path("status_callback_url").asText(null), "POST", Set.of("completed"));
         reservation.workerCallSid = leg.sid;
         leg.onAnswer = () -> {
-            if (accept && reservation.status.equals("pending")) {
+            if (accept && !beforeDial && reservation.status.equals("pending")) {
                 world.reservations.accept(reservation);
             }
             world.twiml.fetchAndRun(leg, url, "POST", Map.of());
@@ -258,8 +265,9 @@ final class AssignmentCallbacks {
         }
     }
 
+    /** A worker's leg that was not answered, as the variant of {@code taskrouter.worker-leg.unanswered} in force reads it. */
     private void workerLegFailed(Reservation reservation, String status) {
-        if (!reservation.status.equals("pending")) {
+        if (!reservation.status.equals("pending") || world.rules.is("taskrouter.worker-leg.unanswered", "waits-for-timeout")) {
             return;
         }
         if (status.equals("no-answer")) {

@@ -21,7 +21,8 @@ import static dev.callcontrol.local.sim.TwilioSimulator.twilioJson;
  * the local tools use to act for the people at the other end of calls (dial in, answer, decline,
  * fail, hang up: the outcomes of https://www.twilio.com/docs/voice/api/call-resource#call-status-values),
  * set a worker's activity, move the simulated clock, and read back the hearing, tasks, alerts,
- * request log, faults and replayed webhooks. {@link SimClient} is its client. {@link TwilioSimulator}
+ * request log, faults and replayed webhooks, and list the rules register and choose among the
+ * readings of an ambiguous rule ({@link Rules}). {@link SimClient} is its client. {@link TwilioSimulator}
  * hands it the world, the request log, the fault rules and whether requests are contract-checked.
  */
 record ControlApi(SimWorld world, RequestLog log, Faults faults, boolean contractChecked) {
@@ -73,6 +74,15 @@ record ControlApi(SimWorld world, RequestLog log, Faults faults, boolean contrac
                     }
                     world.advance(Duration.ofSeconds(seconds), SETTLE);
                     yield locked(world.clock::describe);
+                }
+                case "GET /sim/rules" -> world.rules.describe();
+                case "POST /sim/rules" -> {
+                    JsonNode request = Json.parse(body, "the rule variant");
+                    yield world.rules.select(text(request, "id"), text(request, "variant"));
+                }
+                case "DELETE /sim/rules" -> {
+                    world.rules.reset();
+                    yield world.rules.describe();
                 }
                 case "GET /sim/alerts" -> world.alerts();
                 case "DELETE /sim/alerts" -> {

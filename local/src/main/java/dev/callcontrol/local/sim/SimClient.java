@@ -163,6 +163,21 @@ public final class SimClient {
         send("DELETE", "/sim/alerts", null);
     }
 
+    /** The rules register, with the variant in force for each ambiguous rule. */
+    public JsonNode rules() {
+        return send("GET", "/sim/rules", null);
+    }
+
+    /** Selects one reading of an ambiguous rule. */
+    public JsonNode selectRule(String id, String variant) {
+        return send("POST", "/sim/rules", java.util.Map.of("id", id, "variant", variant));
+    }
+
+    /** Back to the variants the simulator started with. */
+    public JsonNode resetRules() {
+        return send("DELETE", "/sim/rules", null);
+    }
+
     public boolean contractChecked() {
         return send("GET", "/sim/health", null).path("contractChecked").asBoolean();
     }

@@ -38,6 +38,8 @@ final class SimWorld implements AutoCloseable {
     final Participants participants;
     final TwimlInterpreter twiml;
     final Hearing hearing;
+    /** The rules register, with the variants in force for this simulator. */
+    final Rules rules = new Rules(Rules.startingSelection());
     private final List<Map<String, Object>> alerts = new ArrayList<>();
     private long sids = 0x1000;
 
