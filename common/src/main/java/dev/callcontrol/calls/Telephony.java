@@ -70,6 +70,14 @@ public interface Telephony {
     boolean rejectReservation(String taskSid, String reservationSid);
 
     /**
+     * Rejects a pending reservation of a worker who cannot be reached at all (no {@code contact_uri}),
+     * moving them to the workspace's timeout activity: the activity TaskRouter itself gives a worker
+     * whose reservation times out, given at once so the customer is offered to the next worker now
+     * and this worker is not offered the task again. Answers false when it was no longer pending.
+     */
+    boolean rejectReservationOfUnreachableWorker(String taskSid, String reservationSid);
+
+    /**
      * Moves a task on. Answers false, without failing, when TaskRouter says the task is no longer in
      * a state that allows it (already wrapped, completed or canceled).
      */

@@ -1,14 +1,30 @@
 package dev.callcontrol.callsetup;
 
-/** The product will not take this reservation; TaskRouter falls back to its fallback URL. */
+/**
+ * The product will not take this reservation. {@link AssignmentRefusal} answers TaskRouter so that
+ * no agent pays for it: a task nobody can take is canceled, a worker who cannot be rung is passed over.
+ */
 public final class AssignmentRejected extends RuntimeException {
     public enum Reason {
-        MISSING_CONTACT_URI,
-        MALFORMED_TRANSFER,
+        /** The worker has no {@code contact_uri}: no task can reach them, every other worker may take it. */
+        MISSING_CONTACT_URI(false),
+        /** A transfer task's attributes do not say where the call is or who asked: nobody can take it. */
+        MALFORMED_TRANSFER(true),
         /** An outbound task's {@code outbound_to} is not an E.164 number. */
-        INVALID_NUMBER,
+        INVALID_NUMBER(true),
         /** An outbound task's {@code outbound_to} is outside {@code DIAL_PREFIXES} (toll-fraud guard). */
-        DESTINATION_NOT_ALLOWED
+        DESTINATION_NOT_ALLOWED(true);
+
+        private final boolean ofTheTask;
+
+        Reason(boolean ofTheTask) {
+            this.ofTheTask = ofTheTask;
+        }
+
+        /** Whether the problem is the task's (no worker could take it) rather than this worker's. */
+        public boolean ofTheTask() {
+            return ofTheTask;
+        }
     }
 
     private final Reason reason;

@@ -23,7 +23,7 @@ public final class AssignmentCallback {
     private AssignmentCallback() {
     }
 
-    /** Reads the callback's form; anything missing or malformed is a 400, which sends TaskRouter to its fallback URL. */
+    /** Reads the callback's form; anything missing or malformed is a 400 (the workspace has no fallback URL, so TaskRouter lets that reservation time out). */
     public static TaskAssignment parse(Map<String, String> form) {
         return new TaskAssignment(
                 sid(form, "TaskSid", TASK_SID),

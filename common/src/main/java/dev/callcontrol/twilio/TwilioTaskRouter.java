@@ -2,6 +2,7 @@ package dev.callcontrol.twilio;
 
 import com.twilio.exception.ApiException;
 import com.twilio.http.TwilioRestClient;
+import com.twilio.rest.taskrouter.v1.Workspace;
 import com.twilio.rest.taskrouter.v1.workspace.Task;
 import com.twilio.rest.taskrouter.v1.workspace.TaskQueue;
 import com.twilio.rest.taskrouter.v1.workspace.task.Reservation;
@@ -44,6 +45,7 @@ final class TwilioTaskRouter {
     private final FaultPolicy faults;
     private final Map<String, Cached<Optional<Worker>>> workers = new ConcurrentHashMap<>();
     private volatile Cached<List<Queue>> queues;
+    private volatile String timeoutActivity;
 
     private record Cached<T>(T value, Instant expires) {
     }
@@ -232,6 +234,33 @@ final class TwilioTaskRouter {
                 throw e;
             }
         });
+    }
+
+    boolean rejectReservationOfUnreachableWorker(String taskSid, String reservationSid) {
+        String timeoutActivity = timeoutActivitySid();
+        return faults.run("rejecting reservation " + reservationSid + " of an unreachable worker", FaultPolicy.Kind.UPDATE, () -> {
+            try {
+                Reservation.updater(workspaceSid, taskSid, reservationSid).setReservationStatus(Reservation.Status.REJECTED)
+                        .setWorkerActivitySid(timeoutActivity).update(client.get());
+                return true;
+            } catch (ApiException e) {
+                if (refusedForItsState(e)) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** The workspace's timeout activity, read once per container: it is part of the workspace's configuration. */
+    private String timeoutActivitySid() {
+        String known = timeoutActivity;
+        if (known == null) {
+            known = faults.run("fetching workspace " + workspaceSid, FaultPolicy.Kind.READ,
+                    () -> Workspace.fetcher(workspaceSid).fetch(client.get()).getTimeoutActivitySid());
+            timeoutActivity = known;
+        }
+        return known;
     }
 
     /** TaskRouter answers 400 when a task or reservation has already moved past the state asked for, 404 when it is gone. */

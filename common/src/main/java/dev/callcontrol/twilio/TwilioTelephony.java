@@ -127,6 +127,11 @@ public final class TwilioTelephony implements Telephony {
     }
 
     @Override
+    public boolean rejectReservationOfUnreachableWorker(String taskSid, String reservationSid) {
+        return taskRouter.rejectReservationOfUnreachableWorker(taskSid, reservationSid);
+    }
+
+    @Override
     public boolean removeParticipant(String conferenceSid, String callSid) {
         return faults.run("removing participant " + callSid, FaultPolicy.Kind.DELETE, () -> {
             try {

@@ -78,6 +78,12 @@ public class FakeTelephony implements Telephony {
     }
 
     @Override
+    public boolean rejectReservationOfUnreachableWorker(String taskSid, String reservationSid) {
+        record("rejectReservationOfUnreachableWorker " + taskSid + " " + reservationSid);
+        return true;
+    }
+
+    @Override
     public void hold(String conferenceSid, String callSid, boolean hold, String holdUrl) {
         record("hold " + callSid + " " + hold);
     }

@@ -1,6 +1,7 @@
 package dev.callcontrol.functions;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.callcontrol.callsetup.AssignmentRefusal;
 import dev.callcontrol.callsetup.AssignmentRejected;
 import dev.callcontrol.callsetup.CallSetup;
 import dev.callcontrol.callsetup.Instruction;
@@ -22,20 +23,27 @@ import java.util.Optional;
 /**
  * {@code POST /twilio/assignment}: TaskRouter offers a reservation and the product answers with the
  * {@code conference} instruction for a new call, or the {@code call} instruction (accepting on
- * answer) for a transfer task. No network call happens here, so the answer is well inside the five
- * seconds TaskRouter allows.
+ * answer) for a transfer task. No network call happens on that path, so the answer is well inside
+ * the five seconds TaskRouter allows; only a reservation the product refuses ({@link AssignmentRefusal})
+ * costs a REST request, with Twilio's clients made on that first use.
  */
 public final class AssignmentCallbackFunction extends dev.callcontrol.twilio.TwilioWebhook {
     private static final Logger LOG = LoggerFactory.getLogger(AssignmentCallbackFunction.class);
 
     private final CallSetup callSetup;
+    private final AssignmentRefusal refusal;
 
     public AssignmentCallbackFunction() {
         this(Config.fromEnvironment());
     }
 
     public AssignmentCallbackFunction(Config config) {
+        this(config, Wiring.telephony(config));
+    }
+
+    AssignmentCallbackFunction(Config config, dev.callcontrol.calls.Telephony telephony) {
         super(config);
+        this.refusal = new AssignmentRefusal(telephony);
         this.callSetup = new CallSetup(config.callerId(), config.publicBaseUrl(),
                 config.agentRingTimeoutSeconds(), config.recordConferences(), config.agentWhisper(), config.dialPrefixes());
         Priming.register("assignment instructions", this::prime);
@@ -69,8 +77,11 @@ public final class AssignmentCallbackFunction extends dev.callcontrol.twilio.Twi
         try {
             instruction = callSetup.answer(assignment);
         } catch (AssignmentRejected e) {
-            LOG.warn("Declined to answer reservation: {}", e.getMessage());
-            throw new HttpError(422, e.reason().name().toLowerCase(java.util.Locale.ROOT), e.getMessage());
+            // The only path that reaches Twilio: a task nobody can take is canceled, an unreachable worker passed over.
+            return switch (refusal.refuse(assignment.taskSid(), assignment.reservationSid(), e)) {
+                case HANDLED -> ApiResponses.json(200, "{}");
+                case REJECT_INSTRUCTION -> ApiResponses.json(200, "{\"instruction\":\"reject\"}");
+            };
         }
         if (instruction.isEmpty()) {
             LOG.info("Not a voice task; leaving the reservation to its channel");

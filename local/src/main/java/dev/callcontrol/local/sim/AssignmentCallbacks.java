@@ -89,7 +89,14 @@ final class AssignmentCallbacks {
         String name = instruction.path("instruction").asText("");
         switch (name) {
             case "accept" -> world.reservations.accept(reservation);
-            case "reject" -> world.reservations.reject(reservation, instruction.path("activity_sid").asText(null));
+            case "reject" -> {
+                String activity = instruction.path("activity_sid").asText(null);
+                if (activity == null && !"REST API".equals(source) && world.rules.is("taskrouter.reject-instruction.activity-sid", "required")) {
+                    world.alert(40100, "Reject instruction for " + reservation.sid + " has no activity_sid");
+                    return;
+                }
+                world.reservations.reject(reservation, activity);
+            }
             case "conference" -> conference(reservation, instruction);
             case "call" -> call(reservation, instruction);
             case "dequeue" -> dequeue(reservation, instruction);

@@ -131,7 +131,9 @@ final class Reservations {
     void reject(Reservation reservation, String activitySid) {
         Task task = world.tasks.get(reservation.taskSid);
         endReservation(reservation, "rejected");
-        task.rejectedBy.add(reservation.workerSid);
+        if (world.rules.is("taskrouter.reject.reoffer", "other-workers")) {
+            task.rejectedBy.add(reservation.workerSid);
+        }
         if (activitySid != null) {
             world.workers.changeActivity(world.taskRouter.workers().get(reservation.workerSid), activitySid);
         }
