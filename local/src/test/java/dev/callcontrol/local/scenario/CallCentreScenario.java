@@ -109,6 +109,16 @@ abstract class CallCentreScenario {
         return Agent.signIn(runtime.baseUrl(), worker);
     }
 
+    /** The reading of an ambiguous simulator rule this run is under (see {@code GET /sim/rules}). */
+    static String reading(String rule) {
+        for (JsonNode entry : sim.rules()) {
+            if (entry.path("id").asText().equals(rule)) {
+                return entry.path("variant").asText();
+            }
+        }
+        throw new AssertionError("the simulator has no rule " + rule);
+    }
+
     /** A task as TaskRouter has it. */
     static JsonNode task(String sid) {
         for (JsonNode task : sim.tasks()) {

@@ -214,9 +214,12 @@ class ColdTransferScenarioTest extends CallCentreScenario {
         String second = first.equals("bob") ? "carol" : "bob";
         sim.decline(sim.ringing(first));
         assertEquals(Set.of(HOLD_MUSIC), sim.hears(customer), "still music while the queue's next agent is rung");
-        sim.answer(sim.ringing(second));
-        assertEquals(Set.of(second), sim.hears(customer));
-        JsonNode view = signIn(second).get("/calls/" + call.task()).body();
+        // Whom TaskRouter offers a rejected task to next is not documented (taskrouter.reject.reoffer):
+        // the next agent, or the one who declined again; either way the customer reaches whoever answers.
+        String next = reading("taskrouter.reject.reoffer").equals("other-workers") || sim.liveCall(first) == null ? second : first;
+        sim.answer(sim.ringing(next));
+        assertEquals(Set.of(next), sim.hears(customer));
+        JsonNode view = signIn(next).get("/calls/" + call.task()).body();
         assertEquals(2, view.path("participants").size(), "the customer and the agent who took the call: " + view);
         hangUp(customer);
     }
