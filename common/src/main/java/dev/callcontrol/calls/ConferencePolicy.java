@@ -35,6 +35,7 @@ final class ConferencePolicy {
                 || Role.ofLabel(event.label()) == Role.AGENT && event.taskSid().equals(Role.sidInLabel(event.label(), "WT")));
         Telephony.TaskContext[] task = new Telephony.TaskContext[1];
         boolean[] looked = new boolean[1];
+        String[] calledNumber = new String[1];
         Effects[] effects = new Effects[1];
         Optional<CallRecord> updated = ports.records().update(event.taskSid(), () -> new CallRecord(event.taskSid()), record -> {
             effects[0] = new Effects(ports);
@@ -53,6 +54,18 @@ final class ConferencePolicy {
                     learned = true;
                 }
             }
+            if (unlabelled && record.customerCallSid == null && event.type().equals("participant-join") && outboundTo(task[0]) != null) {
+                // An outbound call's customer leg is the one placed to outbound_to. TaskRouter documents neither
+                // when it writes conference.participants.customer nor the order of the joins, so the leg's own
+                // number decides (read once per leg, and only while the customer is unknown).
+                if (calledNumber[0] == null) {
+                    calledNumber[0] = ports.telephony().calledNumber(event.callSid()).orElse("");
+                }
+                if (calledNumber[0].equals(outboundTo(task[0]))) {
+                    record.customerCallSid = event.callSid();
+                    learned = true;
+                }
+            }
             boolean changed = record.apply(event);
             if (changed) {
                 decide(record, event, effects[0]);
@@ -63,6 +76,10 @@ final class ConferencePolicy {
             effects[0].run(updated.get());
         }
         return updated;
+    }
+
+    private static String outboundTo(Telephony.TaskContext task) {
+        return task != null && task.attributes().get("outbound_to") instanceof String number && !number.isBlank() ? number : null;
     }
 
     private void decide(CallRecord record, ConferenceEvent event, Effects effects) {

@@ -183,6 +183,20 @@ public final class TwilioTelephony implements Telephony {
     }
 
     @Override
+    public Optional<String> calledNumber(String callSid) {
+        return faults.run("fetching call " + callSid, FaultPolicy.Kind.READ, () -> {
+            try {
+                return Optional.ofNullable(Call.fetcher(callSid).fetch(client.get()).getTo());
+            } catch (ApiException e) {
+                if (e.getStatusCode() != null && e.getStatusCode() == 404) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
     public boolean endCall(String callSid) {
         return faults.run("ending call " + callSid, FaultPolicy.Kind.UPDATE, () -> {
             try {

@@ -107,6 +107,15 @@ public class FakeTelephony implements Telephony {
         return "CA" + "f".repeat(30) + String.format("%02d", created);
     }
 
+    /** Calls by SID and the number each was placed to, for {@link #calledNumber}. */
+    public final Map<String, String> calledNumbers = new HashMap<>();
+
+    @Override
+    public Optional<String> calledNumber(String callSid) {
+        record("calledNumber " + callSid);
+        return Optional.ofNullable(calledNumbers.get(callSid));
+    }
+
     @Override
     public boolean endCall(String callSid) {
         record("endCall " + callSid);

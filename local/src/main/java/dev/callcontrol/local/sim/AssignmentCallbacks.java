@@ -115,6 +115,7 @@ final class AssignmentCallbacks {
      * reservation, put the worker and then the caller into a conference named by the task SID,
      * and record both call SIDs in the task's attributes.
      */
+    // [rule taskrouter.conference-instruction]
     private void conference(Reservation reservation, JsonNode instruction) {
         Task task = world.tasks.get(reservation.taskSid);
         String outboundTo = Json.parse(task.attributes, "attributes").path("outbound_to").asText(null);
@@ -167,6 +168,7 @@ final class AssignmentCallbacks {
             world.conferences.join(agent, conference, world.participants.newParticipant(conference, agent), workerSpec);
             SimCall customerLeg;
             if (outboundTo != null) {
+                // [rule taskrouter.conference-instruction.outbound-to]
                 // Outbound (outbound_to): with the worker in the conference, TaskRouter dials the customer into it.
                 customerLeg = world.calls.newCall(callerId, outboundTo, "outbound-api", null);
                 customerLeg.onAnswer = () -> {
@@ -182,15 +184,23 @@ final class AssignmentCallbacks {
                 world.twiml.takeFromQueue(customer);
                 world.conferences.join(customer, conference, world.participants.newParticipant(conference, customer), customerSpec);
             }
-            ObjectNode attributes = (ObjectNode) Json.parse(task.attributes, "attributes");
-            ObjectNode conferenceNode = attributes.putObject("conference");
-            conferenceNode.put("sid", conference.sid);
-            ObjectNode participants = conferenceNode.putObject("participants");
-            participants.put("worker", agent.sid);
-            participants.put("customer", customerLeg.sid);
-            task.attributes = attributes.toString();
-            world.tasks.touch(task);
-            world.taskRouterEvents.event("task.updated", task, null, Map.of());
+            // [rule taskrouter.conference-instruction.participants-attribute]
+            Runnable writeParticipants = () -> {
+                ObjectNode attributes = (ObjectNode) Json.parse(task.attributes, "attributes");
+                ObjectNode conferenceNode = attributes.putObject("conference");
+                conferenceNode.put("sid", conference.sid);
+                ObjectNode participants = conferenceNode.putObject("participants");
+                participants.put("worker", agent.sid);
+                participants.put("customer", customerLeg.sid);
+                task.attributes = attributes.toString();
+                world.tasks.touch(task);
+                world.taskRouterEvents.event("task.updated", task, null, Map.of());
+            };
+            if (world.rules.is("taskrouter.conference-instruction.participants-attribute", "when-dialled")) {
+                writeParticipants.run();
+            } else {
+                world.clock.after(java.time.Duration.ofSeconds(1), "conference participants of " + task.sid + " written", writeParticipants);
+            }
         };
         agent.onUnanswered = status -> workerLegFailed(reservation, status);
         world.calls.ring(agent, instruction.path("timeout").asInt(60));
@@ -200,6 +210,7 @@ final class AssignmentCallbacks {
      * The {@code call} instruction: ring {@code to} and run {@code url} when answered; {@code accept}
      * accepts the reservation on answer or before the leg rings, as {@code taskrouter.call-instruction.accept} is read.
      */
+    // [rule taskrouter.call-instruction]
     private void call(Reservation reservation, JsonNode instruction) {
         String url = instruction.path("url").asText(null);
         String from = instruction.path("from").asText(null);
@@ -227,6 +238,7 @@ final class AssignmentCallbacks {
     }
 
     /** The {@code dequeue} instruction: ring the worker and bridge the waiting caller straight to them. */
+    // [rule taskrouter.dequeue-instruction]
     private void dequeue(Reservation reservation, JsonNode instruction) {
         Task task = world.tasks.get(reservation.taskSid);
         SimCall customer = callerOf(task);
@@ -257,6 +269,7 @@ final class AssignmentCallbacks {
     }
 
     /** The {@code redirect} instruction: the call (usually the waiting caller) runs new TwiML. */
+    // [rule taskrouter.redirect-instruction]
     private void redirect(Reservation reservation, JsonNode instruction) {
         String callSid = instruction.path("call_sid").asText(null);
         String url = instruction.path("url").asText(null);

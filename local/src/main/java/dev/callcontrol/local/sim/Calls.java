@@ -118,6 +118,7 @@ final class Calls {
             call.statusCallback = callback(request.first("StatusCallback"), request.first("StatusCallbackMethod"), call.statusCallback.events());
         }
         if ("canceled".equals(status)) {
+            // [rule voice.call.update-status]
             // Canceling only affects a call that has not been answered (https://www.twilio.com/docs/voice/api/call-resource#update-a-call-resource).
             if (!call.status.equals("in-progress")) {
                 unanswered(call, "canceled");
@@ -155,6 +156,7 @@ final class Calls {
     }
 
     /** An outbound leg starts ringing; it ends "no-answer" when {@code timeoutSeconds} pass unanswered. */
+    // [rule voice.call.ring-timeout]
     void ring(SimCall call, int timeoutSeconds) {
         statusCallback(call, "initiated");
         world.outbox.later("ring " + call.sid, () -> {
@@ -216,6 +218,7 @@ final class Calls {
     }
 
     /** The leg never connected: busy, no-answer, failed or canceled. */
+    // [rule voice.call.status-values]
     void unanswered(SimCall call, String status) {
         if (!call.live()) {
             return;
@@ -316,6 +319,7 @@ final class Calls {
         return parameters;
     }
 
+    // [rule voice.call.status-callback-events]
     private void statusCallback(SimCall call, String event) {
         if (!call.statusCallback.wants(event)) {
             return;

@@ -18,6 +18,7 @@ final class TaskRouterEvents {
     }
 
     void event(String type, Task task, Reservation reservation, Map<String, String> extra) {
+        // [rule taskrouter.events.callback]
         if (!world.taskRouter.wantsEvent(type)) {
             return;
         }

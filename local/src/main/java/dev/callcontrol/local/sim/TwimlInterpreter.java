@@ -77,6 +77,7 @@ final class TwimlInterpreter {
         }
         SimClock.cancel(call.stepTimer);
         Twiml.Verb verb = call.program.poll();
+        // [rule voice.twiml.end-hangs-up]
         if (verb == null) {
             world.calls.end(call, "completed");
             return;
@@ -121,6 +122,7 @@ final class TwimlInterpreter {
         }
     }
 
+    // [rule voice.enqueue.workflow]
     private void enqueue(SimCall call, Twiml.Verb verb) {
         String workflowSid = verb.attributes().get("workflowSid");
         if (workflowSid == null) {
@@ -221,6 +223,7 @@ final class TwimlInterpreter {
         agent.bridgedWith = caller.sid;
     }
 
+    // [rule voice.dial.continues-after-conference]
     /** A call that left its conference goes on with its TwiML after the {@code <Dial>}; an API-made participant has none and hangs up. */
     void afterConference(SimCall call) {
         if (call.dial != null) {
