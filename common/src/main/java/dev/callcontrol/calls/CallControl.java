@@ -177,7 +177,13 @@ public final class CallControl {
 
     /** A conference status callback, applied to the call record and acted on ({@link ConferencePolicy}). */
     public Optional<CallRecord> onConferenceEvent(ConferenceEvent event) {
-        return policy.onConferenceEvent(event);
+        Optional<CallRecord> updated = policy.onConferenceEvent(event);
+        if (event.neverJoined() && event.taskSid() != null && Role.ofLabel(event.label()) == Role.TRANSFER) {
+            // The number a transfer dialled was not answered. Twilio reports it here (participant_add_failed) and to the
+            // leg's status callback, in either order: whichever comes first fails the transfer, the other finds it done.
+            onTransferLegEnded(event.taskSid(), null, event.callSid(), event.unansweredStatus());
+        }
+        return updated;
     }
 
     /** The words the agent hears before being connected to a waiting caller ({@link PreCallWhisper}). */

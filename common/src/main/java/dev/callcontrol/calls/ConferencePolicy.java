@@ -11,8 +11,9 @@ import java.util.Optional;
  * target joining takes the customer off hold; the agent joining after the pre-call whisper brings
  * the caller in; an agent leaving wraps their task; the last agent leaving with no transfer pending
  * ends the conference, so the customer is never left alone in it (the last-agent rule); the
- * conference ending moves the call's remaining tasks on. A warm transfer under way decides first
- * ({@link WarmTransferEvents}).
+ * conference ending moves the call's remaining tasks on. A leg the conference's end takes with it
+ * ({@link #endingWithTheCall}) leaves nothing to decide: the {@code conference-end} does. A warm
+ * transfer under way decides first ({@link WarmTransferEvents}).
  */
 final class ConferencePolicy {
     private static final Logger LOG = LoggerFactory.getLogger(ConferencePolicy.class);
@@ -31,7 +32,7 @@ final class ConferencePolicy {
             return Optional.empty();
         }
         // The leg TaskRouter connected is unlabelled (conference instruction) or labelled with the call's own task (whisper).
-        boolean unlabelled = event.isParticipantEvent() && (Role.ofLabel(event.label()) == null
+        boolean unlabelled = event.isParticipantEvent() && !event.neverJoined() && (Role.ofLabel(event.label()) == null
                 || Role.ofLabel(event.label()) == Role.AGENT && event.taskSid().equals(Role.sidInLabel(event.label(), "WT")));
         Telephony.TaskContext[] task = new Telephony.TaskContext[1];
         boolean[] looked = new boolean[1];
@@ -80,6 +81,20 @@ final class ConferencePolicy {
 
     private static String outboundTo(Telephony.TaskContext task) {
         return task != null && task.attributes().get("outbound_to") instanceof String number && !number.isBlank() ? number : null;
+    }
+
+    /**
+     * Whether a participant's leave is the conference ending around it rather than the participant
+     * leaving the call: Twilio says so ({@code conference_ended_via_api}, {@code moderator_ended_conference}),
+     * or the customer, whose leg ends the conference on exit, has already left (a leave that came
+     * without a reason, or before its reason was known to the product).
+     */
+    static boolean endingWithTheCall(CallRecord record, ConferenceEvent event) {
+        if (event.leftWithConference()) {
+            return true;
+        }
+        CallRecord.Leg customer = record.customer();
+        return customer != null && !customer.present && !customer.callSid.equals(event.callSid());
     }
 
     private void decide(CallRecord record, ConferenceEvent event, Effects effects) {
@@ -150,7 +165,7 @@ final class ConferencePolicy {
             effects.unholdCustomer = customer != null && customer.present;
             return;
         }
-        if (event.type().equals("participant-leave") && !event.leftWithConference() && !record.ended()) {
+        if (event.type().equals("participant-leave") && !endingWithTheCall(record, event) && !event.neverJoined() && !record.ended()) {
             CallRecord.Leg customer = record.customer();
             effects.endConference = record.present(Role.AGENT).isEmpty() && record.present(Role.TRANSFER).isEmpty()
                     && !TransferTargets.transferPending(record) && customer != null && customer.present;

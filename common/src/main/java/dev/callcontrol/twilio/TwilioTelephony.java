@@ -26,6 +26,11 @@ import java.util.function.Supplier;
  * become typed call-control errors, never stack traces.
  */
 public final class TwilioTelephony implements Telephony {
+    /** The participant to be whispered is not in the conference (https://www.twilio.com/docs/api/errors/16028). */
+    private static final int COACHED_NOT_PRESENT = 16028;
+    /** The participant to be whispered is on hold (https://www.twilio.com/docs/api/errors/16027). */
+    private static final int COACHED_ON_HOLD = 16027;
+
     private final Lazy<TwilioRestClient> client;
     private final String workspaceSid;
     private final String workflowSid;
@@ -225,6 +230,10 @@ public final class TwilioTelephony implements Telephony {
                 if (is404(e)) {
                     throw CallControlException.conflict("call_ended", "that participant has already left the call");
                 }
+                if (coaching && e.getCode() != null && (e.getCode() == COACHED_NOT_PRESENT || e.getCode() == COACHED_ON_HOLD)) {
+                    // The agent to whisper to left (or is held) since the record was read: nothing changed at Twilio.
+                    throw CallControlException.conflict("no_agent", "the agent to whisper to is no longer on the call");
+                }
                 throw e;
             }
         });
@@ -255,6 +264,8 @@ public final class TwilioTelephony implements Telephony {
                         .setStatusCallbackEvent(List.of("completed"))
                         .setTimeout(timeoutSeconds)
                         .setEndConferenceOnExit(false)
+                        // Beep defaults to true for a participant the API adds; the product's legs join without one, as their TwiML says.
+                        .setBeep("false")
                         .create(client.get()).getCallSid(),
                 // A label is unique within a conference, so the participant with this one is the one asked for.
                 () -> {
