@@ -44,11 +44,18 @@ public final class SimClient {
         send("DELETE", "/sim/requests", null);
     }
 
-    /** Every contract violation seen so far, as "METHOD path: parameter X: problem". */
+    /**
+     * Every contract violation seen so far: of REST requests, as "METHOD path: parameter X: problem",
+     * then of the assignment callback's instructions (the alerts that refused them), as
+     * "assignment instruction for POST path: key x (X): problem".
+     */
     public List<String> contractViolations() {
         List<String> violations = new ArrayList<>();
         for (JsonNode entry : requests()) {
             entry.path("violations").forEach(v -> violations.add(entry.path("method").asText() + " " + entry.path("path").asText() + ": " + v.asText()));
+        }
+        for (JsonNode alert : alerts()) {
+            alert.path("violations").forEach(v -> violations.add("assignment instruction for " + alert.path("request").asText() + ": " + v.asText()));
         }
         return violations;
     }

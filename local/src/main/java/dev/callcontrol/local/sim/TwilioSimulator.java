@@ -72,7 +72,7 @@ public final class TwilioSimulator implements AutoCloseable {
 
     private TwilioSimulator(Settings settings) throws IOException {
         this.settings = settings;
-        this.world = new SimWorld(settings.accountSid(), settings.authToken());
+        this.world = new SimWorld(settings.accountSid(), settings.authToken(), settings.contract());
         this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 64);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         TaskRouterRoutes.register(this, world);
