@@ -108,7 +108,7 @@ public final class CallControl {
     }
 
     public CallControl(CallRecords records, Telephony telephony, Settings settings, Clock clock) {
-        Ports ports = new Ports(records, telephony, settings, settings.publicBaseUrl() + HOLD_MUSIC_PATH, clock);
+        Ports ports = new Ports(records, telephony, settings, dev.callcontrol.twilio.WebhookUrls.withRetries(settings.publicBaseUrl() + HOLD_MUSIC_PATH), clock);
         CallLookup lookup = new CallLookup(ports);
         TransferTargets targets = new TransferTargets(ports);
         Requeue requeue = new Requeue(ports);

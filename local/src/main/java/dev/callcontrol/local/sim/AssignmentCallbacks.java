@@ -52,7 +52,7 @@ final class AssignmentCallbacks {
         parameters.put("TaskPriority", String.valueOf(task.priority));
         parameters.put("ReservationSid", reservation.sid);
         parameters.put("Timestamp", String.valueOf(world.now().getEpochSecond()));
-        world.outbox.send("assignment callback for " + task.sid, "POST", url, parameters, ASSIGNMENT_TIMEOUT, response -> {
+        world.outbox.send(Outbox.Sender.TASKROUTER, "assignment callback for " + task.sid, "POST", url, parameters, ASSIGNMENT_TIMEOUT, response -> {
             if (!reservation.status.equals("pending")) {
                 return;
             }

@@ -65,8 +65,30 @@ public final class SimClient {
         return send("POST", "/sim/faults", rule);
     }
 
+    /** Removes every fault: those on Twilio's REST API and those between Twilio and the product. */
     public void clearFaults() {
         send("DELETE", "/sim/faults", null);
+    }
+
+    /**
+     * Adds a fault between Twilio and the product: {@code method}, {@code path} (regex on the
+     * product URL's path), {@code nth} delivery attempt, {@code times}, and one of {@code status}
+     * (4xx/5xx), {@code refuse} or {@code timeout}, with {@code after} when the product handles the
+     * attempt and only its answer is lost.
+     */
+    public JsonNode addWebhookFault(Map<String, Object> rule) {
+        return send("POST", "/sim/webhooks/faults", rule);
+    }
+
+    /** The webhooks delivered, oldest first, each with its URL as configured, as sent and as signed, its overrides and its attempts. */
+    public List<JsonNode> webhookDeliveries() {
+        List<JsonNode> entries = new ArrayList<>();
+        send("GET", "/sim/webhooks", null).forEach(entries::add);
+        return entries;
+    }
+
+    public void clearWebhookDeliveries() {
+        send("DELETE", "/sim/webhooks", null);
     }
 
     /** A customer dials a number (the demo number when {@code to} is null); answers the new call's SID. */

@@ -56,7 +56,7 @@ final class SimWorld implements AutoCloseable {
         this.authToken = authToken;
         this.contract = contract;
         this.taskRouter = new TaskRouterState(this);
-        this.outbox = new Outbox(this, authToken, problem -> alert(11200, problem));
+        this.outbox = new Outbox(this, authToken);
         this.workers = new Workers(this);
         this.workflows = new Workflows(this);
         this.tasks = new Tasks(this);

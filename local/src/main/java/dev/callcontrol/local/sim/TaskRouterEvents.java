@@ -62,7 +62,7 @@ final class TaskRouterEvents {
         }
         parameters.putAll(extra);
         String url = world.taskRouter.eventCallbackUrl();
-        world.outbox.sendEvent("TaskRouter event " + type, "POST", url, parameters, Duration.ofSeconds(15), response -> {
+        world.outbox.sendEvent(Outbox.Sender.TASKROUTER, "TaskRouter event " + type, "POST", url, parameters, Duration.ofSeconds(15), response -> {
             if (!response.ok()) {
                 world.alert(40134, "TaskRouter event " + type + " to " + url + " failed: " + response.describe());
             }

@@ -126,10 +126,18 @@ public final class TwilioSimulator implements AutoCloseable {
      * product, as a deployment does once in the Twilio console or with the workflow command.
      */
     public void connectProduct(String assignmentCallbackUrl, String eventCallbackUrl) {
+        connectProduct(assignmentCallbackUrl, null, eventCallbackUrl);
+    }
+
+    /** As {@link #connectProduct(String, String)}, with the workflow's fallback assignment callback URL too. */
+    public void connectProduct(String assignmentCallbackUrl, String fallbackAssignmentCallbackUrl, String eventCallbackUrl) {
         synchronized (world) {
             Map<String, Object> workflow = world.taskRouter.workflows().get(DemoWorkspace.WORKFLOW_SID);
             if (assignmentCallbackUrl != null) {
                 workflow.put("assignment_callback_url", assignmentCallbackUrl);
+            }
+            if (fallbackAssignmentCallbackUrl != null) {
+                workflow.put("fallback_assignment_callback_url", fallbackAssignmentCallbackUrl);
             }
             if (eventCallbackUrl != null) {
                 world.taskRouter.setEventCallback(eventCallbackUrl);
