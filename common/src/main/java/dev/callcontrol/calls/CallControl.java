@@ -108,7 +108,7 @@ public final class CallControl {
     }
 
     public CallControl(CallRecords records, Telephony telephony, Settings settings, Clock clock) {
-        Ports ports = new Ports(records, telephony, settings, settings.publicBaseUrl() + HOLD_MUSIC_PATH, clock);
+        Ports ports = new Ports(records, telephony, settings, dev.callcontrol.twilio.WebhookUrls.withRetries(settings.publicBaseUrl() + HOLD_MUSIC_PATH), clock);
         CallLookup lookup = new CallLookup(ports);
         TransferTargets targets = new TransferTargets(ports);
         Requeue requeue = new Requeue(ports);
@@ -177,7 +177,13 @@ public final class CallControl {
 
     /** A conference status callback, applied to the call record and acted on ({@link ConferencePolicy}). */
     public Optional<CallRecord> onConferenceEvent(ConferenceEvent event) {
-        return policy.onConferenceEvent(event);
+        Optional<CallRecord> updated = policy.onConferenceEvent(event);
+        if (event.neverJoined() && event.taskSid() != null && Role.ofLabel(event.label()) == Role.TRANSFER) {
+            // The number a transfer dialled was not answered. Twilio reports it here (participant_add_failed) and to the
+            // leg's status callback, in either order: whichever comes first fails the transfer, the other finds it done.
+            onTransferLegEnded(event.taskSid(), null, event.callSid(), event.unansweredStatus());
+        }
+        return updated;
     }
 
     /** The words the agent hears before being connected to a waiting caller ({@link PreCallWhisper}). */

@@ -28,6 +28,12 @@ public final class CallRecord {
         /** For agent legs: the task whose reservation put this agent on the call. */
         public String taskSid;
         public long sequence;
+        /**
+         * For a leg that never connected (a number the Participants API dialled that was not
+         * answered): its final call status, from its {@code participant-leave}. A transfer started
+         * after that leave was applied finds it here.
+         */
+        public String unansweredStatus;
     }
 
     /** A cold transfer under way: the customer waits on hold until the target joins. */
@@ -143,6 +149,10 @@ public final class CallRecord {
      * leg has seen are ignored, so duplicates and late deliveries are harmless.
      */
     public boolean apply(ConferenceEvent event) {
+        if (conferenceSid == null && event.neverJoined()) {
+            // A leg that never connected says nothing of which conference the call is in, nor who is who.
+            return false;
+        }
         if (conferenceSid == null) {
             conferenceSid = event.conferenceSid();
         } else if (!conferenceSid.equals(event.conferenceSid())) {
@@ -163,7 +173,7 @@ public final class CallRecord {
             leg = new Leg();
             leg.callSid = event.callSid();
             leg.label = event.label();
-            leg.role = roleOf(event);
+            leg.role = event.neverJoined() ? neverJoinedRole(event) : roleOf(event);
             if (leg.role == Role.AGENT && event.label() == null) {
                 // The leg the conference instruction connected: the call's own task and worker.
                 agentCallSid = event.callSid();
@@ -185,7 +195,12 @@ public final class CallRecord {
                 leg.present = !ended();
                 copyState(leg, event);
             }
-            case "participant-leave" -> leg.present = false;
+            case "participant-leave" -> {
+                leg.present = false;
+                if (event.neverJoined()) {
+                    leg.unansweredStatus = event.unansweredStatus();
+                }
+            }
             default -> copyState(leg, event);
         }
         return true;
@@ -196,6 +211,12 @@ public final class CallRecord {
         leg.muted = event.muted();
         leg.coaching = event.coaching();
         leg.coachedCallSid = event.coaching() ? event.callSidToCoach() : null;
+    }
+
+    /** A leg that never connected is what its label says, and never the customer's or the agent TaskRouter connected. */
+    private static Role neverJoinedRole(ConferenceEvent event) {
+        Role labelled = Role.ofLabel(event.label());
+        return labelled == null ? Role.OTHER : labelled;
     }
 
     private Role roleOf(ConferenceEvent event) {

@@ -110,6 +110,12 @@ final class ColdTransfer {
         if (agent != null) {
             targets.releaseAgent(call.conferenceSid, agent.callSid, agent.taskSid);
         }
+        String failed = toNumber ? TransferTargets.unansweredBefore(routing, reached) : null;
+        if (failed != null) {
+            // The number's participant-leave (participant_add_failed) landed before the record knew the leg.
+            onTargetUnanswered(call.taskSid, null, reached, failed, null);
+            return ports.records().find(call.taskSid).orElse(routing);
+        }
         return routing;
     }
 

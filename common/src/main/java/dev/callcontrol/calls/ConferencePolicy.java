@@ -11,8 +11,9 @@ import java.util.Optional;
  * target joining takes the customer off hold; the agent joining after the pre-call whisper brings
  * the caller in; an agent leaving wraps their task; the last agent leaving with no transfer pending
  * ends the conference, so the customer is never left alone in it (the last-agent rule); the
- * conference ending moves the call's remaining tasks on. A warm transfer under way decides first
- * ({@link WarmTransferEvents}).
+ * conference ending moves the call's remaining tasks on. A leg the conference's end takes with it
+ * ({@link #endingWithTheCall}) leaves nothing to decide: the {@code conference-end} does. A warm
+ * transfer under way decides first ({@link WarmTransferEvents}).
  */
 final class ConferencePolicy {
     private static final Logger LOG = LoggerFactory.getLogger(ConferencePolicy.class);
@@ -31,10 +32,11 @@ final class ConferencePolicy {
             return Optional.empty();
         }
         // The leg TaskRouter connected is unlabelled (conference instruction) or labelled with the call's own task (whisper).
-        boolean unlabelled = event.isParticipantEvent() && (Role.ofLabel(event.label()) == null
+        boolean unlabelled = event.isParticipantEvent() && !event.neverJoined() && (Role.ofLabel(event.label()) == null
                 || Role.ofLabel(event.label()) == Role.AGENT && event.taskSid().equals(Role.sidInLabel(event.label(), "WT")));
         Telephony.TaskContext[] task = new Telephony.TaskContext[1];
         boolean[] looked = new boolean[1];
+        String[] calledNumber = new String[1];
         Effects[] effects = new Effects[1];
         Optional<CallRecord> updated = ports.records().update(event.taskSid(), () -> new CallRecord(event.taskSid()), record -> {
             effects[0] = new Effects(ports);
@@ -53,6 +55,18 @@ final class ConferencePolicy {
                     learned = true;
                 }
             }
+            if (unlabelled && record.customerCallSid == null && event.type().equals("participant-join") && outboundTo(task[0]) != null) {
+                // An outbound call's customer leg is the one placed to outbound_to. TaskRouter documents neither
+                // when it writes conference.participants.customer nor the order of the joins, so the leg's own
+                // number decides (read once per leg, and only while the customer is unknown).
+                if (calledNumber[0] == null) {
+                    calledNumber[0] = ports.telephony().calledNumber(event.callSid()).orElse("");
+                }
+                if (calledNumber[0].equals(outboundTo(task[0]))) {
+                    record.customerCallSid = event.callSid();
+                    learned = true;
+                }
+            }
             boolean changed = record.apply(event);
             if (changed) {
                 decide(record, event, effects[0]);
@@ -63,6 +77,24 @@ final class ConferencePolicy {
             effects[0].run(updated.get());
         }
         return updated;
+    }
+
+    private static String outboundTo(Telephony.TaskContext task) {
+        return task != null && task.attributes().get("outbound_to") instanceof String number && !number.isBlank() ? number : null;
+    }
+
+    /**
+     * Whether a participant's leave is the conference ending around it rather than the participant
+     * leaving the call: Twilio says so ({@code conference_ended_via_api}, {@code moderator_ended_conference}),
+     * or the customer, whose leg ends the conference on exit, has already left (a leave that came
+     * without a reason, or before its reason was known to the product).
+     */
+    static boolean endingWithTheCall(CallRecord record, ConferenceEvent event) {
+        if (event.leftWithConference()) {
+            return true;
+        }
+        CallRecord.Leg customer = record.customer();
+        return customer != null && !customer.present && !customer.callSid.equals(event.callSid());
     }
 
     private void decide(CallRecord record, ConferenceEvent event, Effects effects) {
@@ -133,7 +165,7 @@ final class ConferencePolicy {
             effects.unholdCustomer = customer != null && customer.present;
             return;
         }
-        if (event.type().equals("participant-leave") && !event.leftWithConference() && !record.ended()) {
+        if (event.type().equals("participant-leave") && !endingWithTheCall(record, event) && !event.neverJoined() && !record.ended()) {
             CallRecord.Leg customer = record.customer();
             effects.endConference = record.present(Role.AGENT).isEmpty() && record.present(Role.TRANSFER).isEmpty()
                     && !TransferTargets.transferPending(record) && customer != null && customer.present;

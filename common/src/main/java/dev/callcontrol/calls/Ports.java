@@ -1,5 +1,7 @@
 package dev.callcontrol.calls;
 
+import dev.callcontrol.twilio.WebhookUrls;
+
 import java.time.Clock;
 
 /**
@@ -8,13 +10,16 @@ import java.time.Clock;
  */
 record Ports(CallRecords records, Telephony telephony, CallControl.Settings settings, String holdUrl, Clock clock) {
 
-    /** A route of the product's own, as Twilio reaches it. */
-    String url(String path) {
-        return settings.publicBaseUrl() + path;
+    /**
+     * A route of the product's own, with its query, as Twilio reaches it for a status callback or a
+     * TwiML fetch: with the connection overrides that ask Twilio to retry ({@link WebhookUrls}).
+     */
+    String callbackUrl(String pathAndQuery) {
+        return WebhookUrls.withRetries(settings.publicBaseUrl() + pathAndQuery);
     }
 
     /** Where Twilio reports the status of a transfer's external leg. */
     String transferLegEvents(String callTaskSid) {
-        return url(CallControl.CALL_EVENTS_PATH) + "?call=" + callTaskSid + "&leg=transfer";
+        return callbackUrl(CallControl.CALL_EVENTS_PATH + "?call=" + callTaskSid + "&leg=transfer");
     }
 }

@@ -81,8 +81,8 @@ final class Supervision {
         String query = "?call=" + call.taskSid + "&supervisor=" + principal.workerSid();
         String legSid;
         try {
-            legSid = telephony.dial(settings.callerId(), worker.contactUri(), ports.url(CallControl.SUPERVISOR_LEG_PATH) + query,
-                    ports.url(CallControl.CALL_EVENTS_PATH) + query, settings.ringTimeoutSeconds());
+            legSid = telephony.dial(settings.callerId(), worker.contactUri(), ports.callbackUrl(CallControl.SUPERVISOR_LEG_PATH + query),
+                    ports.callbackUrl(CallControl.CALL_EVENTS_PATH + query), settings.ringTimeoutSeconds());
         } catch (RuntimeException e) {
             clear(call.taskSid, principal.workerSid(), null);
             throw e;

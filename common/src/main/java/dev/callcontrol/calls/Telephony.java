@@ -101,6 +101,9 @@ public interface Telephony {
     /** Ends a call, ringing or answered. Answers false when it was already over. */
     boolean endCall(String callSid);
 
+    /** The number (or client) a call was placed to, or empty when Twilio does not know the call. */
+    Optional<String> calledNumber(String callSid);
+
     /** Sets how a participant is heard: muted, or coaching (heard only by {@code callSidToCoach}), or neither. */
     void updateParticipant(String conferenceSid, String callSid, boolean muted, boolean coaching, String callSidToCoach);
 

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Resolving where a call may go, shared by cold and warm transfers, requeues and outbound calls:
@@ -50,9 +51,19 @@ final class TransferTargets {
                     return true;
                 },
                 () -> "number".equals(target)
-                        ? telephony.addParticipant(call.conferenceSid, settings.callerId(), to, Role.TRANSFER.label(),
+                        ? telephony.addParticipant(call.conferenceSid, settings.callerId(), to, numberLabel(),
                                 ports.transferLegEvents(call.taskSid), settings.ringTimeoutSeconds())
                         : telephony.createTask(attributes, CallControl.TRANSFER_PRIORITY, settings.transferTimeoutSeconds()));
+    }
+
+    /**
+     * A label for a dialled number's participant that no other participant of the conference has:
+     * Twilio refuses a participant whose label is in use (16026), and a number from an earlier
+     * transfer (one whose removal failed, say) may still be in the conference. It is short, has no
+     * {@code /} and does not look like a call SID (16024).
+     */
+    static String numberLabel() {
+        return Role.TRANSFER.label(UUID.randomUUID().toString().replace("-", ""));
     }
 
     /**
@@ -106,6 +117,16 @@ final class TransferTargets {
         if (settings.numberPrefixes().stream().noneMatch(number::startsWith)) {
             throw new CallControlException(403, "destination_not_allowed", "the product may not dial that number: it is outside DIAL_PREFIXES");
         }
+    }
+
+    /**
+     * The final status of a dialled number's leg that the record already saw leave without ever
+     * connecting, or null: its {@code participant-leave} can land before the transfer's write that
+     * names the leg, and then nothing else would act on it.
+     */
+    static String unansweredBefore(CallRecord record, String legCallSid) {
+        CallRecord.Leg leg = record.legs.get(legCallSid);
+        return leg != null && !leg.present ? leg.unansweredStatus : null;
     }
 
     /** Whether a transfer, cold or warm, is under way (and so the agent leaving must not end the call). */

@@ -41,7 +41,9 @@ public final class WarmTransfer {
     /** Why a transfer reached its state (typed, so that reports can count them). */
     public enum Reason {
         STARTED, TARGET_RINGING, TARGET_JOINED, THREE_WAY, COMPLETED_BY_AGENT, CANCELED_BY_AGENT,
-        DECLINED, NO_ANSWER, TIMEOUT, BUSY, TARGET_HUNG_UP, AGENT_HUNG_UP, CUSTOMER_HUNG_UP, TWILIO_ERROR;
+        DECLINED, NO_ANSWER, TIMEOUT, BUSY, TARGET_HUNG_UP, AGENT_HUNG_UP, CUSTOMER_HUNG_UP, TWILIO_ERROR,
+        /** The call was ended for everyone (a hang-up through the API) while the transfer was under way. */
+        CALL_ENDED;
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -12,7 +12,9 @@ import static dev.callcontrol.calls.WarmTransitions.TWILIO;
  * What Twilio's callbacks mean for a warm transfer under way: the target joining starts the
  * consult; the target declining, ringing out or hanging up sends the customer back to the
  * original agent; the original agent hanging up hands the customer to the target; both gone puts
- * the customer back in their queue; the customer hanging up cancels the transfer.
+ * the customer back in their queue; the customer hanging up (or the call being ended) cancels the
+ * transfer. An agent's leg that leaves because the conference ended ({@code ReasonParticipantLeft}
+ * {@code moderator_ended_conference} or {@code conference_ended_via_api}) is not that agent hanging up.
  */
 final class WarmTransferEvents {
     private static final Logger LOG = LoggerFactory.getLogger(WarmTransferEvents.class);
@@ -40,7 +42,9 @@ final class WarmTransferEvents {
         }
         if (event.type().equals("conference-end")) {
             String consulted = transfer.state == WarmTransfer.State.CONSULTING ? transfer.taskSid : null;
-            transitions.move(transfer, WarmTransfer.State.CANCELED, WarmTransfer.Reason.CUSTOMER_HUNG_UP, TWILIO);
+            // Ended with the API: an agent's or supervisor's hang-up. Otherwise the customer's leg, the one that ends the conference, left.
+            transitions.move(transfer, WarmTransfer.State.CANCELED,
+                    event.endedViaApi() ? WarmTransfer.Reason.CALL_ENDED : WarmTransfer.Reason.CUSTOMER_HUNG_UP, TWILIO);
             if (consulted != null && CallRecord.TASK_ASSIGNED.equals(record.tasks.get(consulted))) {
                 // The target never spoke with the customer: there is no after-call work, so their task is completed, not wrapped.
                 record.tasks.put(consulted, CallRecord.TASK_COMPLETED);
@@ -57,7 +61,9 @@ final class WarmTransferEvents {
             return false;
         }
         boolean joined = event.type().equals("participant-join") && leg.present;
-        boolean left = event.type().equals("participant-leave") && !event.leftWithConference();
+        // A leg the conference's end took with it (the customer hung up, or the call was ended) did not leave the
+        // transfer: the conference-end decides. Neither did a leg that never joined: its call's status decides.
+        boolean left = event.type().equals("participant-leave") && !ConferencePolicy.endingWithTheCall(record, event) && !event.neverJoined();
         boolean isTarget = (leg.role == Role.AGENT && leg.taskSid != null && leg.taskSid.equals(transfer.taskSid))
                 || (leg.role == Role.TRANSFER && "number".equals(transfer.target) && leg.callSid.equals(transfer.callSid));
         boolean isOriginal = leg.callSid.equals(transfer.fromCallSid);

@@ -108,6 +108,11 @@ public final class WarmTransfers {
             records.alias(reached, call.taskSid);
         }
         LOG.info("Warm transfer to a {} started: customer held, {}", transfer.target, toNumber ? "number dialled" : "task created");
+        String failed = toNumber && ringing != null ? TransferTargets.unansweredBefore(ringing, reached) : null;
+        if (failed != null && events.onTargetUnanswered(call.taskSid, null, reached, failed)) {
+            // The number's participant-leave (participant_add_failed) landed before the record knew the leg.
+            return records.find(call.taskSid).map(r -> r.warm).orElse(ringing.warm);
+        }
         return ringing == null ? transfer : ringing.warm;
     }
 

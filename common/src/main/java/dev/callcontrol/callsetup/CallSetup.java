@@ -1,5 +1,7 @@
 package dev.callcontrol.callsetup;
 
+import dev.callcontrol.twilio.WebhookUrls;
+
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -91,8 +93,8 @@ public final class CallSetup {
             String call = "?call=" + assignment.taskSid();
             String reservation = "&reservation=" + assignment.reservationSid();
             return Optional.of(new CallInstruction(from, contactUri,
-                    publicBaseUrl + AGENT_WHISPER_PATH + call + "&worker=" + assignment.workerSid() + reservation,
-                    publicBaseUrl + CALL_EVENTS_PATH + call + "&task=" + assignment.taskSid() + reservation,
+                    WebhookUrls.withRetries(publicBaseUrl + AGENT_WHISPER_PATH + call + "&worker=" + assignment.workerSid() + reservation),
+                    WebhookUrls.withRetries(publicBaseUrl + CALL_EVENTS_PATH + call + "&task=" + assignment.taskSid() + reservation),
                     agentRingTimeoutSeconds,
                     false));
         }
@@ -101,7 +103,7 @@ public final class CallSetup {
                 contactUri,
                 agentRingTimeoutSeconds,
                 recordConferences,
-                publicBaseUrl + CONFERENCE_EVENTS_PATH,
+                WebhookUrls.withRetries(publicBaseUrl + CONFERENCE_EVENTS_PATH),
                 CONFERENCE_EVENTS,
                 false,
                 true,
@@ -119,8 +121,8 @@ public final class CallSetup {
         String leg = "?call=" + callTask + "&task=" + assignment.taskSid();
         String reservation = "&reservation=" + assignment.reservationSid();
         return new CallInstruction(from, contactUri,
-                publicBaseUrl + TRANSFER_LEG_PATH + leg + "&worker=" + assignment.workerSid() + reservation,
-                publicBaseUrl + CALL_EVENTS_PATH + leg + reservation,
+                WebhookUrls.withRetries(publicBaseUrl + TRANSFER_LEG_PATH + leg + "&worker=" + assignment.workerSid() + reservation),
+                WebhookUrls.withRetries(publicBaseUrl + CALL_EVENTS_PATH + leg + reservation),
                 agentRingTimeoutSeconds,
                 false);
     }

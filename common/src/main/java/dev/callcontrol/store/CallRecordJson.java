@@ -92,6 +92,7 @@ public final class CallRecordJson {
         out.put("coachedCallSid", leg.coachedCallSid);
         out.put("taskSid", leg.taskSid);
         out.put("sequence", leg.sequence);
+        out.put("unansweredStatus", leg.unansweredStatus);
         return out;
     }
 
@@ -108,6 +109,7 @@ public final class CallRecordJson {
         leg.coachedCallSid = in.text("coachedCallSid", leg.coachedCallSid);
         leg.taskSid = in.text("taskSid", leg.taskSid);
         leg.sequence = in.whole("sequence", leg.sequence);
+        leg.unansweredStatus = in.text("unansweredStatus", leg.unansweredStatus);
         return leg;
     }
 

@@ -23,7 +23,11 @@ public final class AssignmentCallback {
     private AssignmentCallback() {
     }
 
-    /** Reads the callback's form; anything missing or malformed is a 400 (the workspace has no fallback URL, so TaskRouter lets that reservation time out). */
+    /**
+     * Reads the callback's form; anything missing or malformed is a 400. TaskRouter then calls the
+     * workflow's fallback URL, the same route, which refuses it the same way, and lets that
+     * reservation time out: a form TaskRouter never sends is not worth a guess.
+     */
     public static TaskAssignment parse(Map<String, String> form) {
         return new TaskAssignment(
                 sid(form, "TaskSid", TASK_SID),

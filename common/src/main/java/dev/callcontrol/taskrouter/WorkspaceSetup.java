@@ -24,7 +24,7 @@ import java.util.Objects;
 public final class WorkspaceSetup {
     /** The workspace events the product acts on ({@code /twilio/taskrouter-events}); the workspace is subscribed to these only. */
     public static final String PRODUCT_EVENTS = "task.canceled,reservation.rejected,reservation.timeout";
-    public static final String EVENTS_PATH = "/twilio/taskrouter-events";
+    public static final String EVENTS_PATH = dev.callcontrol.twilio.WebhookUrls.TASKROUTER_EVENTS_PATH;
 
     /** What one application did. */
     public record Outcome(String workflowSid, Map<String, String> queueSids, List<String> changes) {
@@ -49,7 +49,7 @@ public final class WorkspaceSetup {
 
     /** Applies {@code configuration}; the workflow's assignment callback becomes {@code assignmentCallbackUrl}. */
     public Outcome apply(JsonNode configuration, String assignmentCallbackUrl) {
-        return apply(configuration, assignmentCallbackUrl, null, null);
+        return apply(configuration, assignmentCallbackUrl, null, null, null);
     }
 
     /**
@@ -57,6 +57,29 @@ public final class WorkspaceSetup {
      * workspace's event callback at it, subscribed to {@code eventsFilter} (comma-separated).
      */
     public Outcome apply(JsonNode configuration, String assignmentCallbackUrl, String eventCallbackUrl, String eventsFilter) {
+        return apply(configuration, assignmentCallbackUrl, null, eventCallbackUrl, eventsFilter);
+    }
+
+    /**
+     * The product's own callbacks for a deployment reached at {@code publicBaseUrl}: the assignment
+     * callback and its fallback, and the event callback for {@link #PRODUCT_EVENTS}, each with the
+     * retries it asks Twilio for ({@link dev.callcontrol.twilio.WebhookUrls}).
+     */
+    public Outcome applyForProduct(JsonNode configuration, String publicBaseUrl) {
+        return apply(configuration, dev.callcontrol.twilio.WebhookUrls.assignmentCallback(publicBaseUrl),
+                dev.callcontrol.twilio.WebhookUrls.assignmentFallback(publicBaseUrl),
+                dev.callcontrol.twilio.WebhookUrls.eventCallback(publicBaseUrl), PRODUCT_EVENTS);
+    }
+
+    /**
+     * Applies {@code configuration}; the workflow's assignment callback becomes
+     * {@code assignmentCallbackUrl} and, when given, its fallback {@code fallbackUrl}, which
+     * TaskRouter calls once when the assignment callback fails
+     * (https://www.twilio.com/docs/taskrouter/handle-assignment-callbacks); when
+     * {@code eventCallbackUrl} is given, the workspace's event callback points at it, subscribed to
+     * {@code eventsFilter} (comma-separated).
+     */
+    public Outcome apply(JsonNode configuration, String assignmentCallbackUrl, String fallbackUrl, String eventCallbackUrl, String eventsFilter) {
         List<String> changes = new ArrayList<>();
         if (eventCallbackUrl != null) {
             Workspace workspace = Workspace.fetcher(workspaceSid).fetch(client);
@@ -95,15 +118,25 @@ public final class WorkspaceSetup {
             break;
         }
         URI callback = URI.create(assignmentCallbackUrl);
+        URI fallback = fallbackUrl == null ? null : URI.create(fallbackUrl);
         if (existing == null) {
-            existing = Workflow.creator(workspaceSid, name, routing).setAssignmentCallbackUrl(callback)
-                    .setTaskReservationTimeout(reservationTimeout).create(client);
+            var creator = Workflow.creator(workspaceSid, name, routing).setAssignmentCallbackUrl(callback)
+                    .setTaskReservationTimeout(reservationTimeout);
+            if (fallback != null) {
+                creator.setFallbackAssignmentCallbackUrl(fallback);
+            }
+            existing = creator.create(client);
             changes.add("created workflow " + name + " (" + existing.getSid() + ")");
         } else if (!sameJson(routing, existing.getConfiguration())
                 || existing.getAssignmentCallbackUrl() == null || !callback.equals(existing.getAssignmentCallbackUrl())
+                || (fallback != null && !fallback.equals(existing.getFallbackAssignmentCallbackUrl()))
                 || !Objects.equals(reservationTimeout, existing.getTaskReservationTimeout())) {
-            existing = Workflow.updater(workspaceSid, existing.getSid()).setConfiguration(routing).setAssignmentCallbackUrl(callback)
-                    .setTaskReservationTimeout(reservationTimeout).update(client);
+            var updater = Workflow.updater(workspaceSid, existing.getSid()).setConfiguration(routing).setAssignmentCallbackUrl(callback)
+                    .setTaskReservationTimeout(reservationTimeout);
+            if (fallback != null) {
+                updater.setFallbackAssignmentCallbackUrl(fallback);
+            }
+            existing = updater.update(client);
             changes.add("updated workflow " + name + " (" + existing.getSid() + ")");
         }
         return new Outcome(existing.getSid(), queueSids, changes);

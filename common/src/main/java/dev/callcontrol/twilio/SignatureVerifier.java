@@ -5,12 +5,21 @@ import dev.callcontrol.http.ApiRequest;
 import dev.callcontrol.http.HttpError;
 
 import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Checks {@code X-Twilio-Signature}. Twilio signs the URL it called, which behind API Gateway is
  * not the URL the function sees (custom domains, stage prefixes, base64 bodies), so the URL is
  * rebuilt from the configured public base URL, the request path and the raw query string.
+ *
+ * <p>The product's callback URLs carry connection overrides in their fragment
+ * ({@link WebhookUrls}), which no request brings: a fragment never goes on the wire. Twilio does
+ * not document whether it signs the URL with the fragment it was given (twilio-java's and
+ * twilio-node's validators keep a fragment when the URL handed to them has one) or the URL it
+ * requests, so a signature over either is accepted: the URL as rebuilt, or the URL followed by one
+ * of the fragments the product hands out ({@link WebhookUrls#FRAGMENTS}).
  */
 public final class SignatureVerifier {
     public static final String HEADER = "X-Twilio-Signature";
@@ -20,7 +29,15 @@ public final class SignatureVerifier {
     private final String origin;
     private final String basePath;
 
+    private final List<String> fragments;
+
     public SignatureVerifier(String authToken, String publicBaseUrl) {
+        this(authToken, publicBaseUrl, WebhookUrls.FRAGMENTS);
+    }
+
+    /** @param fragments the fragments (without {@code #}) that a signed URL may end with */
+    public SignatureVerifier(String authToken, String publicBaseUrl, List<String> fragments) {
+        this.fragments = List.copyOf(fragments);
         this.validator = new RequestValidator(authToken);
         this.publicBaseUrl = publicBaseUrl;
         java.net.URI uri = java.net.URI.create(publicBaseUrl);
@@ -46,7 +63,7 @@ public final class SignatureVerifier {
         }
     }
 
-    /** The URL Twilio signed for this request. */
+    /** The URL Twilio requested: what it signed, unless it signed the fragment too. */
     public String signedUrl(ApiRequest request) {
         String query = request.rawQueryString();
         String path = request.path();
@@ -70,7 +87,12 @@ public final class SignatureVerifier {
         if (bodyHash != null) {
             // JSON webhooks: the body's SHA-256 rides in the signed URL and the body is checked against it.
             try {
-                return validator.validate(url, request.body(), signature);
+                for (String candidate : candidates(url)) {
+                    if (validator.validate(candidate, request.body(), signature)) {
+                        return true;
+                    }
+                }
+                return false;
             } catch (URISyntaxException e) {
                 return false;
             }
@@ -87,6 +109,21 @@ public final class SignatureVerifier {
                 return false;
             }
         }
-        return validator.validate(url, parameters, signature);
+        for (String candidate : candidates(url)) {
+            if (validator.validate(candidate, parameters, signature)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The URLs Twilio may have signed for a request to {@code url}: it alone, then with each fragment. */
+    private List<String> candidates(String url) {
+        List<String> out = new ArrayList<>(fragments.size() + 1);
+        out.add(url);
+        for (String fragment : fragments) {
+            out.add(url + "#" + fragment);
+        }
+        return out;
     }
 }

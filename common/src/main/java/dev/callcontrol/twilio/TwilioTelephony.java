@@ -28,6 +28,10 @@ import java.util.function.Supplier;
 public final class TwilioTelephony implements Telephony {
     /** The statuses of a call that has been placed and not yet answered, in the order a call passes through them. */
     private static final List<Call.Status> PLACING = List.of(Call.Status.QUEUED, Call.Status.RINGING);
+    /** The participant to be whispered is not in the conference (https://www.twilio.com/docs/api/errors/16028). */
+    private static final int COACHED_NOT_PRESENT = 16028;
+    /** The participant to be whispered is on hold (https://www.twilio.com/docs/api/errors/16027). */
+    private static final int COACHED_ON_HOLD = 16027;
 
     private final Lazy<TwilioRestClient> client;
     private final String workspaceSid;
@@ -191,6 +195,20 @@ public final class TwilioTelephony implements Telephony {
     }
 
     @Override
+    public Optional<String> calledNumber(String callSid) {
+        return faults.run("fetching call " + callSid, FaultPolicy.Kind.READ, () -> {
+            try {
+                return Optional.ofNullable(Call.fetcher(callSid).fetch(client.get()).getTo());
+            } catch (ApiException e) {
+                if (e.getStatusCode() != null && e.getStatusCode() == 404) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
     public boolean endCall(String callSid) {
         return faults.run("ending call " + callSid, FaultPolicy.Kind.UPDATE, () -> {
             try {
@@ -218,6 +236,10 @@ public final class TwilioTelephony implements Telephony {
             } catch (ApiException e) {
                 if (is404(e)) {
                     throw CallControlException.conflict("call_ended", "that participant has already left the call");
+                }
+                if (coaching && e.getCode() != null && (e.getCode() == COACHED_NOT_PRESENT || e.getCode() == COACHED_ON_HOLD)) {
+                    // The agent to whisper to left (or is held) since the record was read: nothing changed at Twilio.
+                    throw CallControlException.conflict("no_agent", "the agent to whisper to is no longer on the call");
                 }
                 throw e;
             }
@@ -249,6 +271,8 @@ public final class TwilioTelephony implements Telephony {
                         .setStatusCallbackEvent(List.of("completed"))
                         .setTimeout(timeoutSeconds)
                         .setEndConferenceOnExit(false)
+                        // Beep defaults to true for a participant the API adds; the product's legs join without one, as their TwiML says.
+                        .setBeep("false")
                         .create(client.get()).getCallSid(),
                 // A label is unique within a conference, so the participant with this one is the one asked for.
                 () -> {

@@ -50,7 +50,8 @@ public abstract class TwilioWebhook extends ApiFunction {
             LOG.warn("Rejected webhook on {}: {} {}", request.path(), e.status(), e.getMessage());
             return rejection(e);
         } catch (RuntimeException e) {
-            // A dependency failed (DynamoDB, the network): Twilio sees a 503 and retries or falls back; no internals leave.
+            // A dependency failed (DynamoDB, the network): Twilio sees a 503, no internals leave. Twilio delivers it
+            // again only because the product's callback URLs ask for retries on 5xx (WebhookUrls); by default it would not.
             LOG.error("Webhook on {} failed", request.path(), e);
             return rejection(HttpError.unavailable());
         }

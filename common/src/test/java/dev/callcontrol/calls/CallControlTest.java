@@ -156,6 +156,115 @@ class CallControlTest {
         assertEquals(List.of("rejectReservation " + TASK + " " + reservation), telephony.requests, "the caller is offered to the next agent");
     }
 
+    // ------------------------------------------------------------------ a number that is not answered
+
+    private static final String NUMBER = "+14155550960";
+    /** The first leg FakeTelephony dials. */
+    private static final String NUMBER_LEG = "CA" + "e".repeat(30) + "01";
+
+    private static ConferenceEvent numberLeft(int sequence, String status) {
+        return CallRecordTest.left(sequence, NUMBER_LEG, "transfer:0123", "participant_add_failed", status);
+    }
+
+    @Test
+    void aColdTransferToANumberThatRingsOutRequeuesTheCustomerOnceWhicheverReportComesFirst() {
+        calls.coldTransfer(TASK, AGENT, new TransferTarget.ToNumber(NUMBER));
+        telephony.requests.clear();
+        calls.onConferenceEvent(numberLeft(5, "no-answer"));
+        assertEquals(1, telephony.requests("createTask").size(), "the participant-leave alone re-queues the customer: " + telephony.requests);
+        calls.onTransferLegEnded(TASK, null, NUMBER_LEG, "no-answer");
+        calls.onConferenceEvent(numberLeft(5, "no-answer"));
+        assertEquals(1, telephony.requests("createTask").size(), "the status callback and a repeated leave change nothing");
+        assertEquals(1, records.find(TASK).orElseThrow().transfer.requeues);
+        assertTrue(telephony.requests("endConference").isEmpty(), "a leg that never joined is not the last agent leaving");
+    }
+
+    @Test
+    void aColdTransferWhoseNumberIsReportedBeforeTheRecordKnowsTheLegStillRequeuesTheCustomer() {
+        // The number is busy at once: its participant-leave lands while the create is still answering.
+        telephony.during.put("addParticipant", request -> calls.onConferenceEvent(numberLeft(5, "busy")));
+        CallRecord call = calls.coldTransfer(TASK, AGENT, new TransferTarget.ToNumber(NUMBER));
+        telephony.during.clear();
+        assertEquals(1, telephony.requests("createTask").size(), telephony.requests.toString());
+        assertEquals("queue", call.transfer.target);
+        calls.onTransferLegEnded(TASK, null, NUMBER_LEG, "busy");
+        assertEquals(1, telephony.requests("createTask").size(), "the late status callback changes nothing");
+    }
+
+    @Test
+    void aWarmTransferToANumberThatRingsOutPutsTheCustomerBackWithTheAgentOnce() {
+        calls.warm().start(TASK, AGENT, new TransferTarget.ToNumber(NUMBER));
+        telephony.requests.clear();
+        calls.onTransferLegEnded(TASK, null, NUMBER_LEG, "no-answer");
+        calls.onConferenceEvent(numberLeft(5, "no-answer"));
+        assertEquals(List.of("hold " + CUSTOMER_LEG + " false"), telephony.requests("hold"), "resumed once, whichever report came first");
+        WarmTransfer transfer = records.find(TASK).orElseThrow().warm;
+        assertEquals(WarmTransfer.State.FAILED, transfer.state);
+        assertEquals(WarmTransfer.Reason.NO_ANSWER, transfer.reason);
+        assertTrue(telephony.requests("createTask").isEmpty() && telephony.requests("endConference").isEmpty(), telephony.requests.toString());
+    }
+
+    @Test
+    void aWarmTransferWhoseNumberIsReportedBeforeTheRecordKnowsTheLegFailsBackToTheAgent() {
+        telephony.during.put("addParticipant", request -> calls.onConferenceEvent(numberLeft(5, "failed")));
+        WarmTransfer transfer = calls.warm().start(TASK, AGENT, new TransferTarget.ToNumber(NUMBER));
+        telephony.during.clear();
+        assertEquals(WarmTransfer.State.FAILED, transfer.state);
+        assertEquals(WarmTransfer.Reason.TWILIO_ERROR, transfer.reason);
+        assertEquals(List.of("hold " + CUSTOMER_LEG + " true", "hold " + CUSTOMER_LEG + " false"), telephony.requests("hold"));
+    }
+
+    // ------------------------------------------------------------------ legs the conference's end takes with it
+
+    private static final String CAROL_LEG = "CA00000000000000000000000000000a05";
+
+    private WarmTransfer consultingWithCarol() {
+        WarmTransfer started = calls.warm().start(TASK, AGENT, new TransferTarget.ToWorker(CAROL));
+        calls.onConferenceEvent(CallRecordTest.labelled("participant-join", 5, CAROL_LEG, "agent:" + CAROL + ":" + started.taskSid));
+        assertEquals(WarmTransfer.State.CONSULTING, records.find(TASK).orElseThrow().warm.state);
+        telephony.requests.clear();
+        return started;
+    }
+
+    @Test
+    void theAgentsLeavingWithTheConferenceBeforeTheCustomersLeaveArrivesIsNotAHandOver() {
+        // Deliveries can come out of order: the agents' moderator_ended_conference before the customer's hang-up.
+        WarmTransfer started = consultingWithCarol();
+        calls.onConferenceEvent(CallRecordTest.left(9, AGENT_LEG, null, "moderator_ended_conference", "in-progress"));
+        calls.onConferenceEvent(CallRecordTest.left(10, CAROL_LEG, "agent:" + CAROL + ":" + started.taskSid, "moderator_ended_conference", "in-progress"));
+        assertEquals(WarmTransfer.State.CONSULTING, records.find(TASK).orElseThrow().warm.state, "neither agent hung up");
+        calls.onConferenceEvent(CallRecordTest.left(8, CUSTOMER_LEG, "customer", "participant_hung_up", "completed"));
+        calls.onConferenceEvent(CallRecordTest.event("conference-end", 11, null, false));
+        WarmTransfer ended = records.find(TASK).orElseThrow().warm;
+        assertEquals(WarmTransfer.State.CANCELED, ended.state);
+        assertEquals(WarmTransfer.Reason.CUSTOMER_HUNG_UP, ended.reason);
+        assertTrue(telephony.requests("createTask").isEmpty() && telephony.requests("hold").isEmpty() && telephony.requests("endConference").isEmpty(),
+                "nobody re-queued, nobody resumed, nothing ended twice: " + telephony.requests);
+        assertEquals(List.of("updateTask " + started.taskSid + " COMPLETED"), telephony.requests("updateTask"));
+    }
+
+    @Test
+    void leavesWithNoReasonAfterTheCustomerHungUpAreTheConferenceEndingToo() {
+        WarmTransfer started = consultingWithCarol();
+        calls.onConferenceEvent(CallRecordTest.left(8, CUSTOMER_LEG, null, null, null));
+        calls.onConferenceEvent(CallRecordTest.left(9, AGENT_LEG, null, null, null));
+        calls.onConferenceEvent(CallRecordTest.left(10, CAROL_LEG, "agent:" + CAROL + ":" + started.taskSid, null, null));
+        assertEquals(WarmTransfer.State.CONSULTING, records.find(TASK).orElseThrow().warm.state, "the customer's leave ends the conference for both");
+        assertTrue(telephony.requests.isEmpty(), telephony.requests.toString());
+    }
+
+    @Test
+    void theCallEndedThroughTheApiCancelsTheTransferAsCallEnded() {
+        consultingWithCarol();
+        calls.onConferenceEvent(CallRecordTest.left(8, AGENT_LEG, null, "conference_ended_via_api", "in-progress"));
+        Map<String, String> end = new java.util.LinkedHashMap<>(Map.of("ConferenceSid", CONFERENCE, "FriendlyName", TASK,
+                "StatusCallbackEvent", "conference-end", "SequenceNumber", "12", "ReasonConferenceEnded", "conference-ended-via-api"));
+        calls.onConferenceEvent(ConferenceEvent.parse(end));
+        WarmTransfer ended = records.find(TASK).orElseThrow().warm;
+        assertEquals(WarmTransfer.Reason.CALL_ENDED, ended.reason);
+        assertTrue(telephony.requests("endConference").isEmpty() && telephony.requests("hold").isEmpty(), telephony.requests.toString());
+    }
+
     @Test
     void supervisorModesAreParticipantSettings() {
         Principal sam = new Principal("WK00000000000000000000000000000004", true);

@@ -1,5 +1,7 @@
 package dev.callcontrol.callsetup;
 
+import dev.callcontrol.twilio.WebhookUrls;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -31,7 +33,8 @@ class CallSetupTest {
         assertEquals("+14155559999", instruction.from());
         assertEquals("client:alice", instruction.to());
         assertEquals(25, instruction.timeoutSeconds());
-        assertEquals("https://calls.example.com/twilio/conference-events", instruction.statusCallbackUrl());
+        assertEquals("https://calls.example.com/twilio/conference-events#" + WebhookUrls.RETRIES, instruction.statusCallbackUrl(),
+                "conference events are asked to be retried on 5xx: by default Twilio would not");
         assertTrue(instruction.statusCallbackEvents().containsAll(java.util.List.of("start", "end", "join", "leave", "hold")));
         assertFalse(instruction.endConferenceOnExit(), "the agent leaving must not end the conference: transfers keep it up");
         assertTrue(instruction.endConferenceOnCustomerExit());
@@ -89,8 +92,8 @@ class CallSetupTest {
         assertFalse(call.accept(), "the product accepts the reservation itself, once the worker answers");
         assertEquals("client:carol", call.to());
         assertEquals("+14155559999", call.from());
-        assertEquals("https://calls.example.com/twilio/transfer-leg?call=" + callTask + "&task=WT1&worker=WK1&reservation=WR1", call.url());
-        assertEquals("https://calls.example.com/twilio/call-events?call=" + callTask + "&task=WT1&reservation=WR1", call.statusCallbackUrl());
+        assertEquals("https://calls.example.com/twilio/transfer-leg?call=" + callTask + "&task=WT1&worker=WK1&reservation=WR1#" + WebhookUrls.RETRIES, call.url());
+        assertEquals("https://calls.example.com/twilio/call-events?call=" + callTask + "&task=WT1&reservation=WR1#" + WebhookUrls.RETRIES, call.statusCallbackUrl());
         assertEquals(25, call.timeoutSeconds());
     }
 

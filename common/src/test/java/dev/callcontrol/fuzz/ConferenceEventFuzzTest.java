@@ -29,6 +29,9 @@ class ConferenceEventFuzzTest {
     private static final Pattern CALL = Pattern.compile("^CA[0-9a-fA-F]{32}$");
     private static final String[] EVENTS = {"participant-join", "participant-leave", "participant-hold", "participant-unhold",
             "participant-mute", "participant-modify", "conference-start", "conference-end", "announcement-end", "participant-", "x"};
+    private static final String[] LEFT_REASONS = {"conference_ended_via_api", "moderator_ended_conference", "participant_updated_via_api",
+            "participant_hung_up", "participant_add_failed", "Participant_Hung_Up", ""};
+    private static final String[] CALL_STATUSES = {"no-answer", "busy", "in-progress", "failed", "canceled", "completed", "x y"};
     private static final String[] NUMBERS = {"0", "1", "-1", "9223372036854775807", "9223372036854775808", "+5", " 1", "1e3", ""};
     private static final String[] BOOLEANS = {"true", "false", "True", ""};
     private static final String[] LABELS = {"customer", "agent:WK0123456789abcdef0123456789abcdef:WT0123456789abcdef0123456789abcdef",
@@ -47,7 +50,9 @@ class ConferenceEventFuzzTest {
         add(data, pairs, "Muted", Fuzz.oneOf(data, BOOLEANS, 5));
         add(data, pairs, "Coaching", Fuzz.oneOf(data, BOOLEANS, 5));
         add(data, pairs, "CallSidToCoach", Fuzz.sidOrText(data, "CA"));
-        add(data, pairs, "ReasonParticipantLeft", Fuzz.oneOf(data, new String[]{"conference_ended", "participant_hung_up"}, 20));
+        add(data, pairs, "ReasonParticipantLeft", Fuzz.oneOf(data, LEFT_REASONS, 20));
+        add(data, pairs, "ParticipantCallStatus", Fuzz.oneOf(data, CALL_STATUSES, 20));
+        add(data, pairs, "ReasonConferenceEnded", Fuzz.oneOf(data, new String[]{"conference-ended-via-api", "last-participant-left", "X"}, 20));
         String body = data.consumeBoolean() ? Fuzz.urlEncoded(pairs) : data.consumeRemainingAsString();
 
         Map<String, String> form;
@@ -85,7 +90,17 @@ class ConferenceEventFuzzTest {
         }
         equal("true".equals(form.get("Hold")), event.hold(), "hold");
         equal("true".equals(form.get("Muted")), event.muted(), "muted");
-        equal("conference_ended".equals(form.get("ReasonParticipantLeft")), event.leftWithConference(), "left with the conference");
+        String left = form.get("ReasonParticipantLeft");
+        boolean leave = "participant-leave".equals(event.type());
+        equal(leave && ("conference_ended_via_api".equals(left) || "moderator_ended_conference".equals(left)), event.leftWithConference(),
+                "left with the conference");
+        String status = form.get("ParticipantCallStatus");
+        boolean unanswered = status != null && List.of("busy", "no-answer", "failed", "canceled").contains(status);
+        equal(leave && ("participant_add_failed".equals(left) || (event.leftReason() == null && unanswered)), event.neverJoined(), "never joined");
+        check(!(event.leftWithConference() && event.neverJoined()), "a leave both with the conference and never joined");
+        check(List.of("busy", "no-answer", "failed", "canceled").contains(event.unansweredStatus()), "unanswered status " + event.unansweredStatus());
+        equal("conference-end".equals(event.type()) && "conference-ended-via-api".equals(form.get("ReasonConferenceEnded")), event.endedViaApi(),
+                "ended via the API");
 
         Role role = Role.ofLabel(event.label());
         check(role != Role.OTHER, "a label named the role 'other'");

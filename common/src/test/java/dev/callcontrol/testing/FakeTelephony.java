@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -21,10 +22,16 @@ public class FakeTelephony implements Telephony {
     public final List<Queue> queues = new ArrayList<>();
     /** Requests (by their first word) that fail with the given exception. */
     public final Map<String, Function<String, RuntimeException>> failures = new HashMap<>();
+    /** Requests (by their first word) during which something else happens, as a webhook arriving before Twilio's answer does. */
+    public final Map<String, Consumer<String>> during = new HashMap<>();
     private int created;
 
     private void record(String request) {
         requests.add(request);
+        var meanwhile = during.get(request.split(" ")[0]);
+        if (meanwhile != null) {
+            meanwhile.accept(request);
+        }
         var failure = failures.get(request.split(" ")[0]);
         if (failure != null) {
             throw failure.apply(request);
@@ -105,6 +112,15 @@ public class FakeTelephony implements Telephony {
         record("dial " + to + " " + twimlUrl);
         created++;
         return "CA" + "f".repeat(30) + String.format("%02d", created);
+    }
+
+    /** Calls by SID and the number each was placed to, for {@link #calledNumber}. */
+    public final Map<String, String> calledNumbers = new HashMap<>();
+
+    @Override
+    public Optional<String> calledNumber(String callSid) {
+        record("calledNumber " + callSid);
+        return Optional.ofNullable(calledNumbers.get(callSid));
     }
 
     @Override

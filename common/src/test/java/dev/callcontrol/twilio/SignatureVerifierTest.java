@@ -129,4 +129,53 @@ class SignatureVerifierTest {
         event.setBody("{\"x\":1}");
         assertFalse(verifier.isValid(ApiRequest.from(event)));
     }
+
+    @Test
+    void aUrlHandedOutWithConnectionOverridesVerifiesWhetherTwilioSignsItsFragmentOrNot() {
+        // The fragment never reaches the function: the request has the path and query only.
+        for (String fragment : WebhookUrls.FRAGMENTS) {
+            String handedOut = BASE + "/twilio/call-events?call=WT1&task=WT2#" + fragment;
+            String withFragment = SignatureVerifier.sign(TOKEN, handedOut, params());
+            String withoutFragment = SignatureVerifier.sign(TOKEN, WebhookUrls.withoutFragment(handedOut), params());
+            assertTrue(verifier.isValid(ApiRequest.from(post("/twilio/call-events", "call=WT1&task=WT2", params(), withFragment))),
+                    "signed as handed to Twilio, fragment and all: " + fragment);
+            assertTrue(verifier.isValid(ApiRequest.from(post("/twilio/call-events", "call=WT1&task=WT2", params(), withoutFragment))),
+                    "signed as requested, without the fragment");
+        }
+    }
+
+    @Test
+    void aGetWithConnectionOverridesVerifiesWithTwilioParametersInTheQueryAndTheFragmentLast() {
+        // A GET's parameters go into the query, before the fragment: hold music is fetched so.
+        String query = "AccountSid=AC1&CallSid=CA1";
+        String signature = SignatureVerifier.sign(TOKEN, BASE + "/twilio/hold-music?" + query + "#" + WebhookUrls.RETRIES, Map.of());
+        APIGatewayV2HTTPEvent event = post("/twilio/hold-music", query, Map.of(), signature);
+        event.getRequestContext().getHttp().setMethod("GET");
+        event.setBody(null);
+        assertTrue(verifier.isValid(ApiRequest.from(event)));
+    }
+
+    @Test
+    void aFragmentTheProductNeverHandsOutDoesNotVerify() {
+        String signature = SignatureVerifier.sign(TOKEN, BASE + "/twilio/call-events#rc=5&rp=all", params());
+        assertFalse(verifier.isValid(ApiRequest.from(post("/twilio/call-events", "", params(), signature))));
+        String tampered = SignatureVerifier.sign(TOKEN, BASE + "/twilio/call-events#" + WebhookUrls.RETRIES, params());
+        Map<String, String> changed = params();
+        changed.put("To", "+18005550000");
+        assertFalse(verifier.isValid(ApiRequest.from(post("/twilio/call-events", "", changed, tampered))), "the fragment does not loosen the parameters' check");
+    }
+
+    @Test
+    void aJsonBodyOnAUrlWithConnectionOverridesIsCheckedAgainstItsHash() throws Exception {
+        String body = "{\"property\":\"value\"}";
+        String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
+        String query = "bodySHA256=" + hash;
+        String signature = SignatureVerifier.sign(TOKEN, BASE + "/json?" + query + "#" + WebhookUrls.RETRIES, Map.of());
+        APIGatewayV2HTTPEvent event = post("/json", query, Map.of(), signature);
+        event.getHeaders().put("content-type", "application/json");
+        event.setBody(body);
+        assertTrue(verifier.isValid(ApiRequest.from(event)));
+        event.setBody("{}");
+        assertFalse(verifier.isValid(ApiRequest.from(event)));
+    }
 }

@@ -46,7 +46,7 @@ public final class AgentWhisperFunction extends TwilioWebhook {
     AgentWhisperFunction(Config config, CallControl calls) {
         super(config);
         this.calls = calls;
-        this.conferenceEvents = config.publicBaseUrl() + CallSetup.CONFERENCE_EVENTS_PATH;
+        this.conferenceEvents = dev.callcontrol.twilio.WebhookUrls.withRetries(config.publicBaseUrl() + CallSetup.CONFERENCE_EVENTS_PATH);
     }
 
     @Override

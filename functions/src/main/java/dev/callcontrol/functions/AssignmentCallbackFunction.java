@@ -31,19 +31,20 @@ public final class AssignmentCallbackFunction extends dev.callcontrol.twilio.Twi
     private static final Logger LOG = LoggerFactory.getLogger(AssignmentCallbackFunction.class);
 
     private final CallSetup callSetup;
-    private final AssignmentRefusal refusal;
+    /** Built on the first refusal: the happy path loads no Twilio client (ClientsOnFirstUseTest). */
+    private final java.util.function.Supplier<AssignmentRefusal> refusal;
 
     public AssignmentCallbackFunction() {
         this(Config.fromEnvironment());
     }
 
     public AssignmentCallbackFunction(Config config) {
-        this(config, Wiring.telephony(config));
+        this(config, dev.callcontrol.config.Lazy.of(() -> Wiring.telephony(config)));
     }
 
-    AssignmentCallbackFunction(Config config, dev.callcontrol.calls.Telephony telephony) {
+    AssignmentCallbackFunction(Config config, java.util.function.Supplier<dev.callcontrol.calls.Telephony> telephony) {
         super(config);
-        this.refusal = new AssignmentRefusal(telephony);
+        this.refusal = dev.callcontrol.config.Lazy.of(() -> new AssignmentRefusal(telephony.get()));
         this.callSetup = new CallSetup(config.callerId(), config.publicBaseUrl(),
                 config.agentRingTimeoutSeconds(), config.recordConferences(), config.agentWhisper(), config.dialPrefixes());
         Priming.register("assignment instructions", this::prime);
@@ -78,7 +79,7 @@ public final class AssignmentCallbackFunction extends dev.callcontrol.twilio.Twi
             instruction = callSetup.answer(assignment);
         } catch (AssignmentRejected e) {
             // The only path that reaches Twilio: a task nobody can take is canceled, an unreachable worker passed over.
-            return switch (refusal.refuse(assignment.taskSid(), assignment.reservationSid(), e)) {
+            return switch (refusal.get().refuse(assignment.taskSid(), assignment.reservationSid(), e)) {
                 case HANDLED -> ApiResponses.json(200, "{}");
                 case REJECT_INSTRUCTION -> ApiResponses.json(200, "{\"instruction\":\"reject\"}");
             };

@@ -51,7 +51,7 @@ class AssignmentCallbackFunctionTest {
         assertFalse(instruction.get("end_conference_on_exit").asBoolean(true));
         assertTrue(instruction.get("end_conference_on_customer_exit").asBoolean());
         assertFalse(instruction.get("beep").asBoolean(true));
-        assertEquals("http://127.0.0.1:3000/twilio/conference-events", instruction.get("conference_status_callback").asText());
+        assertEquals("http://127.0.0.1:3000/twilio/conference-events#" + dev.callcontrol.twilio.WebhookUrls.RETRIES, instruction.get("conference_status_callback").asText());
         assertTrue(instruction.get("conference_status_callback_event").asText().contains("join"));
     }
 
@@ -84,9 +84,10 @@ class AssignmentCallbackFunctionTest {
         assertEquals("client:alice", instruction.path("to").asText());
         assertTrue(instruction.path("url").asText().endsWith("/twilio/transfer-leg?call=WTfedcba9876543210fedcba9876543210"
                 + "&task=WT0123456789abcdef0123456789abcdef&worker=WK00000000000000000000000000000001"
-                + "&reservation=WR0123456789abcdef0123456789abcdef"), instruction.toString());
+                + "&reservation=WR0123456789abcdef0123456789abcdef#" + dev.callcontrol.twilio.WebhookUrls.RETRIES), instruction.toString());
         assertTrue(instruction.path("status_callback_url").asText().contains("/twilio/call-events?call=WTfedcba9876543210fedcba9876543210"), instruction.toString());
-        assertTrue(instruction.path("status_callback_url").asText().endsWith("&reservation=WR0123456789abcdef0123456789abcdef"), instruction.toString());
+        assertTrue(instruction.path("status_callback_url").asText().endsWith("&reservation=WR0123456789abcdef0123456789abcdef#" + dev.callcontrol.twilio.WebhookUrls.RETRIES),
+                instruction.toString());
     }
 
     @Test

@@ -17,7 +17,9 @@ import java.nio.file.Path;
  * bundled one, or FILE) to the workspace in {@code TASKROUTER_WORKSPACE_SID}, with the
  * credentials in {@code TWILIO_ACCOUNT_SID} / {@code TWILIO_AUTH_TOKEN} (and
  * {@code TWILIO_API_BASE_URL} when set). The workflow's assignment callback becomes
- * {@code PUBLIC_BASE_URL/twilio/assignment}. Running it again changes nothing.
+ * {@code PUBLIC_BASE_URL/twilio/assignment}, with that route as its fallback too, and the
+ * workspace's event callback {@code PUBLIC_BASE_URL/twilio/taskrouter-events}, each with the
+ * connection overrides of {@link dev.callcontrol.twilio.WebhookUrls}. Running it again changes nothing.
  */
 public final class ApplyWorkspace {
     private ApplyWorkspace() {
@@ -36,8 +38,7 @@ public final class ApplyWorkspace {
         JsonNode configuration = args.length > 0 ? Json.MAPPER.readTree(Files.readString(Path.of(args[0]))) : WorkspaceSetup.bundled();
         try {
             WorkspaceSetup.Outcome outcome = new WorkspaceSetup(TwilioClients.restClient(config), config.workspaceSid())
-                    .apply(configuration, config.publicBaseUrl() + "/twilio/assignment",
-                            config.publicBaseUrl() + WorkspaceSetup.EVENTS_PATH, WorkspaceSetup.PRODUCT_EVENTS);
+                    .applyForProduct(configuration, config.publicBaseUrl());
             outcome.changes().forEach(System.out::println);
             if (outcome.changes().isEmpty()) {
                 System.out.println("workspace " + config.workspaceSid() + " already matches; nothing changed");

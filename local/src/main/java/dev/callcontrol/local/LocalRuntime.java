@@ -10,6 +10,7 @@ import dev.callcontrol.local.sim.ContractCheck;
 import dev.callcontrol.local.sim.TwilioSimulator;
 import dev.callcontrol.store.DynamoDbClients;
 import dev.callcontrol.store.TableSchema;
+import dev.callcontrol.twilio.WebhookUrls;
 
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
@@ -203,7 +204,12 @@ public final class LocalRuntime implements AutoCloseable {
                 }
             }
             if (simulator != null) {
-                simulator.connectProduct(routeUrl(served, publicBaseUrl, "/twilio/assignment"), routeUrl(served, publicBaseUrl, "/twilio/taskrouter-events"));
+                // The callbacks a deployment's workspace setup configures (WorkspaceSetup.applyForProduct), retries asked for.
+                boolean assignment = routeUrl(served, publicBaseUrl, WebhookUrls.ASSIGNMENT_PATH) != null;
+                boolean events = routeUrl(served, publicBaseUrl, WebhookUrls.TASKROUTER_EVENTS_PATH) != null;
+                simulator.connectProduct(assignment ? WebhookUrls.assignmentCallback(publicBaseUrl) : null,
+                        assignment ? WebhookUrls.assignmentFallback(publicBaseUrl) : null,
+                        events ? WebhookUrls.eventCallback(publicBaseUrl) : null);
                 // Before the product's server starts: its port is bound, so the simulator's first
                 // webhooks wait in its backlog for the few milliseconds until it does.
                 simulator.open();

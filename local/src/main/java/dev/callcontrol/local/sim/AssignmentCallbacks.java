@@ -20,8 +20,11 @@ import java.util.Set;
  * JSON instruction it answers is carried out: {@code accept}, {@code reject}, {@code conference}
  * (ring the worker, then the worker and the caller join a conference named by the task SID,
  * https://www.twilio.com/docs/taskrouter/api/reservations), {@code call},
- * {@code dequeue} and {@code redirect}. The same instructions given through the Reservation
- * resource's REST API ({@code Instruction=...}) come here too. Every method runs under the world's lock.
+ * {@code dequeue} and {@code redirect}. An answer is first checked against the Reservation update
+ * it is the JSON form of ({@link ContractCheck#instructionViolations}); one that departs from it is
+ * refused with an alert and not carried out. The same instructions given through the Reservation
+ * resource's REST API ({@code Instruction=...}) come here too, checked as requests already. Every
+ * method runs under the world's lock.
  */
 final class AssignmentCallbacks {
     /** TaskRouter allows the assignment callback five seconds (https://www.twilio.com/docs/taskrouter/handle-assignment-callbacks). */
@@ -49,7 +52,7 @@ final class AssignmentCallbacks {
         parameters.put("TaskPriority", String.valueOf(task.priority));
         parameters.put("ReservationSid", reservation.sid);
         parameters.put("Timestamp", String.valueOf(world.now().getEpochSecond()));
-        world.outbox.send("assignment callback for " + task.sid, "POST", url, parameters, ASSIGNMENT_TIMEOUT, response -> {
+        world.outbox.send(Outbox.Sender.TASKROUTER, "assignment callback for " + task.sid, "POST", url, parameters, ASSIGNMENT_TIMEOUT, response -> {
             if (!reservation.status.equals("pending")) {
                 return;
             }
@@ -74,13 +77,78 @@ final class AssignmentCallbacks {
             try {
                 instruction = Json.parse(body, "the assignment instruction");
             } catch (HttpError e) {
-                world.alert(40131, "Assignment callback " + url + " answered invalid JSON: " + e.getMessage());
+                // [rule taskrouter.assignment-callback.answer] https://www.twilio.com/docs/api/errors/40001
+                world.alert(40001, "Assignment callback " + url + " answered what is not JSON: " + e.getMessage());
                 return;
             }
-            if (instruction.isObject() && instruction.has("instruction")) {
-                instruct(reservation, instruction, "assignment callback");
+            if (instruction.isObject() && instruction.isEmpty()) {
+                return; // {}: the reservation is handled later, over REST
             }
+            if (!instruction.isObject() || !instruction.has("instruction")) {
+                // [rule taskrouter.assignment-callback.answer] https://www.twilio.com/docs/api/errors/40005
+                world.alert(40005, "Assignment callback " + url + " answered JSON without 'instruction' for " + reservation.sid);
+                return;
+            }
+            if (refusedByContract(reservation, instruction)) {
+                return;
+            }
+            instruct(reservation, instruction, "assignment callback");
         });
+    }
+
+    /**
+     * An instruction that departs from the Reservation update it stands for (an unknown key, a value
+     * of the wrong type or outside an enum) is refused as TaskRouter refuses it: an alert with the
+     * code Twilio documents for that parameter, and nothing done, so the reservation stays pending
+     * until its timeout. Without Twilio's specs nothing is checked, as for REST requests. The same
+     * instruction given over REST was checked as a request already.
+     */
+    private boolean refusedByContract(Reservation reservation, JsonNode instruction) {
+        if (world.contract.isEmpty()) {
+            return false;
+        }
+        // [rule taskrouter.assignment-instruction.contract]
+        List<ContractCheck.InstructionViolation> violations = world.contract.get()
+                .instructionViolations(world.taskRouter.workspaceSid(), reservation.taskSid, reservation.sid, instruction);
+        if (violations.isEmpty()) {
+            return false;
+        }
+        String name = instruction.path("instruction").asText("");
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("rule", "taskrouter.assignment-instruction.contract");
+        details.put("request", "POST /v1/Workspaces/" + world.taskRouter.workspaceSid() + "/Tasks/" + reservation.taskSid + "/Reservations/" + reservation.sid);
+        details.put("violations", violations.stream().map(ContractCheck.InstructionViolation::toString).toList());
+        world.alert(instructionErrorCode(violations.get(0).parameter()), "The " + name + " instruction for " + reservation.sid
+                + " does not match the Reservation update's contract, so it was not carried out: "
+                + String.join("; ", violations.stream().map(ContractCheck.InstructionViolation::toString).toList()), details);
+        return true;
+    }
+
+    /**
+     * The debugger code TaskRouter documents for a missing or invalid value of this parameter
+     * (https://www.twilio.com/docs/api/errors/ followed by the code), and 55555, "an invalid
+     * instruction was passed to TaskRouter when responding to a pending Reservation", for the rest.
+     */
+    static int instructionErrorCode(String parameter) {
+        return switch (parameter == null ? "" : parameter) {
+            case "WorkerActivitySid" -> 40100;
+            case "CallTo" -> 40110;
+            case "CallFrom" -> 40111;
+            case "CallUrl" -> 40112;
+            case "CallStatusCallbackUrl" -> 40158;
+            case "RedirectUrl" -> 40120;
+            case "RedirectCallSid" -> 40121;
+            case "DequeuePostWorkActivitySid" -> 40130;
+            case "DequeueTo" -> 40131;
+            case "DequeueFrom" -> 40132;
+            case "DequeueStatusCallbackEvent" -> 40134;
+            case "DequeueStatusCallbackUrl" -> 40157;
+            case "To" -> 40137;
+            case "From" -> 40141;
+            case "PostWorkActivitySid" -> 40143;
+            case "Timeout" -> 14233;
+            default -> 55555;
+        };
     }
 
     // ---------------------------------------------------------------- instructions
@@ -105,7 +173,8 @@ final class AssignmentCallbacks {
                 if ("REST API".equals(source)) {
                     throw new TwilioError(400, 20001, "Unknown instruction " + name);
                 }
-                world.alert(40001, "Unknown assignment instruction '" + name + "' from the " + source);
+                // [rule taskrouter.assignment-instruction.contract] https://www.twilio.com/docs/api/errors/55555
+                world.alert(55555, "Unknown assignment instruction '" + name + "' from the " + source + " for " + reservation.sid);
             }
         }
     }
@@ -115,6 +184,7 @@ final class AssignmentCallbacks {
      * reservation, put the worker and then the caller into a conference named by the task SID,
      * and record both call SIDs in the task's attributes.
      */
+    // [rule taskrouter.conference-instruction]
     private void conference(Reservation reservation, JsonNode instruction) {
         Task task = world.tasks.get(reservation.taskSid);
         String outboundTo = Json.parse(task.attributes, "attributes").path("outbound_to").asText(null);
@@ -167,6 +237,7 @@ final class AssignmentCallbacks {
             world.conferences.join(agent, conference, world.participants.newParticipant(conference, agent), workerSpec);
             SimCall customerLeg;
             if (outboundTo != null) {
+                // [rule taskrouter.conference-instruction.outbound-to]
                 // Outbound (outbound_to): with the worker in the conference, TaskRouter dials the customer into it.
                 customerLeg = world.calls.newCall(callerId, outboundTo, "outbound-api", null);
                 customerLeg.onAnswer = () -> {
@@ -182,15 +253,23 @@ final class AssignmentCallbacks {
                 world.twiml.takeFromQueue(customer);
                 world.conferences.join(customer, conference, world.participants.newParticipant(conference, customer), customerSpec);
             }
-            ObjectNode attributes = (ObjectNode) Json.parse(task.attributes, "attributes");
-            ObjectNode conferenceNode = attributes.putObject("conference");
-            conferenceNode.put("sid", conference.sid);
-            ObjectNode participants = conferenceNode.putObject("participants");
-            participants.put("worker", agent.sid);
-            participants.put("customer", customerLeg.sid);
-            task.attributes = attributes.toString();
-            world.tasks.touch(task);
-            world.taskRouterEvents.event("task.updated", task, null, Map.of());
+            // [rule taskrouter.conference-instruction.participants-attribute]
+            Runnable writeParticipants = () -> {
+                ObjectNode attributes = (ObjectNode) Json.parse(task.attributes, "attributes");
+                ObjectNode conferenceNode = attributes.putObject("conference");
+                conferenceNode.put("sid", conference.sid);
+                ObjectNode participants = conferenceNode.putObject("participants");
+                participants.put("worker", agent.sid);
+                participants.put("customer", customerLeg.sid);
+                task.attributes = attributes.toString();
+                world.tasks.touch(task);
+                world.taskRouterEvents.event("task.updated", task, null, Map.of());
+            };
+            if (world.rules.is("taskrouter.conference-instruction.participants-attribute", "when-dialled")) {
+                writeParticipants.run();
+            } else {
+                world.clock.after(java.time.Duration.ofSeconds(1), "conference participants of " + task.sid + " written", writeParticipants);
+            }
         };
         agent.onUnanswered = status -> workerLegFailed(reservation, status);
         world.calls.ring(agent, instruction.path("timeout").asInt(60));
@@ -200,6 +279,7 @@ final class AssignmentCallbacks {
      * The {@code call} instruction: ring {@code to} and run {@code url} when answered; {@code accept}
      * accepts the reservation on answer or before the leg rings, as {@code taskrouter.call-instruction.accept} is read.
      */
+    // [rule taskrouter.call-instruction]
     private void call(Reservation reservation, JsonNode instruction) {
         String url = instruction.path("url").asText(null);
         String from = instruction.path("from").asText(null);
@@ -227,6 +307,7 @@ final class AssignmentCallbacks {
     }
 
     /** The {@code dequeue} instruction: ring the worker and bridge the waiting caller straight to them. */
+    // [rule taskrouter.dequeue-instruction]
     private void dequeue(Reservation reservation, JsonNode instruction) {
         Task task = world.tasks.get(reservation.taskSid);
         SimCall customer = callerOf(task);
@@ -242,7 +323,9 @@ final class AssignmentCallbacks {
         }
         SimCall agent = world.calls.newCall(from, to, "outbound-api", null);
         agent.statusCallback = Voice.callback(instruction.path("status_callback_url").asText(null), "POST",
-                events(instruction.path("status_callback_events"), Set.of("completed")));
+                // The callback's JSON spells it status_callback_events (https://www.twilio.com/docs/api/errors/40134); REST, DequeueStatusCallbackEvent.
+                events(instruction.has("status_callback_events") ? instruction.path("status_callback_events") : instruction.path("status_callback_event"),
+                        Set.of("completed")));
         reservation.workerCallSid = agent.sid;
         agent.onAnswer = () -> {
             if (!reservation.status.equals("pending") || !customer.live()) {
@@ -257,6 +340,7 @@ final class AssignmentCallbacks {
     }
 
     /** The {@code redirect} instruction: the call (usually the waiting caller) runs new TwiML. */
+    // [rule taskrouter.redirect-instruction]
     private void redirect(Reservation reservation, JsonNode instruction) {
         String callSid = instruction.path("call_sid").asText(null);
         String url = instruction.path("url").asText(null);

@@ -118,19 +118,24 @@ final class Calls {
             call.statusCallback = callback(request.first("StatusCallback"), request.first("StatusCallbackMethod"), call.statusCallback.events());
         }
         if ("canceled".equals(status)) {
+            // [rule voice.call.update-status]
             // Canceling only affects a call that has not been answered (https://www.twilio.com/docs/voice/api/call-resource#update-a-call-resource).
             if (!call.status.equals("in-progress")) {
                 unanswered(call, "canceled");
             }
         } else if ("completed".equals(status)) {
             if (call.status.equals("in-progress")) {
-                end(call, "completed");
+                // Twilio lists participant_hung_up and participant_updated_via_api and says nothing of which a call
+                // hung up with Status=completed reports ([rule voice.conference.leave-reason.call-completed-via-api]).
+                end(call, "completed", world.rules.is("voice.conference.leave-reason.call-completed-via-api", "participant-updated-via-api")
+                        ? "participant_updated_via_api" : "participant_hung_up");
             } else {
                 unanswered(call, "canceled");
             }
         } else if (twiml != null || url != null) {
             if (call.status.equals("in-progress")) {
-                leaveCurrent(call, "participant_updated_via_api");
+                // [rule voice.conference.leave-reason.updated-via-api]
+                leaveCurrent(call, "participant_updated_via_api", true);
                 if (twiml != null && !twiml.isBlank()) {
                     world.twiml.runTwiml(call, twiml, call.documentUrl);
                 } else {
@@ -155,6 +160,7 @@ final class Calls {
     }
 
     /** An outbound leg starts ringing; it ends "no-answer" when {@code timeoutSeconds} pass unanswered. */
+    // [rule voice.call.ring-timeout]
     void ring(SimCall call, int timeoutSeconds) {
         statusCallback(call, "initiated");
         world.outbox.later("ring " + call.sid, () -> {
@@ -216,6 +222,7 @@ final class Calls {
     }
 
     /** The leg never connected: busy, no-answer, failed or canceled. */
+    // [rule voice.call.status-values]
     void unanswered(SimCall call, String status) {
         if (!call.live()) {
             return;
@@ -228,7 +235,16 @@ final class Calls {
         call.status = status;
         call.ended = world.now();
         call.updated = call.ended;
+        // A participant the API added reports its failure with participant-leave as well; Twilio does not say whether
+        // before or after the call's own status callback, and the two go to different URLs ([rule voice.participant.add-failed-leave-order]).
+        boolean leaveFirst = call.onAddFailed != null && world.rules.is("voice.participant.add-failed-leave-order", "before-status-callback");
+        if (leaveFirst) {
+            call.onAddFailed.run();
+        }
         statusCallback(call, "completed");
+        if (call.onAddFailed != null && !leaveFirst) {
+            call.onAddFailed.run();
+        }
         if (call.onUnanswered != null) {
             call.onUnanswered.accept(status);
         }
@@ -241,8 +257,14 @@ final class Calls {
         call.onEnd.forEach(Runnable::run);
     }
 
-    /** Hangs up a call that is connected (by the person, by TwiML or by the API). */
+    /** Hangs up a call that is connected (by the person or by TwiML): in a conference it leaves as participant_hung_up. */
     void end(SimCall call, String status) {
+        // [rule voice.conference.leave-reason.hung-up]
+        end(call, status, "participant_hung_up");
+    }
+
+    /** Hangs up a connected call; {@code leaveReason} is the {@code ReasonParticipantLeft} if it was in a conference. */
+    void end(SimCall call, String status, String leaveReason) {
         if (!call.live()) {
             return;
         }
@@ -253,7 +275,7 @@ final class Calls {
         SimClock.cancel(call.stepTimer);
         call.generation++;
         call.status = status;
-        leaveCurrent(call, "participant_hung_up");
+        leaveCurrent(call, leaveReason, false);
         call.ended = world.now();
         call.updated = call.ended;
         call.doing = null;
@@ -261,8 +283,12 @@ final class Calls {
         call.onEnd.forEach(Runnable::run);
     }
 
-    /** Takes the call out of whatever it is doing (queue, conference, dial), as a hang-up or redirect does. */
-    void leaveCurrent(SimCall call, String reason) {
+    /**
+     * Takes the call out of whatever it is doing (queue, conference, dial), as a hang-up or redirect
+     * does; leaving a conference, {@code reason} is its {@code ReasonParticipantLeft} and {@code kicked}
+     * whether the API took it out.
+     */
+    void leaveCurrent(SimCall call, String reason, boolean kicked) {
         SimClock.cancel(call.stepTimer);
         call.generation++;
         call.program.clear();
@@ -276,7 +302,7 @@ final class Calls {
             Conference conference = world.conferences.get(call.conferenceSid);
             Participant participant = conference == null ? null : conference.participants.get(call.sid);
             if (participant != null) {
-                world.conferences.leave(conference, participant, reason, false, !reason.equals("participant_hung_up"));
+                world.conferences.leave(conference, participant, reason, false, kicked);
             }
         } else if (doing == Doing.DIALING || doing == Doing.BRIDGED) {
             SimCall other = call.bridgedWith == null ? null : calls.get(call.bridgedWith);
@@ -316,6 +342,7 @@ final class Calls {
         return parameters;
     }
 
+    // [rule voice.call.status-callback-events]
     private void statusCallback(SimCall call, String event) {
         if (!call.statusCallback.wants(event)) {
             return;

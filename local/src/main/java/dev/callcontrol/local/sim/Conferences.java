@@ -123,6 +123,11 @@ final class Conferences {
         return conference;
     }
 
+    /**
+     * A connected participant leaves: {@code reason} is the {@code ReasonParticipantLeft} its
+     * {@code participant-leave} event carries, {@code kicked} whether the API took it out (which
+     * names the conference's end, if its leaving ends it).
+     */
     void leave(Conference conference, Participant participant, String reason, boolean continueProgram, boolean kicked) {
         conference.participants.remove(participant.callSid);
         participant.status = "complete";
@@ -148,6 +153,11 @@ final class Conferences {
         }
     }
 
+    /**
+     * Ends the conference for {@code reason}, a {@code ReasonConferenceEnded} value
+     * ([rule voice.conference.end-reason]): every connected participant leaves, every one still
+     * ringing is canceled, then {@code conference-end} is posted.
+     */
     void endConference(Conference conference, String reason, String callSidEnding) {
         if (!conference.active()) {
             return;
@@ -157,11 +167,13 @@ final class Conferences {
         conference.callSidEnding = callSidEnding;
         conference.updated = world.now();
         SimClock.cancel(conference.announcementTimer);
+        String leftBecause = leftBecauseEnded(reason);
         for (Participant participant : new ArrayList<>(conference.participants.values())) {
             SimCall call = world.calls.find(participant.callSid);
             if (participant.connected()) {
-                leave(conference, participant, "conference_ended", true, false);
+                leave(conference, participant, leftBecause, true, false);
             } else {
+                // A participant still ringing is canceled; one the API added reports participant_add_failed ([rule voice.participant.add-failed-leave]).
                 conference.participants.remove(participant.callSid);
                 if (call != null && call.live()) {
                     world.calls.unanswered(call, "canceled");
@@ -176,6 +188,32 @@ final class Conferences {
         }
         conferenceEvent(conference, "conference-end", null, extra);
         world.tasks.conferenceEnded(conference.friendlyName);
+    }
+
+    /**
+     * The {@code ReasonParticipantLeft} of the participants a conference's end takes with it. Twilio
+     * lists {@code conference_ended_via_api} and {@code moderator_ended_conference} among the values
+     * (https://www.twilio.com/docs/voice/twiml/conference#attributes-status-callback-parameters). The
+     * last participant leaving leaves nobody connected, so no other reason is needed.
+     */
+    private static String leftBecauseEnded(String reasonEnded) {
+        return switch (reasonEnded) {
+            // [rule voice.conference.leave-reason.conference-ended-via-api]
+            case "conference-ended-via-api" -> "conference_ended_via_api";
+            // [rule voice.conference.leave-reason.moderator-ended]
+            default -> "moderator_ended_conference";
+        };
+    }
+
+    /**
+     * A participant the Participants API added never connected (busy, no-answer, failed, canceled):
+     * since 2023-10-25 Twilio reports it with {@code participant-leave}, {@code ReasonParticipantLeft}
+     * {@code participant_add_failed} and the call's status as {@code ParticipantCallStatus}
+     * (https://www.twilio.com/en-us/changelog/participantcallstatus-and-reasonparticipantleft-attributes-added).
+     * [rule voice.participant.add-failed-leave]
+     */
+    void addFailed(Conference conference, Participant participant) {
+        conferenceEvent(conference, "participant-leave", participant, Map.of("ReasonParticipantLeft", "participant_add_failed"));
     }
 
     private static String describeEnd(String reason) {
@@ -254,7 +292,8 @@ final class Conferences {
                 parameters.put("CallSidToCoach", participant.callSidToCoach);
             }
             SimCall call = world.calls.find(participant.callSid);
-            if (call != null) {
+            if (call != null && event.equals("participant-leave")) {
+                // [rule voice.conference.participant-leave-parameters]
                 parameters.put("ParticipantCallStatus", call.status);
             }
         }

@@ -24,9 +24,11 @@ import java.util.regex.Pattern;
 
 /**
  * Checks each REST request the simulator receives against Twilio's own OpenAPI descriptions
- * (twilio/twilio-oai): paths, methods, parameter names, enums and SID patterns. The specs are not
- * part of this repository; {@code TWILIO_OAI_DIR} names their folder, by default
- * {@code ../shared/twilio-oai} beside the repository.
+ * (twilio/twilio-oai): paths, methods, parameter names, enums and SID patterns; and each JSON
+ * instruction an assignment callback answers against the operation it stands for, the Reservation
+ * update ({@link #instructionViolations}). The specs are not part of this repository;
+ * {@code TWILIO_OAI_DIR} names their folder, by default {@code ../shared/twilio-oai} beside the
+ * repository.
  */
 public final class ContractCheck {
     private static final String API = "twilio_api_v2010.json";
@@ -40,6 +42,18 @@ public final class ContractCheck {
      * checked as JSON against the same schema, declared again under this media type.
      */
     private static final String FORM_AS_JSON = "application/vnd.simulator.form+json";
+    /** The Reservation update, which an assignment instruction is the JSON form of. */
+    private static final String RESERVATION_UPDATE = "/v1/Workspaces/%s/Tasks/%s/Reservations/%s";
+    /** An instruction's keys are snake_case (https://www.twilio.com/docs/taskrouter/handle-assignment-callbacks). */
+    private static final Pattern SNAKE_CASE = Pattern.compile("^[a-z][a-z0-9]*(_[a-z0-9]+)*$");
+    /** The prefix the Reservation update gives the parameters of these instructions. */
+    private static final Map<String, String> PREFIXES = Map.of("call", "Call", "dequeue", "Dequeue", "redirect", "Redirect");
+    /** Keys the assignment callback spells otherwise than its instruction's prefix and the key in PascalCase. */
+    private static final Map<String, String> ALIASES = Map.of(
+            // https://www.twilio.com/docs/api/errors/40100: { "instruction": "reject", "activity_sid": "WA..." }
+            "reject activity_sid", "WorkerActivitySid",
+            // https://www.twilio.com/docs/api/errors/40134: "status_callback_events" answering the callback, DequeueStatusCallbackEvent over REST
+            "dequeue status_callback_events", "DequeueStatusCallbackEvent");
 
     /** A form-bodied operation: its method, its path template as a pattern, and its parameters' declared types. */
     private record FormOperation(String method, Pattern path, int variables, Map<String, String> types) {
@@ -176,6 +190,122 @@ public final class ContractCheck {
             violations.add(describe(message));
         }
         return violations;
+    }
+
+    /**
+     * How an assignment instruction departs from the contract, one entry a problem; empty when it
+     * conforms.
+     *
+     * @param key       the instruction's key (or {@code instruction} for the whole answer)
+     * @param parameter the Reservation update's parameter it stands for, null when there is none
+     * @param problem   what is wrong with it
+     */
+    public record InstructionViolation(String key, String parameter, String problem) {
+        @Override
+        public String toString() {
+            return "key " + key + (parameter == null ? "" : " (" + parameter + ")") + ": " + problem;
+        }
+    }
+
+    /**
+     * Every way an assignment callback's JSON instruction departs from the Reservation update
+     * ({@code POST /v1/Workspaces/{WorkspaceSid}/Tasks/{TaskSid}/Reservations/{Sid}}) that it is the
+     * JSON form of: each key becomes that operation's parameter ({@code from} is {@code From}, and
+     * the {@code call}, {@code dequeue} and {@code redirect} instructions' keys take their prefix:
+     * {@code url} is {@code CallUrl}), and the parameters are checked as that REST request's form
+     * would be. A key that is no parameter, a value of another type than declared, and a value (or an
+     * element of a list, given as a JSON array or a comma-separated string) outside its enum are
+     * violations. Values are read as their form text would be, so {@code "timeout": "30"} is an
+     * integer and {@code "beep": true} the string {@code true}; an object, or a list where one value
+     * is wanted, is the wrong type.
+     */
+    public List<InstructionViolation> instructionViolations(String workspaceSid, String taskSid, String reservationSid, JsonNode instruction) {
+        List<InstructionViolation> violations = new ArrayList<>();
+        if (instruction == null || !instruction.isObject()) {
+            violations.add(new InstructionViolation("instruction", null, "the answer is not a JSON object"));
+            return violations;
+        }
+        String path = RESERVATION_UPDATE.formatted(workspaceSid, taskSid, reservationSid);
+        FormOperation operation = taskRouter.forms().stream().filter(f -> f.method().equals("POST") && f.path().matcher(path).matches())
+                .findFirst().orElseThrow(() -> new IllegalStateException("twilio_taskrouter_v1.json has no Reservation update"));
+        JsonNode name = instruction.path("instruction");
+        String kind = name.isTextual() ? name.asText().toLowerCase(java.util.Locale.ROOT) : "";
+        ObjectNode form = JsonNodeFactory.instance.objectNode();
+        Map<String, String> keys = new HashMap<>();
+        for (Map.Entry<String, JsonNode> field : instruction.properties()) {
+            String key = field.getKey();
+            String parameter = parameterOf(kind, key);
+            if (parameter == null || !operation.types().containsKey(parameter)) {
+                violations.add(new InstructionViolation(key, null, "not a parameter of the Reservation update"
+                        + (parameter == null ? " (keys are snake_case)" : " (no " + parameter + ")")));
+                continue;
+            }
+            if (keys.containsKey(parameter)) {
+                violations.add(new InstructionViolation(key, parameter, "given twice, also as " + keys.get(parameter)));
+                continue;
+            }
+            keys.put(parameter, key);
+            form.set(parameter, instructionValue(operation.types().get(parameter), field.getValue()));
+        }
+        SimpleRequest request = new SimpleRequest.Builder(Request.Method.POST, path)
+                .withContentType(FORM_AS_JSON).withBody(form.toString()).build();
+        for (ValidationReport.Message message : taskRouter.validator().validateRequest(request).getMessages()) {
+            if (message.getLevel() != ValidationReport.Level.ERROR || message.getKey().startsWith("validation.request.security")) {
+                continue;
+            }
+            String pointer = message.getContext().flatMap(ValidationReport.MessageContext::getPointers).map(p -> p.getInstance()).orElse("");
+            String parameter = pointer.replaceFirst("^/", "").replaceFirst("/.*$", "");
+            JsonNode value = pointer.isEmpty() ? null : form.at(pointer);
+            String given = value == null || value.isMissingNode() || value.isContainerNode() ? "" : " (given " + value + ")";
+            violations.add(parameter.isEmpty() ? new InstructionViolation("instruction", null, message.getMessage())
+                    : new InstructionViolation(keys.getOrDefault(parameter, parameter), parameter, message.getMessage() + given));
+        }
+        return violations;
+    }
+
+    /** The Reservation update's parameter for an instruction's key, or null for a key that is not snake_case. */
+    static String parameterOf(String instruction, String key) {
+        if (!SNAKE_CASE.matcher(key).matches()) {
+            return null;
+        }
+        if (key.equals("instruction")) {
+            return "Instruction";
+        }
+        String alias = ALIASES.get(instruction + " " + key);
+        if (alias != null) {
+            return alias;
+        }
+        StringBuilder parameter = new StringBuilder(PREFIXES.getOrDefault(instruction, ""));
+        for (String word : key.split("_")) {
+            parameter.append(Character.toUpperCase(word.charAt(0))).append(word, 1, word.length());
+        }
+        return parameter.toString();
+    }
+
+    /** An instruction's value as its form parameter would read: a list for a list parameter (from an array or comma-separated text). */
+    private static JsonNode instructionValue(String type, JsonNode value) {
+        if (!type.startsWith("array:")) {
+            return instructionScalar(type, value);
+        }
+        String item = type.substring(6);
+        ArrayNode list = JsonNodeFactory.instance.arrayNode();
+        if (value.isArray()) {
+            value.forEach(element -> list.add(instructionScalar(item, element)));
+        } else if (value.isTextual()) {
+            for (String element : value.asText().split(",")) {
+                if (!element.isBlank()) {
+                    list.add(typed(item, element.trim()));
+                }
+            }
+        } else {
+            list.add(instructionScalar(item, value));
+        }
+        return list;
+    }
+
+    /** A string, number or boolean as its text, typed as declared; anything else as it is, for the schema to refuse. */
+    private static JsonNode instructionScalar(String type, JsonNode value) {
+        return value.isValueNode() && !value.isNull() ? typed(type, value.asText()) : value;
     }
 
     private static String describe(ValidationReport.Message message) {

@@ -21,7 +21,8 @@ import static dev.callcontrol.local.sim.TwilioSimulator.twilioJson;
  * the local tools use to act for the people at the other end of calls (dial in, answer, decline,
  * fail, hang up: the outcomes of https://www.twilio.com/docs/voice/api/call-resource#call-status-values),
  * set a worker's activity, move the simulated clock, and read back the hearing, tasks, alerts,
- * request log, faults and replayed webhooks, and list the rules register and choose among the
+ * request log, faults and replayed webhooks, the webhooks delivered (with every attempt) and the
+ * faults between Twilio and the product ({@link WebhookFaults}), and list the rules register and choose among the
  * readings of an ambiguous rule ({@link Rules}). {@link SimClient} is its client. {@link TwilioSimulator}
  * hands it the world, the request log, the fault rules and whether requests are contract-checked.
  */
@@ -52,6 +53,18 @@ record ControlApi(SimWorld world, RequestLog log, Faults faults, boolean contrac
                 case "POST /sim/webhooks/replay" -> Map.of("replayed", world.outbox.replay(Math.max(1, Json.parse(body, "the replay").path("count").asInt(1))));
                 case "DELETE /sim/faults" -> {
                     faults.clear();
+                    world.outbox.faults().clear();
+                    yield Map.of("cleared", true);
+                }
+                case "GET /sim/webhooks" -> world.outbox.deliveries();
+                case "DELETE /sim/webhooks" -> {
+                    world.outbox.clearDeliveries();
+                    yield Map.of("cleared", true);
+                }
+                case "GET /sim/webhooks/faults" -> world.outbox.faults().rules();
+                case "POST /sim/webhooks/faults" -> world.outbox.faults().add(Json.parse(body, "the webhook fault"));
+                case "DELETE /sim/webhooks/faults" -> {
+                    world.outbox.faults().clear();
                     yield Map.of("cleared", true);
                 }
                 case "GET /sim/hearing" -> locked(() -> Map.of("time", world.now().toString(), "calls", world.hearing.hearing()));

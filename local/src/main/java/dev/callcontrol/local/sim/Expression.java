@@ -17,7 +17,7 @@ import java.util.Objects;
  * with {@code task.} or {@code worker.}; a bare name reads the expression's own subject (the task
  * in a workflow filter, the worker in a queue's target expression).
  *
- * <p>Rule {@code taskrouter.expression.constants}: the constants are those Twilio's expression
+ * <p>[rule taskrouter.expression.constants] the constants are those Twilio's expression
  * syntax documents (https://www.twilio.com/docs/taskrouter/expression-syntax: strings, numbers,
  * booleans, arrays); {@code null} is not one, and an expression using it is refused when the
  * workflow or queue is saved. How a missing attribute compares is an assumption: it equals

@@ -146,6 +146,7 @@ final class Hearing {
         return result;
     }
 
+    // [rule voice.conference.who-hears-whom]
     /** The calls and sounds that reach {@code call}'s ear. */
     private List<Object> sources(SimCall call) {
         List<Object> sources = new ArrayList<>();

@@ -71,13 +71,16 @@ final class Participants {
         String label = request.first("Label");
         Conference target = conference;
         if (label != null && target.participants.values().stream().anyMatch(p -> label.equals(p.label))) {
-            throw new TwilioError(400, 16025, "Participant label " + label + " is already in use in conference " + target.sid);
+            // [rule voice.participant.label-in-use]
+            throw new TwilioError(400, 16026, "Participant label " + label + " is already in use by another participant in conference " + target.sid);
         }
-        boolean coaching = bool(request, "Coaching", false);
         String coach = request.first("CallSidToCoach");
+        // [rule voice.participant.coaching-default]
+        boolean coaching = request.first("Coaching") == null ? coach != null && !coach.isBlank() : bool(request, "Coaching", false);
         if (coaching) {
-            requireCoachable(target, coach);
+            requireCoachable(target, coach, true);
         }
+        // [rule voice.participant.beep-default]
         JoinSpec spec = new JoinSpec(label, bool(request, "Muted", false), !"false".equals(request.first("Beep")),
                 bool(request, "StartConferenceOnEnter", true), bool(request, "EndConferenceOnExit", false), coaching, coach,
                 request.first("WaitUrl"), method(request.first("WaitMethod"), "POST"),
@@ -102,6 +105,7 @@ final class Participants {
             }
             world.conferences.join(call, target, participant, spec);
         };
+        call.onAddFailed = () -> world.conferences.addFailed(target, participant);
         call.onUnanswered = status -> {
             participant.status = "failed";
             target.participants.remove(call.sid);
@@ -145,7 +149,7 @@ final class Participants {
         String coach = coachParameter != null ? coachParameter : participant.callSidToCoach;
         Boolean coaching = request.first("Coaching") == null ? null : bool(request, "Coaching", false);
         if (Boolean.TRUE.equals(coaching) || (coaching == null && participant.coaching && coachParameter != null)) {
-            requireCoachable(conference, coach);
+            requireCoachable(conference, coach, false);
         }
 
         if (request.first("Muted") != null) {
@@ -217,7 +221,10 @@ final class Participants {
             conference.participants.remove(participant.callSid);
             return null;
         }
-        world.conferences.leave(conference, participant, "participant_kicked", true, true);
+        // Twilio's list of ReasonParticipantLeft has no value for a participant removed with DELETE; participant_updated_via_api
+        // and participant_hung_up both fit ([rule voice.conference.leave-reason.participant-removed]).
+        String reason = world.rules.is("voice.conference.leave-reason.participant-removed", "participant-hung-up") ? "participant_hung_up" : "participant_updated_via_api";
+        world.conferences.leave(conference, participant, reason, true, true);
         return null;
     }
 
@@ -227,13 +234,23 @@ final class Participants {
         return participant;
     }
 
-    private void requireCoachable(Conference conference, String coach) {
+    /**
+     * The call a coach is to whisper to must be connected to the conference and not on hold: adding
+     * a coach otherwise fails with 16028 (not present) or 16027 (on hold)
+     * ([rule voice.participant.coach-not-in-conference]); an update naming such a call is refused
+     * the same way ([rule voice.participant.update-coach-not-in-conference]).
+     */
+    private void requireCoachable(Conference conference, String coach, boolean adding) {
         if (coach == null || coach.isBlank()) {
             throw new TwilioError(400, 20001, "CallSidToCoach is required when Coaching is true");
         }
         Participant coached = conference.participants.get(coach);
         if (coached == null || !coached.connected()) {
-            throw new TwilioError(400, 20001, "CallSidToCoach " + coach + " is not a participant of conference " + conference.sid);
+            throw new TwilioError(400, 16028, "The participant to be whispered (" + coach + ") is not present in conference " + conference.sid
+                    + (adding ? ", so the coach cannot be added" : ""));
+        }
+        if (coached.hold) {
+            throw new TwilioError(400, 16027, "The participant to be whispered (" + coach + ") is on hold" + (adding ? ", so the coach cannot be added" : ""));
         }
     }
 

@@ -100,16 +100,19 @@ final class Reservations {
         task.status = "reserved";
         world.tasks.touch(task);
         Map<String, Object> workflow = world.taskRouter.workflows().get(task.workflowSid);
+        // [rule taskrouter.reservation.timeout]
         int timeout = ((Number) workflow.getOrDefault("task_reservation_timeout", 120)).intValue();
         reservation.timer = world.clock.after(Duration.ofSeconds(timeout), "reservation " + reservation.sid + " of " + worker.get("friendly_name") + " times out",
                 () -> timeOut(reservation));
         world.taskRouterEvents.event("reservation.created", task, reservation, Map.of());
+        // [rule taskrouter.assignment-callback.post]
         String url = (String) workflow.get("assignment_callback_url");
         if (url != null && !url.isBlank()) {
             world.assignments.assignmentCallback(reservation, url, (String) workflow.get("fallback_assignment_callback_url"));
         }
     }
 
+    // [rule taskrouter.worker.capacity]
     /** A worker holds one task per channel: a pending, accepted or wrapping reservation fills it. */
     boolean busy(Map<String, Object> worker, String channel) {
         return reservations.values().stream().anyMatch(r -> r.workerSid.equals(worker.get("sid"))
@@ -149,6 +152,7 @@ final class Reservations {
         Task task = world.tasks.get(reservation.taskSid);
         endReservation(reservation, "timeout");
         world.taskRouterEvents.event("reservation.timeout", task, reservation, Map.of());
+        // [rule taskrouter.reservation.timeout-activity]
         world.workers.changeActivity(world.taskRouter.workers().get(reservation.workerSid), world.taskRouter.timeoutActivitySid());
         requeue(task);
     }

@@ -69,6 +69,23 @@ public final class Rules {
         return REGISTER;
     }
 
+    /**
+     * The register as a Markdown table, as docs/simulator.md shows it between its
+     * {@code rules register} markers; the first reading of an ambiguous rule is its default.
+     */
+    public static String markdown() {
+        StringBuilder out = new StringBuilder("| Rule | What the simulator does | Source | Readings |\n| --- | --- | --- | --- |\n");
+        for (Rule rule : REGISTER) {
+            out.append("| `").append(rule.id()).append("` | ").append(cell(rule.statement())).append(" | ").append(cell(rule.source())).append(" | ")
+                    .append(rule.variants().isEmpty() ? "" : "`" + String.join("`, `", rule.variants()) + "`").append(" |\n");
+        }
+        return out.toString();
+    }
+
+    private static String cell(String text) {
+        return text == null ? "" : text.replace("|", "\\|").replace("\n", " ");
+    }
+
     /** The variant of {@code id} in force. */
     synchronized String variant(String id) {
         Rule rule = ambiguous(id);

@@ -37,6 +37,8 @@ final class SimCall {
     String answerTwiml;
     Runnable onAnswer;
     Consumer<String> onUnanswered;
+    /** For a participant the Participants API added: reports its failure to the conference (see {@link Calls#unanswered}). */
+    Runnable onAddFailed;
     final List<Runnable> onEnd = new ArrayList<>();
     SimClock.Timer ringTimer;
     SimClock.Timer stepTimer;

@@ -44,11 +44,18 @@ public final class SimClient {
         send("DELETE", "/sim/requests", null);
     }
 
-    /** Every contract violation seen so far, as "METHOD path: parameter X: problem". */
+    /**
+     * Every contract violation seen so far: of REST requests, as "METHOD path: parameter X: problem",
+     * then of the assignment callback's instructions (the alerts that refused them), as
+     * "assignment instruction for POST path: key x (X): problem".
+     */
     public List<String> contractViolations() {
         List<String> violations = new ArrayList<>();
         for (JsonNode entry : requests()) {
             entry.path("violations").forEach(v -> violations.add(entry.path("method").asText() + " " + entry.path("path").asText() + ": " + v.asText()));
+        }
+        for (JsonNode alert : alerts()) {
+            alert.path("violations").forEach(v -> violations.add("assignment instruction for " + alert.path("request").asText() + ": " + v.asText()));
         }
         return violations;
     }
@@ -58,8 +65,30 @@ public final class SimClient {
         return send("POST", "/sim/faults", rule);
     }
 
+    /** Removes every fault: those on Twilio's REST API and those between Twilio and the product. */
     public void clearFaults() {
         send("DELETE", "/sim/faults", null);
+    }
+
+    /**
+     * Adds a fault between Twilio and the product: {@code method}, {@code path} (regex on the
+     * product URL's path), {@code nth} delivery attempt, {@code times}, and one of {@code status}
+     * (4xx/5xx), {@code refuse} or {@code timeout}, with {@code after} when the product handles the
+     * attempt and only its answer is lost.
+     */
+    public JsonNode addWebhookFault(Map<String, Object> rule) {
+        return send("POST", "/sim/webhooks/faults", rule);
+    }
+
+    /** The webhooks delivered, oldest first, each with its URL as configured, as sent and as signed, its overrides and its attempts. */
+    public List<JsonNode> webhookDeliveries() {
+        List<JsonNode> entries = new ArrayList<>();
+        send("GET", "/sim/webhooks", null).forEach(entries::add);
+        return entries;
+    }
+
+    public void clearWebhookDeliveries() {
+        send("DELETE", "/sim/webhooks", null);
     }
 
     /** A customer dials a number (the demo number when {@code to} is null); answers the new call's SID. */

@@ -1,5 +1,8 @@
 package dev.callcontrol.local.sim;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -9,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything the simulator knows: TaskRouter's configuration and routing, the voice network
@@ -18,10 +22,14 @@ import java.util.Map;
  * holds it waits on the network.
  */
 final class SimWorld implements AutoCloseable {
+    /** Alerts go through the log, so a test that provokes one on purpose prints nothing when it passes (QuietLogs). */
+    private static final Logger LOG = LoggerFactory.getLogger(SimWorld.class);
     private static final DateTimeFormatter RFC_2822 = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.US).withZone(ZoneOffset.UTC);
 
     final String accountSid;
     final String authToken;
+    /** Twilio's OpenAPI contract, which assignment instructions are checked against as REST requests are; empty without the specs. */
+    final Optional<ContractCheck> contract;
     final SimClock clock = new SimClock(Instant.now());
     final Outbox outbox;
     /** TaskRouter (https://www.twilio.com/docs/taskrouter): its configuration, then the resources that move. */
@@ -43,11 +51,12 @@ final class SimWorld implements AutoCloseable {
     private final List<Map<String, Object>> alerts = new ArrayList<>();
     private long sids = 0x1000;
 
-    SimWorld(String accountSid, String authToken) {
+    SimWorld(String accountSid, String authToken, Optional<ContractCheck> contract) {
         this.accountSid = accountSid;
         this.authToken = authToken;
+        this.contract = contract;
         this.taskRouter = new TaskRouterState(this);
-        this.outbox = new Outbox(this, authToken, problem -> alert(11200, problem));
+        this.outbox = new Outbox(this, authToken);
         this.workers = new Workers(this);
         this.workflows = new Workflows(this);
         this.tasks = new Tasks(this);
@@ -77,12 +86,18 @@ final class SimWorld implements AutoCloseable {
 
     /** What Twilio's debugger would show: a failed webhook, an invalid document, a refused instruction. */
     synchronized void alert(int code, String message) {
+        alert(code, message, Map.of());
+    }
+
+    /** An alert with more to say: the contract violations of a refused instruction, say. */
+    synchronized void alert(int code, String message, Map<String, Object> details) {
         Map<String, Object> alert = new LinkedHashMap<>();
         alert.put("time", clock.now().toString());
         alert.put("code", code);
         alert.put("message", message);
+        alert.putAll(details);
         alerts.add(alert);
-        System.err.println("[simulator] alert " + code + ": " + message);
+        LOG.warn("[simulator] alert {}: {}", code, message);
     }
 
     synchronized List<Map<String, Object>> alerts() {

@@ -18,6 +18,7 @@ final class TaskRouterEvents {
     }
 
     void event(String type, Task task, Reservation reservation, Map<String, String> extra) {
+        // [rule taskrouter.events.callback]
         if (!world.taskRouter.wantsEvent(type)) {
             return;
         }
@@ -61,7 +62,7 @@ final class TaskRouterEvents {
         }
         parameters.putAll(extra);
         String url = world.taskRouter.eventCallbackUrl();
-        world.outbox.sendEvent("TaskRouter event " + type, "POST", url, parameters, Duration.ofSeconds(15), response -> {
+        world.outbox.sendEvent(Outbox.Sender.TASKROUTER, "TaskRouter event " + type, "POST", url, parameters, Duration.ofSeconds(15), response -> {
             if (!response.ok()) {
                 world.alert(40134, "TaskRouter event " + type + " to " + url + " failed: " + response.describe());
             }

@@ -145,6 +145,7 @@ final class Tasks {
                 world.alert(12100, "<Task> in <Enqueue> is not JSON: " + e.getMessage());
             }
         }
+        // [rule taskrouter.enqueue.task-attributes]
         attributes.put("call_sid", call.sid);
         attributes.put("account_sid", world.accountSid);
         attributes.put("from", call.from);
@@ -165,6 +166,7 @@ final class Tasks {
         task.priority = priority;
         task.timeout = Math.max(1, timeout);
         tasks.put(task.sid, task);
+        // [rule taskrouter.task.timeout]
         task.ttl = world.clock.after(Duration.ofSeconds(task.timeout), "timeout of task " + task.sid, () -> {
             if (Set.of("pending", "reserved").contains(task.status)) {
                 cancelTask(task, "Task TTL Exceeded");
@@ -189,6 +191,7 @@ final class Tasks {
             }
         }
         world.taskRouterEvents.event("task.canceled", task, null, Map.of("TaskCanceledReason", reason));
+        // [rule voice.enqueue.leaves-on-task-end]
         // A caller still waiting for this task leaves the queue and goes on with its TwiML after <Enqueue>.
         SimCall call = task.callSid == null ? null : world.calls.find(task.callSid);
         if (call != null && call.live() && task.sid.equals(call.queuedTask)) {
@@ -230,6 +233,7 @@ final class Tasks {
         world.workflows.freed();
     }
 
+    // [rule taskrouter.task.caller-hangup-cancels]
     /** The caller hung up (or was taken away) while waiting: Twilio cancels the task. */
     void callerLeftQueue(String taskSid, SimCall call) {
         Task task = tasks.get(taskSid);
@@ -242,6 +246,7 @@ final class Tasks {
      * The conference named by a task that the {@code conference} instruction connected has ended:
      * TaskRouter moves that task to wrapping, as it does when a conference-instruction call ends.
      */
+    // [rule taskrouter.task.wrapping-on-conference-end]
     void conferenceEnded(String friendlyName) {
         Task task = tasks.get(friendlyName);
         if (task != null && task.connectedByConference && task.status.equals("assigned")) {

@@ -73,7 +73,7 @@ public final class TwilioSimulator implements AutoCloseable {
 
     private TwilioSimulator(Settings settings) throws IOException {
         this.settings = settings;
-        this.world = new SimWorld(settings.accountSid(), settings.authToken());
+        this.world = new SimWorld(settings.accountSid(), settings.authToken(), settings.contract());
         this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 64);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         TaskRouterRoutes.register(this, world);
@@ -136,10 +136,18 @@ public final class TwilioSimulator implements AutoCloseable {
      * product, as a deployment does once in the Twilio console or with the workflow command.
      */
     public void connectProduct(String assignmentCallbackUrl, String eventCallbackUrl) {
+        connectProduct(assignmentCallbackUrl, null, eventCallbackUrl);
+    }
+
+    /** As {@link #connectProduct(String, String)}, with the workflow's fallback assignment callback URL too. */
+    public void connectProduct(String assignmentCallbackUrl, String fallbackAssignmentCallbackUrl, String eventCallbackUrl) {
         synchronized (world) {
             Map<String, Object> workflow = world.taskRouter.workflows().get(DemoWorkspace.WORKFLOW_SID);
             if (assignmentCallbackUrl != null) {
                 workflow.put("assignment_callback_url", assignmentCallbackUrl);
+            }
+            if (fallbackAssignmentCallbackUrl != null) {
+                workflow.put("fallback_assignment_callback_url", fallbackAssignmentCallbackUrl);
             }
             if (eventCallbackUrl != null) {
                 world.taskRouter.setEventCallback(eventCallbackUrl);

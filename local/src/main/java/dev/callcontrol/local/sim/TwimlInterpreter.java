@@ -77,6 +77,7 @@ final class TwimlInterpreter {
         }
         SimClock.cancel(call.stepTimer);
         Twiml.Verb verb = call.program.poll();
+        // [rule voice.twiml.end-hangs-up]
         if (verb == null) {
             world.calls.end(call, "completed");
             return;
@@ -121,6 +122,7 @@ final class TwimlInterpreter {
         }
     }
 
+    // [rule voice.enqueue.workflow]
     private void enqueue(SimCall call, Twiml.Verb verb) {
         String workflowSid = verb.attributes().get("workflowSid");
         if (workflowSid == null) {
@@ -155,10 +157,25 @@ final class TwimlInterpreter {
             JoinSpec spec = new JoinSpec(noun.attributes().get("participantLabel"), noun.flag("muted", false), !"false".equals(noun.attribute("beep", "true")),
                     noun.flag("startConferenceOnEnter", true), noun.flag("endConferenceOnExit", false), coach != null, coach,
                     waitUrl == null ? null : resolve(call, waitUrl), method(noun.attributes().get("waitMethod"), "POST"), callback);
-            Conference conference = world.conferences.conferenceNamed(noun.text());
-            if (spec.label() != null && conference.participants.values().stream().anyMatch(p -> spec.label().equals(p.label))) {
-                world.alert(16025, "participantLabel " + spec.label() + " is already in use in conference " + noun.text());
+            Conference existing = world.conferences.activeConference(noun.text());
+            if (spec.label() != null && existing != null && existing.participants.values().stream().anyMatch(p -> spec.label().equals(p.label))) {
+                // [rule voice.twiml.conference.label-in-use]
+                world.alert(16025, "Dial->Conference: participantLabel " + spec.label() + " is in use by another participant in conference " + noun.text()
+                        + " (call " + call.sid + " was not added)");
+                call.dial = null;
+                step(call);
+                return;
             }
+            if (coach != null) {
+                Participant coached = existing == null ? null : existing.participants.get(coach);
+                if (coached == null || !coached.connected()) {
+                    // [rule voice.twiml.conference.coach-not-in-conference]
+                    world.alert(13240, "Dial->Conference: invalid whisper SID " + coach + ": not connected to conference " + noun.text() + " (call " + call.sid + ")");
+                    dialEnded(call, "failed");
+                    return;
+                }
+            }
+            Conference conference = existing != null ? existing : world.conferences.conferenceNamed(noun.text());
             world.conferences.join(call, conference, world.participants.newParticipant(conference, call), spec);
             return;
         }
@@ -200,7 +217,8 @@ final class TwimlInterpreter {
 
     /** Redirects a live call to new TwiML, leaving its queue or conference. */
     void redirect(SimCall call, String url, String method) {
-        world.calls.leaveCurrent(call, "participant_updated_via_api");
+        // [rule voice.conference.leave-reason.updated-via-api]
+        world.calls.leaveCurrent(call, "participant_updated_via_api", true);
         fetchAndRun(call, url, method, Map.of());
     }
 
@@ -221,6 +239,7 @@ final class TwimlInterpreter {
         agent.bridgedWith = caller.sid;
     }
 
+    // [rule voice.dial.continues-after-conference]
     /** A call that left its conference goes on with its TwiML after the {@code <Dial>}; an API-made participant has none and hangs up. */
     void afterConference(SimCall call) {
         if (call.dial != null) {

@@ -129,6 +129,7 @@ final class Workflows {
         JsonNode attributes = Json.parse(task.attributes, "attributes");
         JsonNode routing = Json.parse((String) workflow.get("configuration"), "configuration").path("task_routing");
         JsonNode targets = null;
+        // [rule taskrouter.workflow.first-matching-filter]
         for (JsonNode filter : routing.path("filters")) {
             String expression = filter.path("expression").asText("1==1");
             if (matches(expression, "task", Map.of("task", attributes))) {
@@ -171,6 +172,7 @@ final class Workflows {
         }
     }
 
+    // [rule taskrouter.workflow.known-worker]
     private Map<String, Object> pick(Task task, Map<String, Object> queue, JsonNode target, JsonNode taskAttributes) {
         String known = target.has("known_worker_sid") ? resolveKnown(target.path("known_worker_sid").asText(), taskAttributes) : null;
         if (target.has("known_worker_sid") && known == null) {

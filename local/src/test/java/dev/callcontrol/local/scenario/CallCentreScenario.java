@@ -75,6 +75,7 @@ abstract class CallCentreScenario {
 
     @AfterEach
     void nothingBrokeTheContractAndNoWebhookFailed() {
+        sim.resetRules();
         finishWrapUp();
         for (String worker : List.of("alice", "bob", "carol")) {
             sim.setActivity(WORKERS.get(worker), DemoWorkspace.AVAILABLE);
@@ -160,6 +161,17 @@ abstract class CallCentreScenario {
             }
             simulator.hangup(calls.get(0).path("callSid").asText());
         }
+    }
+
+    /** The REST requests the product sent for this: creating a participant, updating a task, and so on. */
+    static List<JsonNode> requests(String method, String pathPattern) {
+        return sim.requests().stream().filter(r -> r.path("method").asText().equals(method) && r.path("path").asText().matches(pathPattern)).toList();
+    }
+
+    /** The participant updates that took this call off hold. */
+    static long resumes(String callSid) {
+        return requests("POST", ".*/Participants/" + callSid + "\\.json").stream()
+                .filter(r -> r.path("parameters").path("Hold").path(0).asText().equals("false")).count();
     }
 
     static void hangUp(String party) {

@@ -78,6 +78,7 @@ class CallSetupScenarioTest {
         JsonNode customer = sim.liveCall(CUSTOMER);
         assertEquals(taskSid, customer.path("conference").asText());
 
+        sim.advance(1); // conference.participants may be written a second after the joins (taskrouter.conference-instruction.participants-attribute)
         Task assigned = Task.fetcher(DemoWorkspace.WORKSPACE_SID, taskSid).fetch(twilio);
         assertEquals(Task.Status.ASSIGNED, assigned.getAssignmentStatus());
         JsonNode conference = Json.parse(assigned.getAttributes(), "attributes").path("conference");

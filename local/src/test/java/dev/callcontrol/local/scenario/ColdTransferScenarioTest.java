@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.callcontrol.http.Json;
 import dev.callcontrol.local.sim.DemoWorkspace;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 import java.util.Map;
@@ -293,6 +296,51 @@ class ColdTransferScenarioTest extends CallCentreScenario {
         assertEquals(1, view.path("transfer").path("requeues").asInt());
         sim.answer(sim.ringing(call.other()));
         assertEquals(Set.of(call.other()), sim.hears(customer));
+        hangUp(customer);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"after-status-callback, no-answer, +14155550411", "before-status-callback, no-answer, +14155550412",
+            "before-status-callback, busy, +14155550413", "after-status-callback, failed, +14155550414"})
+    void aNumberThatIsNotAnsweredRequeuesTheCustomerOnceWhicheverReportComesFirst(String order, String outcome, String customer) {
+        // Twilio reports the unanswered number twice: participant-leave (participant_add_failed) and the leg's status callback.
+        sim.selectRule("voice.participant.add-failed-leave-order", order);
+        String external = "+14155550962";
+        Connected call = connect(customer);
+        Agent agent = signIn(call.agent());
+        assertEquals(202, agent.post("/calls/" + call.task() + "/cold-transfer", Map.of("to", Map.of("number", external))).status());
+        assertEquals("false", requests("POST", ".*/Participants\\.json").get(0).path("parameters").path("Beep").path(0).asText());
+        sim.clearRequests();
+        String ringing = sim.ringing(external);
+        switch (outcome) {
+            case "busy" -> sim.decline(ringing);
+            case "failed" -> sim.fail(ringing);
+            default -> sim.advance(30);
+        }
+        assertEquals(Set.of(HOLD_MUSIC), sim.hears(customer), "the customer is not stranded: music, back in their queue");
+        assertEquals(1, requests("POST", ".*/Tasks$").size(), "one task puts the customer back in their queue: " + sim.requests());
+        JsonNode view = signIn("sam").get("/calls/" + call.task()).body();
+        assertEquals("queue", view.path("transfer").path("target").asText(), view.toString());
+        assertEquals(1, view.path("transfer").path("requeues").asInt());
+        sim.answer(sim.ringing(call.other()));
+        assertEquals(Set.of(call.other()), sim.hears(customer));
+        hangUp(customer);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"participant-updated-via-api", "participant-hung-up"})
+    void theTransferringAgentsRemovalUnderEitherReadingLeavesTheCustomerWaitingForTheTarget(String variant) {
+        sim.selectRule("voice.conference.leave-reason.participant-removed", variant);
+        String customer = variant.endsWith("api") ? "+14155550415" : "+14155550416";
+        Connected call = connect(customer);
+        Agent agent = signIn(call.agent());
+        sim.clearRequests();
+        assertEquals(202, agent.post("/calls/" + call.task() + "/cold-transfer", Map.of("to", Map.of("worker", DemoWorkspace.CAROL))).status());
+        assertNull(sim.liveCall(call.agent()));
+        assertEquals(Set.of(HOLD_MUSIC), sim.hears(customer), "the agent leaving with a transfer pending does not end the call");
+        assertEquals(List.of(), requests("POST", ".*/Conferences/CF[0-9a-fA-F]{32}\\.json"));
+        sim.answer(sim.ringing("carol"));
+        assertEquals(Set.of("carol"), sim.hears(customer));
         hangUp(customer);
     }
 

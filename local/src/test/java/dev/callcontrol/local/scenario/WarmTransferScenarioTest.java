@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.callcontrol.local.Agent;
 import dev.callcontrol.local.sim.DemoWorkspace;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +19,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Warm transfer in the blueprint's order, and every way it can go wrong, proven by who hears whom
@@ -185,6 +189,82 @@ class WarmTransferScenarioTest extends CallCentreScenario {
         assertEquals(Set.of("carol"), sim.hears(t.customer()));
         assertEquals("COMPLETED", signIn("carol").get(t.path()).body().path("state").asText());
         hangUp(t.customer());
+    }
+
+    @Test
+    void aSupervisorEndingTheCallDuringTheConsultIsNotReadAsTheOriginalAgentLeaving() {
+        // Every leg leaves with conference_ended_via_api: that is the call ending around the agents, not them hanging up.
+        Transfer t = warmToCarol("+14155550401");
+        sim.answer(sim.ringing("carol"));
+        sim.clearRequests();
+        assertEquals(200, signIn("sam").post("/calls/" + t.call().task() + "/hangup", Map.of()).status());
+        assertNull(sim.liveCall(t.customer()));
+        assertNull(sim.liveCall("carol"));
+        assertNull(sim.liveCall(t.call().agent()));
+        JsonNode view = signIn("sam").get(t.path()).body();
+        assertEquals(List.of("INITIATED", "RINGING", "CONSULTING", "CANCELED"), states(view), view.toString());
+        assertEquals("call_ended", view.path("reason").asText());
+        assertEquals("completed", task(t.task()).path("assignment_status").asText(), "carol never spoke with the customer: no wrap-up");
+        assertEquals("wrapping", task(t.call().task()).path("assignment_status").asText());
+        assertEquals(List.of(), requests("POST", ".*/Tasks$"), "nobody is put back in a queue");
+        assertEquals(1, requests("POST", ".*/Conferences/CF[0-9a-fA-F]{32}\\.json").size(), "the conference is ended once");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"participant-updated-via-api", "participant-hung-up"})
+    void cancelAndCompleteHoldUnderEitherReadingOfWhatARemovedParticipantReports(String variant) {
+        sim.selectRule("voice.conference.leave-reason.participant-removed", variant);
+        String first = variant.endsWith("api") ? "+14155550402" : "+14155550403";
+        Transfer canceled = warmToCarol(first);
+        sim.answer(sim.ringing("carol"));
+        assertEquals(200, canceled.agent().post(canceled.path() + "/cancel", Map.of()).status());
+        assertNull(sim.liveCall("carol"));
+        assertEquals(Set.of(canceled.call().agent()), sim.hears(first), "carol's removal is not read as the customer's agent leaving");
+        assertEquals("CANCELED", canceled.view().path("state").asText());
+        hangUp(first);
+        finishWrapUp();
+
+        String second = variant.endsWith("api") ? "+14155550404" : "+14155550405";
+        Transfer completed = warmToCarol(second);
+        sim.answer(sim.ringing("carol"));
+        assertEquals(200, completed.agent().post(completed.path() + "/complete", Map.of()).status());
+        assertNull(sim.liveCall(completed.call().agent()));
+        assertEquals(Set.of("carol"), sim.hears(second), "the original agent's removal does not end the call");
+        JsonNode view = signIn("carol").get(completed.path()).body();
+        assertEquals("COMPLETED", view.path("state").asText());
+        assertEquals("completed_by_agent", view.path("reason").asText());
+        hangUp(second);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"after-status-callback, no-answer, +14155550406", "before-status-callback, no-answer, +14155550407",
+            "after-status-callback, busy, +14155550408", "before-status-callback, busy, +14155550409"})
+    void aNumberThatIsNotAnsweredPutsTheCustomerBackWithTheAgentOnceWhicheverReportComesFirst(String order, String outcome, String customer) {
+        // Twilio reports the unanswered number twice: participant-leave (participant_add_failed) and the leg's status callback.
+        sim.selectRule("voice.participant.add-failed-leave-order", order);
+        String external = "+14155550961";
+        Connected call = connect(customer);
+        Agent agent = signIn(call.agent());
+        String path = "/calls/" + call.task() + "/warm-transfer";
+        String customerLeg = sim.liveCall(customer).path("callSid").asText();
+        sim.clearRequests();
+        assertEquals(201, agent.post(path, Map.of("to", Map.of("number", external))).status());
+        JsonNode created = requests("POST", ".*/Participants\\.json").get(0);
+        assertEquals("false", created.path("parameters").path("Beep").path(0).asText(), "the number joins without a beep, as every other leg");
+        assertTrue(created.path("parameters").path("Label").path(0).asText().startsWith("transfer:"), created.toString());
+        String ringing = sim.ringing(external);
+        if (outcome.equals("busy")) {
+            sim.decline(ringing);
+        } else {
+            sim.advance(30);
+        }
+        JsonNode view = agent.get(path).body();
+        assertEquals(List.of("INITIATED", "RINGING", "FAILED"), states(view), view.toString());
+        assertEquals(outcome.replace('-', '_'), view.path("reason").asText());
+        assertEquals(Set.of(call.agent()), sim.hears(customer));
+        assertEquals(1, resumes(customerLeg), "the customer is taken off hold once");
+        assertEquals(List.of(), requests("POST", ".*/Tasks$"), "nobody is put back in a queue: the agent is there");
+        hangUp(customer);
     }
 
     @Test

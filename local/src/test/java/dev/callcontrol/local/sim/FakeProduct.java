@@ -28,10 +28,18 @@ final class FakeProduct implements AutoCloseable {
     static final String ASSIGNMENT = "/assignment";
     static final String EVENTS = "/events";
 
-    /** One webhook as received: path, method, parameters (the form for POST, the query for GET), and the signature check. */
-    record Hit(String path, String method, Map<String, String> params, boolean signatureValid) {
+    /**
+     * One webhook as received: path, method, parameters (the form for POST, the query for GET), the
+     * URL requested, the {@code X-Twilio-Signature} given, and whether it is valid for that URL.
+     */
+    record Hit(String path, String method, Map<String, String> params, boolean signatureValid, String url, String signature, Map<String, String> form) {
         String param(String name) {
             return params.get(name);
+        }
+
+        /** Whether the signature given is Twilio's over {@code signedUrl} (the URL requested with a fragment, say) and the form. */
+        boolean signedOver(String authToken, String signedUrl) {
+            return signature != null && signature.equals(SignatureVerifier.sign(authToken, signedUrl, method.equals("GET") ? Map.of() : form));
         }
     }
 
@@ -114,7 +122,7 @@ final class FakeProduct implements AutoCloseable {
             String expected = SignatureVerifier.sign(authToken, signedUrl, method.equals("GET") ? Map.of() : form);
             String given = exchange.getRequestHeaders().getFirst(SignatureVerifier.HEADER);
             boolean valid = given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
-            Hit hit = new Hit(path, method, Map.copyOf(params), valid);
+            Hit hit = new Hit(path, method, Map.copyOf(params), valid, signedUrl, given, Map.copyOf(form));
             synchronized (this) {
                 hits.add(hit);
             }

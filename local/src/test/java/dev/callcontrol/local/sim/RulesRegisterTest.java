@@ -133,6 +133,24 @@ class RulesRegisterTest {
         new Rules(property.group(1));
     }
 
+    /** docs/simulator.md shows the register as it is; {@code -Ddocs.write=true} rewrites that part of the page. */
+    @Test
+    void theSimulatorPageShowsTheRegister() throws IOException {
+        Path page = Path.of("..", "docs", "simulator.md");
+        String text = Files.readString(page);
+        String begin = "<!-- rules register: begin -->\n";
+        String end = "<!-- rules register: end -->";
+        int from = text.indexOf(begin);
+        int to = text.indexOf(end);
+        assertTrue(from >= 0 && to > from, "docs/simulator.md has the register's markers");
+        String shown = text.substring(from + begin.length(), to);
+        if (Boolean.getBoolean("docs.write")) {
+            Files.writeString(page, text.substring(0, from + begin.length()) + Rules.markdown() + text.substring(to));
+            return;
+        }
+        assertEquals(Rules.markdown(), shown, "docs/simulator.md's register is out of date: run RulesRegisterTest with -Ddocs.write=true");
+    }
+
     @Test
     void theControlApiListsTheRegisterAndSwitchesAVariantUntilReset() throws IOException {
         try (TwilioSimulator simulator = TwilioSimulator.start(new TwilioSimulator.Settings("127.0.0.1", 0, LocalDefaults.ACCOUNT_SID, LocalDefaults.AUTH_TOKEN, Optional.empty()))) {

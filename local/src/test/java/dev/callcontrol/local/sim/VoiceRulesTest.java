@@ -193,7 +193,7 @@ class VoiceRulesTest {
     @Test
     void participantsAreAddressedByLabelAndLabelsAreUnique() {
         // Rule: a participant created in a conference named by FriendlyName can be fetched, updated and removed by its label;
-        // a label is unique within a conference (16025); a removed participant is gone (20404).
+        // a label is unique within a conference (16026); a removed participant is gone (20404).
         String room = "label-room";
         Participant agent = Participant.creator(room, new PhoneNumber(FROM), new PhoneNumber("+14155550121")).setLabel("agent").create(twilio);
         sim.answer(agent.getCallSid());
@@ -211,7 +211,7 @@ class VoiceRulesTest {
         ApiException duplicate = assertThrows(ApiException.class,
                 () -> Participant.creator(room, new PhoneNumber(FROM), new PhoneNumber("+14155550122")).setLabel("agent").create(twilio));
         assertEquals(400, duplicate.getStatusCode());
-        assertEquals(16025, duplicate.getCode());
+        assertEquals(16026, duplicate.getCode());
         assertEquals(List.of(agent.getCallSid()), participants(conferenceSid).stream().map(Participant::getCallSid).toList());
 
         Participant.deleter(conferenceSid, "agent").delete(twilio);

@@ -7,6 +7,8 @@ import com.twilio.rest.taskrouter.v1.workspace.Workflow;
 import dev.callcontrol.config.Config;
 import dev.callcontrol.local.LocalDefaults;
 import dev.callcontrol.taskrouter.WorkspaceSetup;
+import dev.callcontrol.twilio.WebhookUrls;
+import com.twilio.rest.taskrouter.v1.Workspace;
 import dev.callcontrol.testing.Project;
 import dev.callcontrol.testing.Webhooks;
 import dev.callcontrol.twilio.TwilioClients;
@@ -78,5 +80,29 @@ class WorkspaceSetupTest {
             }
         }
         assertEquals(List.of(), sim.contractViolations());
+    }
+
+    @Test
+    void theProductsCallbacksAskForRetriesAndTheWorkflowFallsBackToTheSameRoute() throws Exception {
+        // A simulator of its own: the workspace it sets up is not the one the test above counts on.
+        try (TwilioSimulator own = TwilioSimulator.start(new TwilioSimulator.Settings("127.0.0.1", 0, LocalDefaults.ACCOUNT_SID, LocalDefaults.AUTH_TOKEN,
+                ContractCheck.load(ContractCheck.defaultDirectory(System.getenv(), Project.root()))))) {
+            Map<String, String> env = new HashMap<>(Webhooks.localEnvironment());
+            env.put("TWILIO_API_BASE_URL", own.baseUrl());
+            TwilioRestClient client = TwilioClients.restClient(Config.of(env));
+            String base = "https://calls.example.com";
+            WorkspaceSetup setup = new WorkspaceSetup(client, DemoWorkspace.WORKSPACE_SID);
+            WorkspaceSetup.Outcome first = setup.applyForProduct(WorkspaceSetup.bundled(), base);
+
+            Workflow workflow = Workflow.fetcher(DemoWorkspace.WORKSPACE_SID, first.workflowSid()).fetch(client);
+            assertEquals(base + "/twilio/assignment#" + WebhookUrls.ASSIGNMENT_RETRIES, workflow.getAssignmentCallbackUrl().toString());
+            assertEquals(base + "/twilio/assignment?attempt=fallback#" + WebhookUrls.ASSIGNMENT_RETRIES, workflow.getFallbackAssignmentCallbackUrl().toString(),
+                    "TaskRouter's documented second try of a failed assignment callback");
+            assertEquals(base + "/twilio/taskrouter-events#" + WebhookUrls.RETRIES,
+                    Workspace.fetcher(DemoWorkspace.WORKSPACE_SID).fetch(client).getEventCallbackUrl().toString());
+
+            assertEquals(List.of(), setup.applyForProduct(WorkspaceSetup.bundled(), base).changes(), "running it again changes nothing");
+            assertEquals(List.of(), new SimClient(own.baseUrl()).contractViolations());
+        }
     }
 }
