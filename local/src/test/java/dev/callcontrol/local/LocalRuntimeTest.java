@@ -6,6 +6,7 @@ import dev.callcontrol.store.DynamoDbClients;
 import dev.callcontrol.testing.Project;
 import dev.callcontrol.testing.Webhooks;
 import dev.callcontrol.twilio.SignatureVerifier;
+import dev.callcontrol.twilio.WebhookUrls;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,7 +68,8 @@ class LocalRuntimeTest {
         assertEquals("conference", instruction.get("instruction").asText());
         assertEquals("client:alice", instruction.get("to").asText());
         assertEquals("+14155550100", instruction.get("from").asText(), "CALLER_ID from the environment, the task has no called number");
-        assertEquals(runtime.baseUrl() + "/twilio/conference-events", instruction.get("conference_status_callback").asText());
+        assertEquals(runtime.baseUrl() + "/twilio/conference-events#" + WebhookUrls.RETRIES, instruction.get("conference_status_callback").asText(),
+                "the conference's events are asked to be retried on a failed connection, a timeout or a 5xx");
     }
 
     @Test
