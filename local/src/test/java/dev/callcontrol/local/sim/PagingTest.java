@@ -163,6 +163,7 @@ class PagingTest {
 
     @Test
     void tasksAndTheirReservationsAreReadPageByPage() {
+        sim.selectRule("taskrouter.reject.reoffer", "other-workers"); // which reservations exist depends on it, not the paging
         // Only alice can take work: each task is offered to her in turn, and a task she rejected is not offered to her again.
         for (String other : List.of("bob", "carol", "sam")) {
             sim.setActivity(other, "Offline");
@@ -186,11 +187,18 @@ class PagingTest {
             sim.setActivity("alice", "Unavailable");
             sim.setActivity("alice", "Available");
         }
-        var ofAlice = com.twilio.rest.taskrouter.v1.workspace.worker.Reservation.reader(WS, DemoWorkspace.ALICE).pageSize(2);
+        // Her last return to Available has the fourth task offered to her: the rejected ones are the three she turned down.
+        var rejected = com.twilio.rest.taskrouter.v1.workspace.worker.Reservation.Status.REJECTED;
+        var ofAlice = com.twilio.rest.taskrouter.v1.workspace.worker.Reservation.reader(WS, DemoWorkspace.ALICE).setReservationStatus(rejected).pageSize(2);
         assertEquals(aliceReservations, sids(ofAlice, twilio, com.twilio.rest.taskrouter.v1.workspace.worker.Reservation::getSid));
-        assertEquals(List.of(2, 1), pageSizes(com.twilio.rest.taskrouter.v1.workspace.worker.Reservation.reader(WS, DemoWorkspace.ALICE).pageSize(2), twilio));
+        assertEquals(List.of(2, 1), pageSizes(com.twilio.rest.taskrouter.v1.workspace.worker.Reservation.reader(WS, DemoWorkspace.ALICE)
+                .setReservationStatus(rejected).pageSize(2), twilio));
 
-        // One task offered to three workers in turn: three reservations of one task, over two pages.
+        // One task offered to three workers in turn: three reservations of one task, over two pages. The
+        // batch's tasks are canceled first, so that alice is free of the one she was offered last.
+        for (String batchTask : tasks) {
+            Task.updater(WS, batchTask).setAssignmentStatus(Task.Status.CANCELED).update(twilio);
+        }
         for (String other : List.of("bob", "sam")) {
             sim.setActivity(other, "Available");
         }
@@ -211,6 +219,7 @@ class PagingTest {
 
     @Test
     void theVoiceEnvelopeLinksPagesThatKeepTheFiltersAndPlaceEachPageByToken() throws Exception {
+        sim.selectRule("voice.rest.list-order", "newest-first"); // the links below name the SIDs of this order
         String to = "+14155550331";
         List<String> created = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
