@@ -26,6 +26,8 @@ import java.util.function.Supplier;
  * become typed call-control errors, never stack traces.
  */
 public final class TwilioTelephony implements Telephony {
+    /** The statuses of a call that has been placed and not yet answered, in the order a call passes through them. */
+    private static final List<Call.Status> PLACING = List.of(Call.Status.QUEUED, Call.Status.RINGING);
     /** The participant to be whispered is not in the conference (https://www.twilio.com/docs/api/errors/16028). */
     private static final int COACHED_NOT_PRESENT = 16028;
     /** The participant to be whispered is on hold (https://www.twilio.com/docs/api/errors/16027). */
@@ -175,12 +177,17 @@ public final class TwilioTelephony implements Telephony {
                         .setTimeout(timeoutSeconds)
                         .create(client.get()).getSid(),
                 // A call just placed is still queued or ringing; the newest such call between the two numbers is it.
+                // Twilio does not document the order of the list, so every page of both statuses is read (ResourceSet
+                // follows next_page_uri) rather than the first few calls: a limit dropped the new call whenever older
+                // calls between the same numbers came first. Queued is read before ringing, the way a call moves.
                 () -> {
                     Call newest = null;
-                    for (Call call : Call.reader().setTo(new PhoneNumber(to)).setFrom(new PhoneNumber(from)).limit(20).read(client.get())) {
-                        boolean placing = call.getStatus() == Call.Status.QUEUED || call.getStatus() == Call.Status.RINGING;
-                        if (placing && (newest == null || isAfter(call.getDateCreated(), newest.getDateCreated()))) {
-                            newest = call;
+                    for (Call.Status status : PLACING) {
+                        for (Call call : Call.reader().setTo(new PhoneNumber(to)).setFrom(new PhoneNumber(from)).setStatus(status).read(client.get())) {
+                            boolean placing = PLACING.contains(call.getStatus());
+                            if (placing && (newest == null || isAfter(call.getDateCreated(), newest.getDateCreated()))) {
+                                newest = call;
+                            }
                         }
                     }
                     return Optional.ofNullable(newest).map(Call::getSid);

@@ -94,13 +94,13 @@ final class Calls {
         String to = request.first("To");
         String from = request.first("From");
         String parent = request.first("ParentCallSid");
-        List<Map<String, Object>> items = calls.values().stream()
+        List<SimCall> items = calls.values().stream()
                 .filter(c -> status == null || status.equals(c.status))
                 .filter(c -> to == null || to.equals(c.to))
                 .filter(c -> from == null || from.equals(c.from))
                 .filter(c -> parent == null || parent.equals(c.parentSid))
-                .map(this::callJson).toList();
-        return page(request, "calls", items);
+                .toList();
+        return page(world, request, "calls", "CA", items, c -> c.sid, this::callJson);
     }
 
     Object updateCall(TwilioSimulator.Call request) {

@@ -57,11 +57,11 @@ final class Conferences {
         requireAccount(world, request);
         String name = request.first("FriendlyName");
         String status = request.first("Status");
-        List<Map<String, Object>> items = conferences.values().stream()
+        List<Conference> items = conferences.values().stream()
                 .filter(c -> name == null || name.equals(c.friendlyName))
                 .filter(c -> status == null || status.equals(c.status))
-                .map(this::conferenceJson).toList();
-        return page(request, "conferences", items);
+                .toList();
+        return page(world, request, "conferences", "CF", items, c -> c.sid, this::conferenceJson);
     }
 
     Object updateConference(TwilioSimulator.Call request) {

@@ -120,12 +120,13 @@ final class Participants {
         String muted = request.first("Muted");
         String hold = request.first("Hold");
         String coaching = request.first("Coaching");
-        List<Map<String, Object>> items = conference.participants.values().stream()
+        List<Participant> items = conference.participants.values().stream()
                 .filter(p -> muted == null || Boolean.parseBoolean(muted) == p.muted)
                 .filter(p -> hold == null || Boolean.parseBoolean(hold) == p.hold)
                 .filter(p -> coaching == null || Boolean.parseBoolean(coaching) == p.coaching)
-                .map(p -> participantJson(conference, p)).toList();
-        return page(request, "participants", items);
+                .toList();
+        // A participant is named by its call's SID, in the list as in its own path.
+        return page(world, request, "participants", "CA", items, p -> p.callSid, p -> participantJson(conference, p));
     }
 
     Object updateParticipant(TwilioSimulator.Call request) {

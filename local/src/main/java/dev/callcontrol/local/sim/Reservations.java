@@ -35,17 +35,17 @@ final class Reservations {
         Task task = world.tasks.task(request);
         String status = request.first("ReservationStatus");
         String worker = request.first("WorkerSid");
-        return TaskRouterState.page(request, "reservations", reservations.values().stream().filter(r -> r.taskSid.equals(task.sid))
+        return TaskRouterState.page(request, "reservations", "WR", reservations.values().stream().filter(r -> r.taskSid.equals(task.sid))
                 .filter(r -> status == null || status.equals(r.status)).filter(r -> worker == null || worker.equals(r.workerSid))
-                .map(this::reservationJson).toList());
+                .toList(), r -> r.sid, this::reservationJson);
     }
 
     /** A worker's reservations, by {@code ReservationStatus}. */
     Object listOfWorker(TwilioSimulator.Call request) {
         world.taskRouter.requireWorkspace(request.variable(1));
         String status = request.first("ReservationStatus");
-        return TaskRouterState.page(request, "reservations", reservations.values().stream().filter(r -> r.workerSid.equals(request.variable(2)))
-                .filter(r -> status == null || status.equals(r.status)).map(this::reservationJson).toList());
+        return TaskRouterState.page(request, "reservations", "WR", reservations.values().stream().filter(r -> r.workerSid.equals(request.variable(2)))
+                .filter(r -> status == null || status.equals(r.status)).toList(), r -> r.sid, this::reservationJson);
     }
 
     Object updateReservation(TwilioSimulator.Call request, Reservation reservation) {

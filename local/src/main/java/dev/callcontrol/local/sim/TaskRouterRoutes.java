@@ -23,30 +23,30 @@ final class TaskRouterRoutes {
         String ws = "/v1/Workspaces/" + SID;
         simulator.route("GET", ws, call -> state.workspace(call.variable(1)));
         simulator.route("POST", ws, state::updateWorkspace);
-        simulator.route("GET", ws + "/Activities", call -> state.list(call, "activities", state.activities(), "FriendlyName", "friendly_name"));
+        simulator.list(ws + "/Activities", call -> state.list(call, "activities", "WA", state.activities(), "FriendlyName", "friendly_name"));
         simulator.route("GET", ws + "/Activities/" + SID, call -> state.fetch(call, state.activities(), "Activity"));
-        simulator.route("GET", ws + "/TaskQueues", call -> state.list(call, "task_queues", state.queues(), "FriendlyName", "friendly_name"));
+        simulator.list(ws + "/TaskQueues", call -> state.list(call, "task_queues", "WQ", state.queues(), "FriendlyName", "friendly_name"));
         simulator.route("GET", ws + "/TaskQueues/" + SID, call -> state.fetch(call, state.queues(), "TaskQueue"));
         simulator.route("POST", ws + "/TaskQueues", state::createQueue);
         simulator.route("POST", ws + "/TaskQueues/" + SID, state::updateQueue);
-        simulator.route("GET", ws + "/Workers", workers::listWorkers);
+        simulator.list(ws + "/Workers", workers::listWorkers);
         simulator.route("GET", ws + "/Workers/" + SID, call -> state.fetch(call, state.workers(), "Worker"));
         simulator.route("POST", ws + "/Workers/" + SID, workers::updateWorker);
-        simulator.route("GET", ws + "/Workflows", call -> state.list(call, "workflows", state.workflows(), "FriendlyName", "friendly_name"));
+        simulator.list(ws + "/Workflows", call -> state.list(call, "workflows", "WW", state.workflows(), "FriendlyName", "friendly_name"));
         simulator.route("GET", ws + "/Workflows/" + SID, call -> state.fetch(call, state.workflows(), "Workflow"));
         simulator.route("POST", ws + "/Workflows", workflows::createWorkflow);
         simulator.route("POST", ws + "/Workflows/" + SID, workflows::updateWorkflow);
         simulator.route("POST", ws + "/Tasks", tasks::createTask);
-        simulator.route("GET", ws + "/Tasks", tasks::listTasks);
+        simulator.list(ws + "/Tasks", tasks::listTasks);
         simulator.route("GET", ws + "/Tasks/" + SID, request -> tasks.withEtag(tasks.task(request)));
         simulator.route("POST", ws + "/Tasks/" + SID, tasks::updateTask);
         simulator.route("DELETE", ws + "/Tasks/" + SID, tasks::deleteTask);
-        simulator.route("GET", ws + "/Tasks/" + SID + "/Reservations", reservations::listOfTask);
+        simulator.list(ws + "/Tasks/" + SID + "/Reservations", reservations::listOfTask);
         simulator.route("GET", ws + "/Tasks/" + SID + "/Reservations/" + SID,
                 request -> reservations.reservationJson(reservations.reservation(request, tasks.task(request).sid, null)));
         simulator.route("POST", ws + "/Tasks/" + SID + "/Reservations/" + SID,
                 request -> reservations.updateReservation(request, reservations.reservation(request, tasks.task(request).sid, null)));
-        simulator.route("GET", ws + "/Workers/" + SID + "/Reservations", reservations::listOfWorker);
+        simulator.list(ws + "/Workers/" + SID + "/Reservations", reservations::listOfWorker);
         simulator.route("GET", ws + "/Workers/" + SID + "/Reservations/" + SID,
                 request -> reservations.reservationJson(reservations.reservation(request, null, request.variable(2))));
         simulator.route("POST", ws + "/Workers/" + SID + "/Reservations/" + SID,

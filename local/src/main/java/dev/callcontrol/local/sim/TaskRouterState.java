@@ -6,9 +6,12 @@ import dev.callcontrol.http.Json;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * TaskRouter's configuration in the simulator: the Workspace resource
@@ -138,10 +141,12 @@ final class TaskRouterState {
         return timeoutActivitySid;
     }
 
-    Object list(TwilioSimulator.Call call, String key, Map<String, Map<String, Object>> resources, String filter, String field) {
+    /** A list of {@code resources} (their SIDs start {@code sidPrefix}), filtered by the {@code filter} parameter on {@code field}. */
+    Object list(TwilioSimulator.Call call, String key, String sidPrefix, Map<String, Map<String, Object>> resources, String filter, String field) {
         requireWorkspace(call.variable(1));
         String wanted = call.first(filter);
-        return page(call, key, resources.values().stream().filter(r -> wanted == null || wanted.equals(r.get(field))).toList());
+        return page(call, key, sidPrefix, resources.values().stream().filter(r -> wanted == null || wanted.equals(r.get(field))).toList(),
+                r -> (String) r.get("sid"), r -> r);
     }
 
     Object fetch(TwilioSimulator.Call call, Map<String, Map<String, Object>> resources, String kind) {
@@ -277,23 +282,34 @@ final class TaskRouterState {
         return out;
     }
 
-    /** TaskRouter's list envelope: the items under {@code key} and a {@code meta} block (one page, as the simulator keeps lists short). */
-    static Map<String, Object> page(TwilioSimulator.Call call, String key, List<Map<String, Object>> items) {
-        int pageSize = integer(call.first("PageSize"), 50, "PageSize");
-        if (pageSize < 1 || pageSize > 1000) {
-            throw new TwilioError(400, 20001, "PageSize must be between 1 and 1000");
-        }
-        String url = "https://taskrouter.twilio.com" + call.path().group(0) + "?PageSize=" + pageSize + "&Page=0";
+    /**
+     * One page of a TaskRouter list: the page's items under {@code key} and the {@code meta} block
+     * ({@code page}, {@code page_size}, {@code first_page_url}, {@code previous_page_url}, {@code url},
+     * {@code next_page_url}, {@code key}), whose URLs keep the request's filters ({@link Paging}).
+     * {@code items} are the list's matches in any order, {@code sid} names each (a token must carry a
+     * {@code sidPrefix} SID) and {@code json} shows it.
+     */
+    static <T> Map<String, Object> page(TwilioSimulator.Call call, String key, String sidPrefix, Collection<T> items,
+                                        Function<T, String> sid, Function<T, Map<String, Object>> json) {
+        Paging.Request paging = Paging.request(call, sidPrefix);
+        // [rule taskrouter.rest.list-order] Creation order, which for tasks is their documented order too (Tasks.listTasks).
+        Comparator<String> order = Paging.creationOrder();
+        List<T> sorted = items.stream().sorted(Comparator.comparing(sid, order)).toList();
+        Paging.Page<T> page = Paging.cut(sorted, sid, order, paging);
+        // [rule taskrouter.rest.paging]
+        String base = "https://taskrouter.twilio.com" + call.path().group(0) + "?";
+        int size = paging.pageSize();
+        int index = paging.page();
         Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("page", 0);
-        meta.put("page_size", pageSize);
-        meta.put("first_page_url", url);
-        meta.put("previous_page_url", null);
-        meta.put("url", url);
-        meta.put("next_page_url", null);
+        meta.put("page", index);
+        meta.put("page_size", size);
+        meta.put("first_page_url", base + Paging.query(call, size, 0, null));
+        meta.put("previous_page_url", index > 0 && page.before() ? base + Paging.query(call, size, index - 1, "PB" + page.firstSid()) : null);
+        meta.put("url", base + Paging.query(call, size, index, paging.token()));
+        meta.put("next_page_url", page.after() ? base + Paging.query(call, size, index + 1, "PA" + page.lastSid()) : null);
         meta.put("key", key);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put(key, items.size() > pageSize ? items.subList(0, pageSize) : items);
+        out.put(key, page.items().stream().map(json).toList());
         out.put("meta", meta);
         return out;
     }

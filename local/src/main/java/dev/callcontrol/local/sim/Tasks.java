@@ -60,12 +60,13 @@ final class Tasks {
         String workflow = request.first("WorkflowSid");
         String queue = request.first("TaskQueueSid");
         String evaluate = request.first("EvaluateTaskAttributes");
-        return TaskRouterState.page(request, "tasks", tasks.values().stream()
+        // [rule taskrouter.tasks.list-order] The page is cut in creation order: ascending DateCreated.
+        return TaskRouterState.page(request, "tasks", "WT", tasks.values().stream()
                 .filter(t -> statuses == null || statuses.stream().flatMap(s -> List.of(s.split(",")).stream()).anyMatch(s -> s.trim().equals(t.status)))
                 .filter(t -> workflow == null || workflow.equals(t.workflowSid))
                 .filter(t -> queue == null || queue.equals(t.queueSid))
                 .filter(t -> evaluate == null || world.workflows.matches(evaluate, "task", Map.of("task", Json.parse(t.attributes, "attributes"))))
-                .map(this::taskJson).toList());
+                .toList(), t -> t.sid, this::taskJson);
     }
 
     Object updateTask(TwilioSimulator.Call request) {

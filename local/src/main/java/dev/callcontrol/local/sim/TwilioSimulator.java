@@ -48,7 +48,8 @@ public final class TwilioSimulator implements AutoCloseable {
     private final ControlApi control;
     private final List<Route> routes = new ArrayList<>();
 
-    private record Route(String method, Pattern pattern, Handler handler) {
+    /** A path pattern, its method and handler; {@code list} for a list, whose paging parameters {@link Paging} checks. */
+    private record Route(String method, Pattern pattern, Handler handler, boolean list) {
     }
 
     @FunctionalInterface
@@ -106,7 +107,16 @@ public final class TwilioSimulator implements AutoCloseable {
     }
 
     void route(String method, String regex, Handler handler) {
-        routes.add(new Route(method, Pattern.compile("^" + regex + "$"), handler));
+        routes.add(new Route(method, Pattern.compile("^" + regex + "$"), handler, false));
+    }
+
+    /** A list: a GET route whose answer is one page ({@link Paging}). */
+    void list(String regex, Handler handler) {
+        routes.add(new Route("GET", Pattern.compile("^" + regex + "$"), handler, true));
+    }
+
+    private boolean isList(String method, String path) {
+        return routes.stream().anyMatch(route -> route.list() && route.method().equals(method) && route.pattern().matcher(path).matches());
     }
 
     public String baseUrl() {
@@ -197,6 +207,10 @@ public final class TwilioSimulator implements AutoCloseable {
             }
             if (!authenticated(headers.get("authorization"))) {
                 throw new TwilioError(401, 20003, "Authenticate");
+            }
+            if (isList(method, path)) {
+                // Twilio's own answer to a page over its maximum (20007), which the spec's maximum would turn into 20001.
+                Paging.refuseOversized(query);
             }
             if (settings.contract().isPresent()) {
                 violations = settings.contract().get().violations(method, path, query, contentType, body, headers.get("authorization"));

@@ -2,12 +2,15 @@ package dev.callcontrol.local.sim;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -39,29 +42,36 @@ final class Voice {
         }
     }
 
-    static Map<String, Object> page(TwilioSimulator.Call request, String key, List<Map<String, Object>> items) {
-        int pageSize = 50;
-        if (request.first("PageSize") != null) {
-            try {
-                pageSize = Integer.parseInt(request.first("PageSize"));
-            } catch (NumberFormatException e) {
-                throw new TwilioError(400, 20001, "PageSize must be an integer");
-            }
-        }
-        if (pageSize < 1 || pageSize > 1000) {
-            throw new TwilioError(400, 20001, "PageSize must be between 1 and 1000");
-        }
-        String uri = request.path().group(0) + "?PageSize=" + pageSize + "&Page=0";
+    /**
+     * One page of a 2010-04-01 list, in the API's envelope: the page's items under {@code key}, and
+     * {@code first_page_uri}, {@code next_page_uri} (null on the last page), {@code previous_page_uri}
+     * (null on the first), {@code uri}, {@code page}, {@code page_size}, {@code start} and {@code end}.
+     * The links keep the request's filters ({@link Paging}); {@code items} are the list's matches in any
+     * order, {@code sid} names each (a token must carry a {@code sidPrefix} SID) and {@code json} shows it.
+     */
+    static <T> Map<String, Object> page(SimWorld world, TwilioSimulator.Call request, String key, String sidPrefix,
+                                        Collection<T> items, Function<T, String> sid, Function<T, Map<String, Object>> json) {
+        Paging.Request paging = Paging.request(request, sidPrefix);
+        // [rule voice.rest.list-order]
+        Comparator<String> order = world.rules.is("voice.rest.list-order", "newest-first")
+                ? Paging.creationOrder().reversed() : Paging.creationOrder();
+        List<T> sorted = items.stream().sorted(Comparator.comparing(sid, order)).toList();
+        Paging.Page<T> page = Paging.cut(sorted, sid, order, paging);
+        // [rule voice.rest.paging]
+        String path = request.path().group(0);
+        int size = paging.pageSize();
+        int index = paging.page();
+        long start = (long) index * size;
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put(key, items.size() > pageSize ? items.subList(0, pageSize) : items);
-        out.put("end", Math.max(0, Math.min(items.size(), pageSize) - 1));
-        out.put("first_page_uri", uri);
-        out.put("next_page_uri", null);
-        out.put("page", 0);
-        out.put("page_size", pageSize);
-        out.put("previous_page_uri", null);
-        out.put("start", 0);
-        out.put("uri", uri);
+        out.put(key, page.items().stream().map(json).toList());
+        out.put("end", start + Math.max(0, page.items().size() - 1));
+        out.put("first_page_uri", path + "?" + Paging.query(request, size, 0, null));
+        out.put("next_page_uri", page.after() ? path + "?" + Paging.query(request, size, index + 1, "PA" + page.lastSid()) : null);
+        out.put("page", index);
+        out.put("page_size", size);
+        out.put("previous_page_uri", index > 0 && page.before() ? path + "?" + Paging.query(request, size, index - 1, "PB" + page.firstSid()) : null);
+        out.put("start", start);
+        out.put("uri", path + "?" + Paging.query(request, size, index, paging.token()));
         return out;
     }
 

@@ -18,14 +18,14 @@ final class VoiceRoutes {
         Participants participants = world.participants;
         String account = "/2010-04-01/Accounts/" + SID;
         simulator.route("POST", account + "/Calls\\.json", calls::createCall);
-        simulator.route("GET", account + "/Calls\\.json", calls::listCalls);
+        simulator.list(account + "/Calls\\.json", calls::listCalls);
         simulator.route("GET", account + "/Calls/" + SID + "\\.json", call -> calls.callJson(calls.call(call)));
         simulator.route("POST", account + "/Calls/" + SID + "\\.json", calls::updateCall);
-        simulator.route("GET", account + "/Conferences\\.json", conferences::listConferences);
+        simulator.list(account + "/Conferences\\.json", conferences::listConferences);
         simulator.route("GET", account + "/Conferences/" + SID + "\\.json", call -> conferences.conferenceJson(conferences.conference(call)));
         simulator.route("POST", account + "/Conferences/" + SID + "\\.json", conferences::updateConference);
         simulator.route("POST", account + "/Conferences/([^/]+)/Participants\\.json", participants::createParticipant);
-        simulator.route("GET", account + "/Conferences/" + SID + "/Participants\\.json", participants::listParticipants);
+        simulator.list(account + "/Conferences/" + SID + "/Participants\\.json", participants::listParticipants);
         simulator.route("GET", account + "/Conferences/" + SID + "/Participants/([^/]+)\\.json",
                 call -> participants.participantJson(conferences.conference(call), participants.participant(call)));
         simulator.route("POST", account + "/Conferences/" + SID + "/Participants/([^/]+)\\.json", participants::updateParticipant);

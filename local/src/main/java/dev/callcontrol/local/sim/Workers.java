@@ -53,7 +53,8 @@ final class Workers {
         filterBy(call, "ActivitySid", "activity_sid", value -> value, filters);
         filterBy(call, "ActivityName", "activity_name", value -> value, filters);
         filterBy(call, "Available", "available", Boolean::valueOf, filters);
-        return page(call, "workers", world.taskRouter.workers().values().stream().filter(w -> filters.stream().allMatch(f -> f.test(w))).toList());
+        return page(call, "workers", "WK", world.taskRouter.workers().values().stream().filter(w -> filters.stream().allMatch(f -> f.test(w))).toList(),
+                w -> (String) w.get("sid"), w -> w);
     }
 
     private static void filterBy(TwilioSimulator.Call call, String parameter, String field, Function<String, Object> convert,

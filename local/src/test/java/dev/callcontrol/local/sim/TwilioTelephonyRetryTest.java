@@ -1,5 +1,6 @@
 package dev.callcontrol.local.sim;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.callcontrol.config.Config;
 import dev.callcontrol.local.LocalDefaults;
 import dev.callcontrol.testing.Project;
@@ -78,5 +79,42 @@ class TwilioTelephonyRetryTest {
         assertEquals(1, lookups.size(), "one lookup by the create's token");
         assertTrue(lookups.get(0).path("parameters").toString().contains("create_token"), lookups.get(0).toString());
         sim.clearFaults();
+    }
+
+    /**
+     * A dial whose answer was lost is looked for among the calls still placing between the two
+     * numbers. Older ones fill more than a page (twilio-java's default page is 50), and the list's
+     * order is not documented (rule voice.rest.list-order): under either order the lookup reads every
+     * page and names the new call, and no second call is placed.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"newest-first", "oldest-first"})
+    void aDialWhoseAnswerWasLostIsFoundPastTheFirstPageInEitherListOrder(String order) {
+        sim.clearRequests();
+        sim.selectRule("voice.rest.list-order", order);
+        try {
+            String from = DemoWorkspace.PHONE_NUMBER;
+            String to = order.startsWith("newest") ? "+14155550401" : "+14155550402";
+            String twiml = simulator.baseUrl() + "/unused-twiml";
+            java.util.Set<String> older = new java.util.HashSet<>();
+            for (int i = 0; i < 55; i++) {
+                older.add(telephony.dial(from, to, twiml, twiml, 600));
+            }
+            sim.advance(2);
+            sim.addFault(Map.of("method", "POST", "path", "/Calls.json$", "nth", 1, "times", 1, "after", true, "status", 500));
+            String placed = telephony.dial(from, to, twiml, twiml, 600);
+
+            var creates = sim.requests().stream().filter(r -> r.path("method").asText().equals("POST") && r.path("path").asText().endsWith("/Calls.json")).toList();
+            assertEquals(56, creates.size(), "the dial that failed after taking effect is not sent again");
+            assertTrue(placed.startsWith("CA") && !older.contains(placed), "the new call, not one of the older ones: " + placed);
+            var pages = sim.requests().stream().filter(r -> r.path("method").asText().equals("GET") && r.path("path").asText().endsWith("/Calls.json")).toList();
+            assertTrue(pages.stream().anyMatch(r -> r.path("parameters").has("PageToken")), "the lookup followed next_page_uri: " + pages.size() + " pages");
+        } finally {
+            sim.clearFaults();
+            sim.resetRules();
+            for (JsonNode call : sim.hearing()) {
+                sim.hangup(call.path("callSid").asText());
+            }
+        }
     }
 }
