@@ -7,13 +7,9 @@ import com.twilio.rest.taskrouter.v1.workspace.task.Reservation;
 import dev.callcontrol.callsetup.CallInstruction;
 import dev.callcontrol.callsetup.CallSetup;
 import dev.callcontrol.callsetup.ConferenceInstruction;
-import dev.callcontrol.config.Config;
 import dev.callcontrol.http.Json;
 import dev.callcontrol.local.LocalDefaults;
 import dev.callcontrol.taskrouter.AssignmentCallback;
-import dev.callcontrol.testing.Project;
-import dev.callcontrol.testing.Webhooks;
-import dev.callcontrol.twilio.TwilioClients;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -29,9 +25,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.StreamSupport;
@@ -54,6 +48,7 @@ class InstructionContractTest {
     private static final String RESERVATION = "WR" + "0".repeat(32);
 
     private static Optional<ContractCheck> contract;
+    private static SimFixture fixture;
     private static TwilioSimulator simulator;
     private static SimClient sim;
     private static FakeProduct product;
@@ -61,20 +56,17 @@ class InstructionContractTest {
 
     @BeforeAll
     static void start() throws Exception {
-        contract = ContractCheck.load(ContractCheck.defaultDirectory(System.getenv(), Project.root()));
-        simulator = TwilioSimulator.start(new TwilioSimulator.Settings("127.0.0.1", 0, LocalDefaults.ACCOUNT_SID, LocalDefaults.AUTH_TOKEN, contract));
-        sim = new SimClient(simulator.baseUrl());
-        product = FakeProduct.start(LocalDefaults.AUTH_TOKEN);
-        simulator.connectProduct(product.url(FakeProduct.ASSIGNMENT), product.url(FakeProduct.EVENTS));
-        Map<String, String> env = new HashMap<>(Webhooks.localEnvironment());
-        env.put("TWILIO_API_BASE_URL", simulator.baseUrl());
-        twilio = TwilioClients.restClient(Config.of(env));
+        fixture = SimFixture.start(SimFixture.Product.CONNECTED);
+        contract = fixture.contract;
+        simulator = fixture.simulator;
+        sim = fixture.sim;
+        product = fixture.product;
+        twilio = fixture.twilio;
     }
 
     @AfterAll
     static void stop() {
-        product.close();
-        simulator.close();
+        fixture.close();
     }
 
     @BeforeEach

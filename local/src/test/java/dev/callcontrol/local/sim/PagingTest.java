@@ -13,12 +13,8 @@ import com.twilio.rest.taskrouter.v1.workspace.Worker;
 import com.twilio.rest.taskrouter.v1.workspace.task.Reservation;
 import com.twilio.type.PhoneNumber;
 import com.twilio.type.Twiml;
-import dev.callcontrol.config.Config;
 import dev.callcontrol.http.Json;
 import dev.callcontrol.local.LocalDefaults;
-import dev.callcontrol.testing.Project;
-import dev.callcontrol.testing.Webhooks;
-import dev.callcontrol.twilio.TwilioClients;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -34,10 +30,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -61,23 +55,22 @@ class PagingTest {
     private static final String CALLS = "/2010-04-01/Accounts/" + LocalDefaults.ACCOUNT_SID + "/Calls.json";
     private static final String WORKERS = "/v1/Workspaces/" + WS + "/Workers";
 
+    private static SimFixture fixture;
     private static TwilioSimulator simulator;
     private static SimClient sim;
     private static TwilioRestClient twilio;
 
     @BeforeAll
     static void start() throws Exception {
-        var contract = ContractCheck.load(ContractCheck.defaultDirectory(System.getenv(), Project.root()));
-        simulator = TwilioSimulator.start(new TwilioSimulator.Settings("127.0.0.1", 0, LocalDefaults.ACCOUNT_SID, LocalDefaults.AUTH_TOKEN, contract));
-        sim = new SimClient(simulator.baseUrl());
-        Map<String, String> env = new HashMap<>(Webhooks.localEnvironment());
-        env.put("TWILIO_API_BASE_URL", simulator.baseUrl());
-        twilio = TwilioClients.restClient(Config.of(env));
+        fixture = SimFixture.start(SimFixture.Product.NONE);
+        simulator = fixture.simulator;
+        sim = fixture.sim;
+        twilio = fixture.twilio;
     }
 
     @AfterAll
     static void stop() {
-        simulator.close();
+        fixture.close();
     }
 
     @AfterEach

@@ -8,12 +8,8 @@ import com.twilio.rest.api.v2010.account.Call;
 import com.twilio.rest.taskrouter.v1.workspace.Task;
 import com.twilio.rest.taskrouter.v1.workspace.Worker;
 import com.twilio.rest.taskrouter.v1.workspace.task.Reservation;
-import dev.callcontrol.config.Config;
 import dev.callcontrol.http.Json;
 import dev.callcontrol.local.LocalDefaults;
-import dev.callcontrol.testing.Project;
-import dev.callcontrol.testing.Webhooks;
-import dev.callcontrol.twilio.TwilioClients;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +17,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,6 +39,7 @@ class RoutingRulesTest {
     private static final String CALLER_ID = DemoWorkspace.PHONE_NUMBER;
     private static final Map<String, String> SUPPORT = Map.of(DemoWorkspace.ALICE, "alice", DemoWorkspace.BOB, "bob");
 
+    private static SimFixture fixture;
     private static TwilioSimulator simulator;
     private static SimClient sim;
     private static FakeProduct product;
@@ -51,20 +47,16 @@ class RoutingRulesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        var contract = ContractCheck.load(ContractCheck.defaultDirectory(System.getenv(), Project.root()));
-        simulator = TwilioSimulator.start(new TwilioSimulator.Settings("127.0.0.1", 0, LocalDefaults.ACCOUNT_SID, LocalDefaults.AUTH_TOKEN, contract));
-        sim = new SimClient(simulator.baseUrl());
-        product = FakeProduct.start(LocalDefaults.AUTH_TOKEN);
-        simulator.connectProduct(product.url(FakeProduct.ASSIGNMENT), product.url(FakeProduct.EVENTS));
-        Map<String, String> env = new HashMap<>(Webhooks.localEnvironment());
-        env.put("TWILIO_API_BASE_URL", simulator.baseUrl());
-        twilio = TwilioClients.restClient(Config.of(env));
+        fixture = SimFixture.start(SimFixture.Product.CONNECTED);
+        simulator = fixture.simulator;
+        sim = fixture.sim;
+        product = fixture.product;
+        twilio = fixture.twilio;
     }
 
     @AfterAll
     static void stop() {
-        product.close();
-        simulator.close();
+        fixture.close();
     }
 
     @BeforeEach
@@ -82,7 +74,7 @@ class RoutingRulesTest {
     void noContractViolationsNoAlertsAndNothingLeftOpen() {
         List<JsonNode> alerts = StreamSupport.stream(sim.alerts().spliterator(), false).toList();
         product.assignment("{}");
-        hangUpEverything();
+        fixture.hangUpEverything();
         for (JsonNode task : sim.tasks()) {
             String status = task.path("assignment_status").asText();
             if (Set.of("pending", "reserved").contains(status)) {
@@ -96,16 +88,6 @@ class RoutingRulesTest {
         sim.clearAlerts();
         assertEquals(List.of(), violations, "requests that broke Twilio's contract");
         assertEquals(List.of(), alerts, "alerts Twilio's debugger would show");
-    }
-
-    private static void hangUpEverything() {
-        for (int i = 0; i < 50; i++) {
-            JsonNode calls = sim.hearing();
-            if (calls.isEmpty()) {
-                return;
-            }
-            sim.hangup(calls.get(0).path("callSid").asText());
-        }
     }
 
     // ---------------------------------------------------------------- tasks from calls

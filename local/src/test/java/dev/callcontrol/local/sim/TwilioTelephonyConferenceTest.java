@@ -6,20 +6,13 @@ import com.twilio.rest.api.v2010.account.conference.Participant;
 import com.twilio.type.PhoneNumber;
 import dev.callcontrol.agent.CallControlException;
 import dev.callcontrol.calls.Role;
-import dev.callcontrol.config.Config;
-import dev.callcontrol.local.LocalDefaults;
-import dev.callcontrol.testing.Project;
-import dev.callcontrol.testing.Webhooks;
-import dev.callcontrol.twilio.TwilioClients;
 import dev.callcontrol.twilio.TwilioTelephony;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.StreamSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class TwilioTelephonyConferenceTest {
     private static final String FROM = DemoWorkspace.PHONE_NUMBER;
 
+    private static SimFixture fixture;
     private static TwilioSimulator simulator;
     private static SimClient sim;
     private static FakeProduct product;
@@ -43,20 +37,17 @@ class TwilioTelephonyConferenceTest {
 
     @BeforeAll
     static void start() throws Exception {
-        simulator = TwilioSimulator.start(new TwilioSimulator.Settings("127.0.0.1", 0, LocalDefaults.ACCOUNT_SID, LocalDefaults.AUTH_TOKEN,
-                ContractCheck.load(ContractCheck.defaultDirectory(System.getenv(), Project.root()))));
-        sim = new SimClient(simulator.baseUrl());
-        product = FakeProduct.start(LocalDefaults.AUTH_TOKEN);
-        Map<String, String> env = new HashMap<>(Webhooks.localEnvironment());
-        env.put("TWILIO_API_BASE_URL", simulator.baseUrl());
-        twilio = TwilioClients.restClient(Config.of(env));
-        telephony = new TwilioTelephony(twilio, DemoWorkspace.WORKSPACE_SID, DemoWorkspace.WORKFLOW_SID);
+        fixture = SimFixture.start(SimFixture.Product.STARTED);
+        simulator = fixture.simulator;
+        sim = fixture.sim;
+        product = fixture.product;
+        twilio = fixture.twilio;
+        telephony = fixture.telephony();
     }
 
     @AfterAll
     static void stop() {
-        product.close();
-        simulator.close();
+        fixture.close();
     }
 
     @AfterEach

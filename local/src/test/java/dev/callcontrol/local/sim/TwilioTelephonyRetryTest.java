@@ -1,11 +1,6 @@
 package dev.callcontrol.local.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.callcontrol.config.Config;
-import dev.callcontrol.local.LocalDefaults;
-import dev.callcontrol.testing.Project;
-import dev.callcontrol.testing.Webhooks;
-import dev.callcontrol.twilio.TwilioClients;
 import dev.callcontrol.twilio.TwilioTelephony;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,23 +19,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * exactly one task exists.
  */
 class TwilioTelephonyRetryTest {
+    private static SimFixture fixture;
     private static TwilioSimulator simulator;
     private static SimClient sim;
     private static TwilioTelephony telephony;
 
     @BeforeAll
     static void start() throws Exception {
-        simulator = TwilioSimulator.start(new TwilioSimulator.Settings("127.0.0.1", 0, LocalDefaults.ACCOUNT_SID, LocalDefaults.AUTH_TOKEN,
-                ContractCheck.load(ContractCheck.defaultDirectory(System.getenv(), Project.root()))));
-        sim = new SimClient(simulator.baseUrl());
-        Map<String, String> env = new HashMap<>(Webhooks.localEnvironment());
-        env.put("TWILIO_API_BASE_URL", simulator.baseUrl());
-        telephony = new TwilioTelephony(TwilioClients.restClient(Config.of(env)), DemoWorkspace.WORKSPACE_SID, DemoWorkspace.WORKFLOW_SID);
+        fixture = SimFixture.start(SimFixture.Product.NONE);
+        simulator = fixture.simulator;
+        sim = fixture.sim;
+        telephony = fixture.telephony();
     }
 
     @AfterAll
     static void stop() {
-        simulator.close();
+        fixture.close();
     }
 
     @Test

@@ -9,11 +9,7 @@ import com.twilio.rest.api.v2010.account.Conference;
 import com.twilio.rest.api.v2010.account.conference.Participant;
 import com.twilio.type.PhoneNumber;
 import com.twilio.type.Twiml;
-import dev.callcontrol.config.Config;
 import dev.callcontrol.local.LocalDefaults;
-import dev.callcontrol.testing.Project;
-import dev.callcontrol.testing.Webhooks;
-import dev.callcontrol.twilio.TwilioClients;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -27,9 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.StreamSupport;
 
@@ -48,6 +42,7 @@ class VoiceRulesTest {
     private static final String FROM = DemoWorkspace.PHONE_NUMBER;
     private static final String DEFAULT_MUSIC = "music:http://twimlets.com/holdmusic?Bucket=com.twilio.music.classical";
 
+    private static SimFixture fixture;
     private static TwilioSimulator simulator;
     private static SimClient sim;
     private static FakeProduct product;
@@ -55,41 +50,28 @@ class VoiceRulesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        var contract = ContractCheck.load(ContractCheck.defaultDirectory(System.getenv(), Project.root()));
-        simulator = TwilioSimulator.start(new TwilioSimulator.Settings("127.0.0.1", 0, LocalDefaults.ACCOUNT_SID, LocalDefaults.AUTH_TOKEN, contract));
-        sim = new SimClient(simulator.baseUrl());
-        product = FakeProduct.start(LocalDefaults.AUTH_TOKEN);
-        Map<String, String> env = new HashMap<>(Webhooks.localEnvironment());
-        env.put("TWILIO_API_BASE_URL", simulator.baseUrl());
-        twilio = TwilioClients.restClient(Config.of(env));
+        fixture = SimFixture.start(SimFixture.Product.STARTED);
+        simulator = fixture.simulator;
+        sim = fixture.sim;
+        product = fixture.product;
+        twilio = fixture.twilio;
     }
 
     @AfterAll
     static void stop() {
-        product.close();
-        simulator.close();
+        fixture.close();
     }
 
     @AfterEach
     void noContractViolationsNoAlertsAndNoCallsLeft() {
         List<String> violations = sim.contractViolations();
         List<JsonNode> alerts = StreamSupport.stream(sim.alerts().spliterator(), false).toList();
-        hangUpEverything();
+        fixture.hangUpEverything();
         sim.clearRequests();
         sim.clearAlerts();
         product.clear();
         assertEquals(List.of(), violations, "requests that broke Twilio's contract");
         assertEquals(List.of(), alerts, "alerts Twilio's debugger would show");
-    }
-
-    private static void hangUpEverything() {
-        for (int i = 0; i < 50; i++) {
-            JsonNode calls = sim.hearing();
-            if (calls.isEmpty()) {
-                return;
-            }
-            sim.hangup(calls.get(0).path("callSid").asText());
-        }
     }
 
     // ---------------------------------------------------------------- calls

@@ -6,11 +6,7 @@ import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Call;
 import com.twilio.type.PhoneNumber;
 import com.twilio.type.Twiml;
-import dev.callcontrol.config.Config;
 import dev.callcontrol.local.LocalDefaults;
-import dev.callcontrol.testing.Project;
-import dev.callcontrol.testing.Webhooks;
-import dev.callcontrol.twilio.TwilioClients;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,7 +16,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
@@ -39,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WebhookDeliveryRulesTest {
     private static final String FROM = DemoWorkspace.PHONE_NUMBER;
 
+    private static SimFixture fixture;
     private static TwilioSimulator simulator;
     private static SimClient sim;
     private static FakeProduct product;
@@ -47,19 +43,16 @@ class WebhookDeliveryRulesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        var contract = ContractCheck.load(ContractCheck.defaultDirectory(System.getenv(), Project.root()));
-        simulator = TwilioSimulator.start(new TwilioSimulator.Settings("127.0.0.1", 0, LocalDefaults.ACCOUNT_SID, LocalDefaults.AUTH_TOKEN, contract));
-        sim = new SimClient(simulator.baseUrl());
-        product = FakeProduct.start(LocalDefaults.AUTH_TOKEN);
-        Map<String, String> env = new HashMap<>(Webhooks.localEnvironment());
-        env.put("TWILIO_API_BASE_URL", simulator.baseUrl());
-        twilio = TwilioClients.restClient(Config.of(env));
+        fixture = SimFixture.start(SimFixture.Product.STARTED);
+        simulator = fixture.simulator;
+        sim = fixture.sim;
+        product = fixture.product;
+        twilio = fixture.twilio;
     }
 
     @AfterAll
     static void stop() {
-        product.close();
-        simulator.close();
+        fixture.close();
     }
 
     @AfterEach

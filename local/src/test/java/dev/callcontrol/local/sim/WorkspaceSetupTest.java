@@ -4,19 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.taskrouter.v1.workspace.Task;
 import com.twilio.rest.taskrouter.v1.workspace.Workflow;
-import dev.callcontrol.config.Config;
-import dev.callcontrol.local.LocalDefaults;
 import dev.callcontrol.taskrouter.WorkspaceSetup;
 import dev.callcontrol.twilio.WebhookUrls;
 import com.twilio.rest.taskrouter.v1.Workspace;
-import dev.callcontrol.testing.Project;
-import dev.callcontrol.testing.Webhooks;
-import dev.callcontrol.twilio.TwilioClients;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,23 +21,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WorkspaceSetupTest {
     private static final String CALLBACK = "http://127.0.0.1:3000/twilio/assignment";
     private static final String EVENTS = "http://127.0.0.1:3000/twilio/taskrouter-events";
+    private static SimFixture fixture;
     private static TwilioSimulator simulator;
     private static SimClient sim;
     private static TwilioRestClient twilio;
 
     @BeforeAll
     static void start() throws Exception {
-        simulator = TwilioSimulator.start(new TwilioSimulator.Settings("127.0.0.1", 0, LocalDefaults.ACCOUNT_SID, LocalDefaults.AUTH_TOKEN,
-                ContractCheck.load(ContractCheck.defaultDirectory(System.getenv(), Project.root()))));
-        sim = new SimClient(simulator.baseUrl());
-        Map<String, String> env = new HashMap<>(Webhooks.localEnvironment());
-        env.put("TWILIO_API_BASE_URL", simulator.baseUrl());
-        twilio = TwilioClients.restClient(Config.of(env));
+        fixture = SimFixture.start(SimFixture.Product.NONE);
+        simulator = fixture.simulator;
+        sim = fixture.sim;
+        twilio = fixture.twilio;
     }
 
     @AfterAll
     static void stop() {
-        simulator.close();
+        fixture.close();
     }
 
     @Test
@@ -85,11 +78,8 @@ class WorkspaceSetupTest {
     @Test
     void theProductsCallbacksAskForRetriesAndTheWorkflowFallsBackToTheSameRoute() throws Exception {
         // A simulator of its own: the workspace it sets up is not the one the test above counts on.
-        try (TwilioSimulator own = TwilioSimulator.start(new TwilioSimulator.Settings("127.0.0.1", 0, LocalDefaults.ACCOUNT_SID, LocalDefaults.AUTH_TOKEN,
-                ContractCheck.load(ContractCheck.defaultDirectory(System.getenv(), Project.root()))))) {
-            Map<String, String> env = new HashMap<>(Webhooks.localEnvironment());
-            env.put("TWILIO_API_BASE_URL", own.baseUrl());
-            TwilioRestClient client = TwilioClients.restClient(Config.of(env));
+        try (SimFixture own = SimFixture.start(SimFixture.Product.NONE)) {
+            TwilioRestClient client = own.twilio;
             String base = "https://calls.example.com";
             WorkspaceSetup setup = new WorkspaceSetup(client, DemoWorkspace.WORKSPACE_SID);
             WorkspaceSetup.Outcome first = setup.applyForProduct(WorkspaceSetup.bundled(), base);
@@ -102,7 +92,7 @@ class WorkspaceSetupTest {
                     Workspace.fetcher(DemoWorkspace.WORKSPACE_SID).fetch(client).getEventCallbackUrl().toString());
 
             assertEquals(List.of(), setup.applyForProduct(WorkspaceSetup.bundled(), base).changes(), "running it again changes nothing");
-            assertEquals(List.of(), new SimClient(own.baseUrl()).contractViolations());
+            assertEquals(List.of(), own.sim.contractViolations());
         }
     }
 }
