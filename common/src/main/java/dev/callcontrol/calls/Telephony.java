@@ -1,5 +1,6 @@
 package dev.callcontrol.calls;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -118,4 +119,23 @@ public interface Telephony {
      * leg's call SID. Its end is reported to {@code statusCallbackUrl}. Never retried.
      */
     String addParticipant(String conferenceSid, String from, String to, String label, String statusCallbackUrl, int timeoutSeconds);
+
+    /** One participant of a conference as Twilio lists it: its call, label, state, and whether it is connected yet. */
+    record ConferenceParticipant(String callSid, String label, boolean hold, boolean muted, boolean coaching, String callSidToCoach,
+                                 boolean connected) {
+    }
+
+    /** A conference as Twilio has it now: whether it is over, and (while it is not) who is in it. */
+    record ConferenceState(boolean ended, List<ConferenceParticipant> participants) {
+        public ConferenceState {
+            participants = List.copyOf(participants);
+        }
+    }
+
+    /**
+     * The conference now, read from Twilio (the Conference resource and every page of its
+     * participants); empty when Twilio has no such conference. Used by the reconciler, which
+     * compares it with the call's record.
+     */
+    Optional<ConferenceState> conference(String conferenceSid);
 }

@@ -2,6 +2,7 @@ package dev.callcontrol.config;
 
 import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -124,6 +125,65 @@ public final class Config {
             // reported below with the variable's name
         }
         throw new ConfigurationException(Setting.TRANSFER_TIMEOUT_SECONDS.name() + " must be a whole number of seconds from 30 to 86400, not '" + value + "'");
+    }
+
+    /**
+     * The reconciler's period, from an EventBridge rate expression: {@code rate(1 minute)},
+     * {@code rate(5 minutes)}, {@code rate(2 hours)} (singular for 1, plural otherwise, as
+     * EventBridge requires), from one minute to a day.
+     */
+    public java.time.Duration reconcilePeriod() {
+        String value = require(Setting.RECONCILE_SCHEDULE);
+        return rate(value).orElseThrow(() -> new ConfigurationException(Setting.RECONCILE_SCHEDULE.name()
+                + " must be a rate expression from rate(1 minute) to rate(1 day), not '" + value + "'"));
+    }
+
+    /**
+     * An EventBridge rate expression's period ({@code rate(1 minute)}, {@code rate(5 minutes)},
+     * {@code rate(2 hours)}, {@code rate(1 day)}; singular for 1 and plural otherwise, as EventBridge
+     * requires), from one minute to a day; empty for anything else.
+     */
+    public static Optional<java.time.Duration> rate(String expression) {
+        java.util.regex.Matcher rate = RATE.matcher(expression == null ? "" : expression.trim());
+        if (!rate.matches()) {
+            return Optional.empty();
+        }
+        int amount = Integer.parseInt(rate.group(1));
+        String unit = rate.group(2);
+        if (amount < 1 || unit.endsWith("s") == (amount == 1)) {
+            return Optional.empty();
+        }
+        java.time.Duration period = switch (unit.replaceAll("s$", "")) {
+            case "minute" -> java.time.Duration.ofMinutes(amount);
+            case "hour" -> java.time.Duration.ofHours(amount);
+            default -> java.time.Duration.ofDays(amount);
+        };
+        return period.compareTo(java.time.Duration.ofDays(1)) <= 0 ? Optional.of(period) : Optional.empty();
+    }
+
+    private static final java.util.regex.Pattern RATE = java.util.regex.Pattern.compile("^rate\\((\\d{1,4}) (minute|minutes|hour|hours|day|days)\\)$");
+
+    /** Seconds a record must have been still before the reconciler compares it: 0 to 600. */
+    public int reconcileGraceSeconds() {
+        return bounded(Setting.RECONCILE_GRACE_SECONDS, 0, 600);
+    }
+
+    /** The most Twilio requests one reconciler run makes: 2 to 100000. */
+    public int reconcileMaxRequests() {
+        return bounded(Setting.RECONCILE_MAX_REQUESTS, 2, 100_000);
+    }
+
+    private int bounded(Setting setting, int min, int max) {
+        String value = require(setting);
+        try {
+            int number = Integer.parseInt(value.trim());
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below with the variable's name
+        }
+        throw new ConfigurationException(setting.name() + " must be a whole number from " + min + " to " + max + ", not '" + value + "'");
     }
 
     /** The hold music: any absolute http(s) URL, query included (a signed storage URL, say). */

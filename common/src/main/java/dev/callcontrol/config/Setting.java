@@ -26,6 +26,12 @@ public enum Setting {
             + "and outbound calls; numbers outside them are refused. Empty: none.", ""),
     AGENT_WHISPER("true to have the agent hear who is calling, from which queue, how long they waited and why, "
             + "before being connected; the customer hears the queue's music meanwhile.", "false"),
+    RECONCILE_SCHEDULE("How often the reconciler runs, as an EventBridge rate expression (rate(1 minute), rate(5 minutes)): "
+            + "it compares every live call with Twilio and repairs what lost webhooks left behind.", "rate(1 minute)"),
+    RECONCILE_GRACE_SECONDS("Seconds a call's record must have been still before the reconciler compares it with Twilio, "
+            + "so that webhooks on their way (Twilio retries within 15 s) are not raced.", "20"),
+    RECONCILE_MAX_REQUESTS("The most Twilio requests one reconciler run makes (two per call visited); "
+            + "calls it cannot reach are visited by the next runs.", "600"),
     AUTH_WORKER_CLAIM("JWT claim carrying the caller's TaskRouter worker SID (WK...).", "custom:worker_sid"),
     AUTH_GROUPS_CLAIM("JWT claim listing the caller's groups.", "cognito:groups"),
     SUPERVISOR_GROUP("Group (in AUTH_GROUPS_CLAIM) that grants the supervisor role.", "supervisors");

@@ -2,6 +2,7 @@ package dev.callcontrol.store;
 
 import dev.callcontrol.calls.CallRecord;
 import dev.callcontrol.calls.CallRecords;
+import dev.callcontrol.calls.LiveCalls;
 import dev.callcontrol.http.JsonValues;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -14,6 +15,9 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,7 +30,14 @@ import java.util.function.Supplier;
  * for TTL. Every write is conditional on the version read, so concurrent webhooks never lose
  * each other's changes; a lost race is retried from a fresh read.
  */
-public final class CallStore implements CallRecords {
+public final class CallStore implements CallRecords, LiveCalls {
+    /** The sparse index of live calls (template.yaml's CallsTable): only records that are neither ended nor aliases carry its key. */
+    public static final String LIVE_INDEX = "live";
+    /**
+     * Live calls are spread over this many index partitions ({@code liveShard} = {@code live#0} to
+     * {@code live#7}, by task SID), so that no one index partition takes every call's writes.
+     */
+    static final int LIVE_SHARDS = 8;
     /** Records live on this long after their last change: long enough for wrap-up and support questions. */
     static final Duration RETENTION = Duration.ofDays(2);
     private static final int ATTEMPTS = 8;
@@ -144,7 +155,13 @@ public final class CallStore implements CallRecords {
         Map<String, AttributeValue> item = new HashMap<>(key(record.taskSid));
         item.put("doc", AttributeValue.fromS(CallRecordJson.write(record)));
         item.put("version", AttributeValue.fromN(String.valueOf(record.version + 1)));
-        item.put("expiresAt", AttributeValue.fromN(String.valueOf(clock.instant().plus(RETENTION).getEpochSecond())));
+        Instant now = clock.instant();
+        item.put("expiresAt", AttributeValue.fromN(String.valueOf(now.plus(RETENTION).getEpochSecond())));
+        item.put("changedAt", AttributeValue.fromN(String.valueOf(now.toEpochMilli())));
+        if (record.aliasOf == null && !record.ended()) {
+            // In the live index until the record is written ended: a put without the attribute takes it out.
+            item.put("liveShard", AttributeValue.fromS(liveShard(record.taskSid)));
+        }
         try {
             if (exists) {
                 dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("version = :read")
@@ -157,6 +174,31 @@ public final class CallStore implements CallRecords {
         } catch (ConditionalCheckFailedException e) {
             return false;
         }
+    }
+
+    @Override
+    public List<Entry> live() {
+        List<Entry> out = new ArrayList<>();
+        for (int shard = 0; shard < LIVE_SHARDS; shard++) {
+            String partition = "live#" + shard;
+            // Every page: the paginator follows LastEvaluatedKey. The index projects only the keys and changedAt.
+            for (var page : dynamo.queryPaginator(b -> b.tableName(table).indexName(LIVE_INDEX)
+                    .keyConditionExpression("liveShard = :shard")
+                    .expressionAttributeValues(Map.of(":shard", AttributeValue.fromS(partition))))) {
+                for (Map<String, AttributeValue> item : page.items()) {
+                    String pk = item.get("pk").s();
+                    AttributeValue changed = item.get("changedAt");
+                    out.add(new Entry(pk.substring("TASK#".length()),
+                            changed == null ? Instant.EPOCH : Instant.ofEpochMilli(Long.parseLong(changed.n()))));
+                }
+            }
+        }
+        out.sort(java.util.Comparator.comparing(Entry::taskSid));
+        return out;
+    }
+
+    static String liveShard(String taskSid) {
+        return "live#" + Math.floorMod(taskSid.hashCode(), LIVE_SHARDS);
     }
 
     private static Map<String, AttributeValue> key(String taskSid) {

@@ -15,6 +15,7 @@ import dev.callcontrol.logging.Redact;
 import java.net.URI;
 import java.time.Clock;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -205,6 +206,33 @@ public final class TwilioTelephony implements Telephony {
                 }
                 throw e;
             }
+        });
+    }
+
+    @Override
+    public Optional<ConferenceState> conference(String conferenceSid) {
+        return faults.run("reading conference " + conferenceSid, FaultPolicy.Kind.READ, () -> {
+            Conference conference;
+            try {
+                conference = Conference.fetcher(conferenceSid).fetch(client.get());
+            } catch (ApiException e) {
+                if (is404(e)) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+            if (conference.getStatus() == Conference.Status.COMPLETED) {
+                return Optional.of(new ConferenceState(true, List.of()));
+            }
+            List<ConferenceParticipant> participants = new ArrayList<>();
+            // Every page (ResourceSet follows next_page_uri): a conference's participants are few, but nothing is assumed.
+            for (Participant participant : Participant.reader(conferenceSid).read(client.get())) {
+                participants.add(new ConferenceParticipant(participant.getCallSid(), participant.getLabel(),
+                        Boolean.TRUE.equals(participant.getHold()), Boolean.TRUE.equals(participant.getMuted()),
+                        Boolean.TRUE.equals(participant.getCoaching()), participant.getCallSidToCoach(),
+                        participant.getStatus() == Participant.Status.CONNECTED));
+            }
+            return Optional.of(new ConferenceState(false, participants));
         });
     }
 

@@ -114,6 +114,15 @@ public class FakeTelephony implements Telephony {
         return "CA" + "f".repeat(30) + String.format("%02d", created);
     }
 
+    /** Conferences as Twilio would list them, for {@link #conference}; one not here is unknown to Twilio. */
+    public final Map<String, ConferenceState> conferences = new HashMap<>();
+
+    @Override
+    public Optional<ConferenceState> conference(String conferenceSid) {
+        record("conference " + conferenceSid);
+        return Optional.ofNullable(conferences.get(conferenceSid));
+    }
+
     /** Calls by SID and the number each was placed to, for {@link #calledNumber}. */
     public final Map<String, String> calledNumbers = new HashMap<>();
 

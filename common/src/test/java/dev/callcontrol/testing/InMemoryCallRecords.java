@@ -2,17 +2,23 @@ package dev.callcontrol.testing;
 
 import dev.callcontrol.calls.CallRecord;
 import dev.callcontrol.calls.CallRecords;
+import dev.callcontrol.calls.LiveCalls;
 import dev.callcontrol.store.CallRecordJson;
 
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /** {@link CallRecords} in a map, copying records in and out as the DynamoDB store's JSON document. */
-public final class InMemoryCallRecords implements CallRecords {
+public final class InMemoryCallRecords implements CallRecords, LiveCalls {
     private final Map<String, String> documents = new HashMap<>();
+    private final Map<String, Instant> changed = new HashMap<>();
+    /** What a write stamps as the record's change time; tests move it. */
+    public Instant now = Instant.parse("2026-01-01T00:00:00Z");
     private final Map<String, String> aliases = new HashMap<>();
 
     @Override
@@ -29,11 +35,21 @@ public final class InMemoryCallRecords implements CallRecords {
             return found;
         }
         documents.put(taskSid, CallRecordJson.write(record));
+        changed.put(taskSid, now);
         return Optional.of(record);
     }
 
     @Override
     public synchronized void alias(String taskSid, String callTaskSid) {
         aliases.put(taskSid, callTaskSid);
+    }
+
+    @Override
+    public synchronized List<Entry> live() {
+        return documents.entrySet().stream()
+                .filter(entry -> !aliases.containsKey(entry.getKey()) && !CallRecordJson.read(entry.getValue()).ended())
+                .map(entry -> new Entry(entry.getKey(), changed.get(entry.getKey())))
+                .sorted(java.util.Comparator.comparing(Entry::taskSid))
+                .toList();
     }
 }

@@ -103,10 +103,12 @@ public final class LocalRuntime implements AutoCloseable {
     private final List<ServedRoute> routes;
     private final Map<String, Map<String, String>> environments;
     private final Map<String, String> tableNames;
+    private final Schedules schedules;
 
     private LocalRuntime(HttpServer server, ExecutorService executor, EmbeddedDynamoDb dynamoDb, TwilioSimulator simulator,
                          URI dynamoDbEndpoint, List<ServedRoute> routes, Map<String, Map<String, String>> environments,
-                         Map<String, String> tableNames) {
+                         Map<String, String> tableNames, Schedules schedules) {
+        this.schedules = schedules;
         this.server = server;
         this.executor = executor;
         this.dynamoDb = dynamoDb;
@@ -184,6 +186,9 @@ public final class LocalRuntime implements AutoCloseable {
                         processEnvironment.getOrDefault(Setting.TWILIO_AUTH_TOKEN.name(), LocalDefaults.AUTH_TOKEN),
                         ContractCheck.load(specs)));
                 processEnvironment.put(Setting.TWILIO_API_BASE_URL.name(), simulator.baseUrl());
+                // The simulator's clock moves only when asked, and only once the webhooks in flight have been answered:
+                // no webhook is ever on its way when the reconciler runs, so it needs no grace (unless asked for one).
+                processEnvironment.putIfAbsent(Setting.RECONCILE_GRACE_SECONDS.name(), "0");
             }
             try (var dynamo = DynamoDbClients.create(dynamoEndpoint, "us-east-1", false)) {
                 for (SamTemplate.Table table : template.tables()) {
@@ -194,15 +199,19 @@ public final class LocalRuntime implements AutoCloseable {
             List<ApiGatewayEmulator.Binding> bindings = new ArrayList<>();
             List<ServedRoute> served = new ArrayList<>();
             Map<String, Map<String, String>> environments = new LinkedHashMap<>();
+            Map<String, RequestHandler<?, ?>> handlers = new LinkedHashMap<>();
             for (SamTemplate.Function function : template.functions()) {
                 Map<String, String> environment = environment(function, intrinsics, dynamoEndpoint, processEnvironment);
                 environments.put(function.logicalId(), environment);
                 var handler = instantiate(function, environment);
+                handlers.put(function.logicalId(), handler);
                 for (SamTemplate.Route route : function.routes()) {
                     bindings.add(ApiGatewayEmulator.bind(route, function, handler));
                     served.add(new ServedRoute(route.method(), route.path(), function.logicalId()));
                 }
             }
+            Schedules schedules = Schedules.of(template.functions(), environments, intrinsics,
+                    (function, environment) -> scheduledHandler(handlers.get(function.logicalId())));
             if (simulator != null) {
                 // The callbacks a deployment's workspace setup configures (WorkspaceSetup.applyForProduct), retries asked for.
                 boolean assignment = routeUrl(served, publicBaseUrl, WebhookUrls.ASSIGNMENT_PATH) != null;
@@ -219,9 +228,11 @@ public final class LocalRuntime implements AutoCloseable {
             server.createContext("/", new ApiGatewayEmulator(bindings, 10 * 1024 * 1024, authorizer));
             Map<String, String> anyEnvironment = environments.values().stream().findFirst().orElse(Map.of());
             server.createContext(DevTokens.PATH, new DevTokens(authorizer, dev.callcontrol.config.Config.of(anyEnvironment)));
+            server.createContext(Schedules.RECONCILE_PATH, schedules);
             server.setExecutor(executor);
             server.start();
-            return new LocalRuntime(server, executor, embedded, simulator, dynamoEndpoint, List.copyOf(served), environments, tableNames);
+            schedules.start(java.util.Optional.ofNullable(simulator));
+            return new LocalRuntime(server, executor, embedded, simulator, dynamoEndpoint, List.copyOf(served), environments, tableNames, schedules);
         } catch (IOException | RuntimeException | Error e) {
             if (server != null) {
                 server.stop(0);
@@ -273,6 +284,7 @@ public final class LocalRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        schedules.close();
         server.stop(0);
         executor.shutdownNow();
         if (simulator != null) {
@@ -385,6 +397,12 @@ public final class LocalRuntime implements AutoCloseable {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(function.logicalId() + ": cannot load handler " + function.handler() + ": " + e, e);
         }
+    }
+
+    /** A scheduled function's handler: a {@code RequestHandler} of EventBridge's scheduled event. */
+    @SuppressWarnings("unchecked")
+    private static RequestHandler<com.amazonaws.services.lambda.runtime.events.ScheduledEvent, ?> scheduledHandler(RequestHandler<?, ?> handler) {
+        return (RequestHandler<com.amazonaws.services.lambda.runtime.events.ScheduledEvent, ?>) handler;
     }
 
     private static Path locateTemplate(String configured) {

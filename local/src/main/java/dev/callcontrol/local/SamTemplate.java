@@ -27,7 +27,11 @@ import java.util.Map;
 public final class SamTemplate {
     /** A function with the routes its HttpApi events declare. */
     public record Function(String logicalId, String handler, int memoryMb, int timeoutSeconds,
-                           Map<String, Object> environment, List<Route> routes) {
+                           Map<String, Object> environment, List<Route> routes, List<Schedule> schedules) {
+        public Function(String logicalId, String handler, int memoryMb, int timeoutSeconds, Map<String, Object> environment, List<Route> routes) {
+            this(logicalId, handler, memoryMb, timeoutSeconds, environment, routes, List.of());
+        }
+
         public String handlerClass() {
             int colon = handler.indexOf("::");
             return colon < 0 ? handler : handler.substring(0, colon);
@@ -41,6 +45,10 @@ public final class SamTemplate {
 
     /** One HttpApi event: method (upper case, or ANY) and path template such as /calls/{taskSid}/hold. */
     public record Route(String method, String path, String functionLogicalId, boolean authorized) {
+    }
+
+    /** One Schedule event (an EventBridge rule): its id and its expression as the template writes it ({@code !Ref Parameter}, say). */
+    public record Schedule(String eventId, Object expression) {
     }
 
     /** A DynamoDB table declared as AWS::DynamoDB::Table. */
@@ -92,8 +100,12 @@ public final class SamTemplate {
             Map<String, Object> environment = new LinkedHashMap<>(nested(nested(globals, "Environment"), "Variables"));
             environment.putAll(nested(nested(properties, "Environment"), "Variables"));
             List<Route> routes = new ArrayList<>();
+            List<Schedule> schedules = new ArrayList<>();
             nested(properties, "Events").forEach((eventId, eventValue) -> {
                 Map<String, Object> event = cast(eventValue);
+                if ("Schedule".equals(event.get("Type"))) {
+                    schedules.add(new Schedule(eventId, nested(event, "Properties").get("Schedule")));
+                }
                 if ("HttpApi".equals(event.get("Type"))) {
                     Map<String, Object> eventProperties = nested(event, "Properties");
                     Object authorizer = nested(eventProperties, "Auth").get("Authorizer");
@@ -111,7 +123,8 @@ public final class SamTemplate {
                     number(properties.getOrDefault("MemorySize", globals.getOrDefault("MemorySize", 128))),
                     number(properties.getOrDefault("Timeout", globals.getOrDefault("Timeout", 3))),
                     environment,
-                    routes));
+                    routes,
+                    schedules));
         });
         return functions;
     }

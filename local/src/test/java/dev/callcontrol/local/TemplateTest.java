@@ -54,7 +54,10 @@ class TemplateTest {
         for (SamTemplate.Function function : template.functions()) {
             Class<?> type = Class.forName(function.handlerClass());
             assertTrue(RequestHandler.class.isAssignableFrom(type), function.handler() + " is a RequestHandler");
-            var method = type.getMethod(function.handlerMethod(), APIGatewayV2HTTPEvent.class, Context.class);
+            // A function on a schedule takes EventBridge's scheduled event; every other one, API Gateway's.
+            Class<?> event = function.schedules().isEmpty() ? APIGatewayV2HTTPEvent.class : com.amazonaws.services.lambda.runtime.events.ScheduledEvent.class;
+            assertTrue(function.schedules().isEmpty() || function.routes().isEmpty(), function.logicalId() + " is either scheduled or routed");
+            var method = type.getMethod(function.handlerMethod(), event, Context.class);
             assertTrue(Modifier.isPublic(method.getModifiers()), function.handler());
             assertTrue(Modifier.isPublic(type.getConstructor().getModifiers()), function.handler() + " has the public no-argument constructor Lambda uses");
         }
@@ -66,7 +69,18 @@ class TemplateTest {
         template.functions().forEach(f -> f.routes().forEach(r -> routeKeys.put(r.method() + " " + r.path(), f.logicalId())));
         Set<String> covered = new java.util.HashSet<>();
         for (Path event : sampleEvents()) {
-            String routeKey = Json.MAPPER.readTree(event.toFile()).path("routeKey").asText();
+            JsonNode sample = Json.MAPPER.readTree(event.toFile());
+            if (sample.has("detail-type")) {
+                // An EventBridge rule's event: its rule is named <function>-<event id>, as the local runtime names it.
+                String rule = sample.path("resources").path(0).asText();
+                SamTemplate.Function scheduled = template.functions().stream().filter(f -> f.schedules().stream()
+                        .anyMatch(s -> rule.endsWith(":rule/" + f.logicalId() + "-" + s.eventId()))).findFirst()
+                        .orElseThrow(() -> new AssertionError(event.getFileName() + " names rule " + rule + ", which no Schedule event of template.yaml is"));
+                assertEquals("Scheduled Event", sample.path("detail-type").asText());
+                covered.add(scheduled.logicalId());
+                continue;
+            }
+            String routeKey = sample.path("routeKey").asText();
             assertTrue(routeKeys.containsKey(routeKey), event.getFileName() + " names route " + routeKey + ", which template.yaml does not have");
             covered.add(routeKeys.get(routeKey));
         }

@@ -49,7 +49,11 @@ record ControlApi(SimWorld world, RequestLog log, Faults faults, boolean contrac
                     yield Map.of("cleared", true);
                 }
                 case "GET /sim/faults" -> faults.rules();
-                case "POST /sim/faults" -> faults.add(Json.parse(body, "the fault"));
+                case "POST /sim/faults" -> {
+                    JsonNode fault = Json.parse(body, "the fault");
+                    // A fault on the way to the product ({"webhook": "<path regex>", ...}) or one of the REST API's.
+                    yield fault.has("webhook") ? world.outbox.faults().add(webhookFault(fault)) : faults.add(fault);
+                }
                 case "POST /sim/webhooks/replay" -> Map.of("replayed", world.outbox.replay(Math.max(1, Json.parse(body, "the replay").path("count").asInt(1))));
                 case "DELETE /sim/faults" -> {
                     faults.clear();
@@ -78,7 +82,11 @@ record ControlApi(SimWorld world, RequestLog log, Faults faults, boolean contrac
                     yield answer;
                 }
                 case "GET /sim/tasks" -> locked(() -> world.tasks.describe());
-                case "GET /sim/clock" -> locked(world.clock::describe);
+                case "GET /sim/clock" -> locked(() -> {
+                    Map<String, Object> clock = new java.util.LinkedHashMap<>(world.clock.describe());
+                    clock.put("schedules", world.describeSchedules());
+                    return clock;
+                });
                 case "POST /sim/clock/advance" -> {
                     JsonNode request = Json.parse(body, "the clock advance");
                     long seconds = request.path("seconds").asLong(-1);
@@ -192,5 +200,15 @@ record ControlApi(SimWorld world, RequestLog log, Faults faults, boolean contrac
         synchronized (world) {
             return new RawJson(twilioJson(work.get()));
         }
+    }
+
+    /** {@code {"webhook": regex, ...}} as a {@link WebhookFaults} rule: the regex is the product path's. */
+    private static JsonNode webhookFault(JsonNode fault) {
+        if (!fault.path("webhook").isTextual()) {
+            throw dev.callcontrol.http.HttpError.badRequest("webhook must be a regular expression on the product's path");
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode rule = ((com.fasterxml.jackson.databind.node.ObjectNode) fault).deepCopy();
+        rule.set("path", rule.remove("webhook"));
+        return rule;
     }
 }

@@ -83,6 +83,21 @@ final class SimClock {
         return null;
     }
 
+    /** When the earliest timer is due, or null when none is set. */
+    Instant nextAt() {
+        while (!timers.isEmpty() && timers.peek().cancelled) {
+            timers.poll();
+        }
+        return timers.isEmpty() ? null : timers.peek().at;
+    }
+
+    /** Sets the clock forward to {@code moment} (never back), for something that is not a timer (a schedule). */
+    void moveTo(Instant moment) {
+        if (moment.isAfter(now)) {
+            now = moment;
+        }
+    }
+
     /** What is due and when, for {@code GET /sim/clock}. */
     Map<String, Object> describe() {
         List<Map<String, Object>> pending = new ArrayList<>();

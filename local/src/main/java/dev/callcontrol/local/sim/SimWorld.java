@@ -119,15 +119,51 @@ final class SimWorld implements AutoCloseable {
         }
         while (true) {
             outbox.awaitIdle(settleLimit);
+            Runnable scheduled = null;
             synchronized (this) {
-                SimClock.Timer timer = clock.nextDue(target);
-                if (timer == null) {
-                    break;
+                Schedule due = schedules.stream().min(java.util.Comparator.comparing(Schedule::next)).orElse(null);
+                Instant timerAt = clock.nextAt();
+                if (due != null && !due.next().isAfter(target) && (timerAt == null || due.next().isBefore(timerAt))) {
+                    clock.moveTo(due.next());
+                    schedules.set(schedules.indexOf(due), due.following());
+                    scheduled = due.action();
+                } else {
+                    SimClock.Timer timer = clock.nextDue(target);
+                    if (timer == null) {
+                        break;
+                    }
+                    timer.action.run();
                 }
-                timer.action.run();
+            }
+            if (scheduled != null) {
+                // Outside the lock: what a schedule runs (the product's scheduled functions) calls the REST API.
+                scheduled.run();
             }
         }
         outbox.awaitIdle(settleLimit);
+    }
+
+    /** Something outside the simulator that runs every {@code period} of simulated time: the product's scheduled functions. */
+    record Schedule(String what, Duration period, Instant next, Runnable action) {
+        Schedule following() {
+            return new Schedule(what, period, next.plus(period), action);
+        }
+    }
+
+    private final List<Schedule> schedules = new java.util.ArrayList<>();
+
+    /** Runs {@code action} every {@code period} of simulated time from now, without the lock, as the clock passes each tick. */
+    synchronized void every(String what, Duration period, Runnable action) {
+        if (period.isNegative() || period.isZero()) {
+            throw new IllegalArgumentException("a schedule needs a period");
+        }
+        schedules.add(new Schedule(what, period, clock.now().plus(period), action));
+    }
+
+    /** The schedules and when each next runs, for {@code GET /sim/clock}. */
+    synchronized List<Map<String, Object>> describeSchedules() {
+        return schedules.stream().map(s -> Map.<String, Object>of("what", s.what(), "every", s.period().toSeconds(),
+                "next", s.next().toString())).toList();
     }
 
     @Override

@@ -119,6 +119,15 @@ public final class TwilioSimulator implements AutoCloseable {
         return routes.stream().anyMatch(route -> route.list() && route.method().equals(method) && route.pattern().matcher(path).matches());
     }
 
+    /**
+     * Runs {@code action} every {@code period} of simulated time, as {@code POST /sim/clock/advance}
+     * passes each tick, outside the simulator's lock and after the webhooks before it have settled:
+     * how the local runtime runs the product's scheduled functions on the simulator's clock.
+     */
+    public void every(String what, java.time.Duration period, Runnable action) {
+        world.every(what, period, action);
+    }
+
     public String baseUrl() {
         return "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort();
     }

@@ -1,0 +1,219 @@
+package dev.callcontrol.calls;
+
+import dev.callcontrol.http.HttpError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Repairs what a lost webhook leaves behind. Twilio delivers a conference status callback once (and
+ * retries only what its connection overrides ask for), so a {@code participant-leave} or a
+ * {@code conference-end} that never arrives leaves the call's record believing what is no longer
+ * true: the last agent still there, the conference still running. The reconciler visits every
+ * live call ({@link LiveCalls}, never a scan), reads its conference from Twilio and, where the two
+ * disagree, applies to the record the conference events that Twilio would have sent: a
+ * {@code participant-join} for a connected participant the record does not have, a
+ * {@code participant-leave} for a leg the record has and Twilio does not, a {@code conference-end}
+ * for a conference that is over or gone. Each goes through {@link CallControl#onConferenceEvent},
+ * the path a webhook takes, so the repair is the product's ordinary rule (a transfer target who
+ * joined takes the customer off hold; the last agent leaving ends the conference; the conference
+ * ending moves its tasks on) with the same conditional writes and the same Twilio requests.
+ * Finally the last-agent rule is checked on what the record now says, so a customer left alone
+ * because ending the conference failed the first time is not left alone for good.
+ *
+ * <p>It is safe to run twice at once and to race the webhooks: every event it applies is one
+ * Twilio would have sent, events are applied by sequence number, and a record that changed within
+ * {@code grace} is left for the webhooks that may still be on their way (Twilio retries within 15 s).
+ * It bounds its Twilio requests per run: a run visits the live calls from an offset that moves
+ * with the clock, so a run that cannot visit them all leaves the rest to the next runs, and a run
+ * that Twilio rate-limits stops there.
+ */
+public final class Reconciler {
+    private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+    /** Twilio requests a visit costs: the conference, and one page of its participants. */
+    static final int REQUESTS_PER_VISIT = 2;
+    /** A visit is not begun with less than this left of the invocation: one visit's requests and repairs fit in it. */
+    static final long RESERVE_MILLIS = 10_000;
+
+    /**
+     * @param grace       a record changed more recently than this is not compared (its webhooks may be in flight)
+     * @param maxRequests the most Twilio requests one run makes
+     * @param period      how often the runs come, which moves the offset of the first call a run visits
+     */
+    public record Settings(Duration grace, int maxRequests, Duration period) {
+        public static final Duration GRACE = Duration.ofSeconds(20);
+        public static final int MAX_REQUESTS = 600;
+
+        public Settings {
+            if (grace.isNegative() || maxRequests < REQUESTS_PER_VISIT || period.isNegative() || period.isZero()) {
+                throw new IllegalArgumentException("reconciler settings out of range");
+            }
+        }
+    }
+
+    /** What one run did: calls listed, visited, repaired (events applied or the last-agent rule), and Twilio requests. */
+    public record Outcome(int live, int visited, int repaired, int events, int twilioRequests, boolean stoppedEarly) {
+        public Map<String, Object> view() {
+            return Map.of("live", live, "visited", visited, "repaired", repaired, "events", events,
+                    "twilioRequests", twilioRequests, "stoppedEarly", stoppedEarly);
+        }
+    }
+
+    private final CallRecords records;
+    private final LiveCalls live;
+    private final Telephony telephony;
+    private final CallControl control;
+    private final Settings settings;
+    private final Clock clock;
+
+    public Reconciler(CallRecords records, LiveCalls live, Telephony telephony, CallControl control, Settings settings, Clock clock) {
+        this.records = records;
+        this.live = live;
+        this.telephony = telephony;
+        this.control = control;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public Outcome run() {
+        Instant now = clock.instant();
+        List<LiveCalls.Entry> calls = live.live();
+        int visits = Math.min(calls.size(), settings.maxRequests() / REQUESTS_PER_VISIT);
+        // A run that cannot visit every call starts where the clock says, so that successive runs cover them all.
+        int offset = calls.isEmpty() || visits == calls.size() ? 0
+                : (int) Math.floorMod(now.getEpochSecond() / Math.max(1, settings.period().toSeconds()) * visits, (long) calls.size());
+        int visited = 0;
+        int repaired = 0;
+        int events = 0;
+        int requests = 0;
+        boolean stoppedEarly = false;
+        for (int i = 0; i < visits; i++) {
+            if (dev.callcontrol.http.Deadline.remainingMillis() < RESERVE_MILLIS) {
+                // What is left of the invocation is kept for the visit under way to finish; the next run goes on.
+                stoppedEarly = true;
+                break;
+            }
+            LiveCalls.Entry entry = calls.get((offset + i) % calls.size());
+            if (entry.changedAt() != null && entry.changedAt().isAfter(now.minus(settings.grace()))) {
+                continue;
+            }
+            try {
+                requests += REQUESTS_PER_VISIT;
+                visited++;
+                Visit visit = visit(entry.taskSid());
+                if (visit.repaired()) {
+                    repaired++;
+                    events += visit.events();
+                }
+            } catch (HttpError e) {
+                if ("twilio_rate_limited".equals(e.code())) {
+                    LOG.warn("Twilio is limiting requests; the reconciler stops this run after {} calls", visited);
+                    stoppedEarly = true;
+                    break;
+                }
+                LOG.warn("Reconciling task {} failed ({}); the next run tries again", entry.taskSid(), e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.warn("Reconciling task {} failed; the next run tries again", entry.taskSid(), e);
+            }
+        }
+        Outcome outcome = new Outcome(calls.size(), visited, repaired, events, requests, stoppedEarly || visits < calls.size());
+        if (repaired > 0 || outcome.stoppedEarly()) {
+            LOG.info("Reconciled {} of {} live calls: {} repaired with {} events, {} Twilio requests", visited, calls.size(), repaired, events, requests);
+        }
+        return outcome;
+    }
+
+    /** What one visit did: the events it applied, and whether it ended a conference the last-agent rule says should be over. */
+    record Visit(int events, boolean endedConference) {
+        boolean repaired() {
+            return events > 0 || endedConference;
+        }
+    }
+
+    /** Compares one call with Twilio and repairs it. */
+    Visit visit(String taskSid) {
+        Optional<CallRecord> found = records.find(taskSid);
+        if (found.isEmpty() || found.get().ended() || found.get().aliasOf != null || found.get().conferenceSid == null) {
+            return new Visit(0, false);
+        }
+        CallRecord record = found.get();
+        Optional<Telephony.ConferenceState> state = telephony.conference(record.conferenceSid);
+        List<ConferenceEvent> missed = missedEvents(record, state);
+        for (ConferenceEvent event : missed) {
+            LOG.info("Reconciler: Twilio says {} of call {} happened and the product never heard of it; applying it", event.type(), event.callSid());
+            control.onConferenceEvent(event);
+        }
+        // With events applied, the product's own rules have acted on them; without, the record and Twilio agree,
+        // and what is left to check is whether an effect of the rules (ending the conference) failed.
+        if (missed.isEmpty() && state.isPresent() && !state.get().ended() && lastAgentRuleBroken(record, state.get())) {
+            LOG.info("Reconciler: the customer is alone in the conference with no transfer coming; ending it (the last-agent rule)");
+            telephony.endConference(record.conferenceSid);
+            return new Visit(0, true);
+        }
+        return new Visit(missed.size(), false);
+    }
+
+    /** The events Twilio would have sent for the record to say what Twilio says now: joins first, then leaves, then the end. */
+    static List<ConferenceEvent> missedEvents(CallRecord record, Optional<Telephony.ConferenceState> state) {
+        long sequence = record.endedSequence;
+        for (CallRecord.Leg leg : record.legs.values()) {
+            sequence = Math.max(sequence, leg.sequence);
+        }
+        List<ConferenceEvent> events = new ArrayList<>();
+        if (state.isEmpty() || state.get().ended()) {
+            events.add(new ConferenceEvent(record.conferenceSid, record.taskSid, "conference-end", sequence + 1, null, null,
+                    false, false, false, null, null, null, null));
+            return events;
+        }
+        Set<String> listed = new HashSet<>();
+        for (Telephony.ConferenceParticipant participant : state.get().participants()) {
+            listed.add(participant.callSid());
+            CallRecord.Leg leg = record.legs.get(participant.callSid());
+            if (participant.connected() && (leg == null || !leg.present)) {
+                events.add(new ConferenceEvent(record.conferenceSid, record.taskSid, "participant-join", ++sequence, participant.callSid(),
+                        participant.label(), participant.hold(), participant.muted(), participant.coaching(), participant.callSidToCoach(),
+                        null, null, null));
+            }
+        }
+        for (CallRecord.Leg leg : record.legs.values()) {
+            if (leg.present && !listed.contains(leg.callSid)) {
+                events.add(new ConferenceEvent(record.conferenceSid, record.taskSid, "participant-leave", ++sequence, leg.callSid, leg.label,
+                        false, false, false, null, null, "completed", null));
+            }
+        }
+        return events;
+    }
+
+    /** A customer in the conference with no agent, no transfer target and no transfer coming, by the record and by Twilio. */
+    static boolean lastAgentRuleBroken(CallRecord record, Telephony.ConferenceState state) {
+        if (record == null || record.ended() || TransferTargets.transferPending(record)) {
+            return false;
+        }
+        CallRecord.Leg customer = record.customer();
+        if (customer == null || !customer.present || !record.present(Role.AGENT).isEmpty() || !record.present(Role.TRANSFER).isEmpty()) {
+            return false;
+        }
+        // Twilio's list decides: the customer there and nobody else connected who could be an agent the record has not placed.
+        boolean customerThere = false;
+        for (Telephony.ConferenceParticipant participant : state.participants()) {
+            if (participant.callSid().equals(customer.callSid)) {
+                customerThere = true;
+            } else if (participant.connected()) {
+                CallRecord.Leg leg = record.legs.get(participant.callSid());
+                if (leg == null || leg.role == Role.AGENT || leg.role == Role.TRANSFER) {
+                    return false;
+                }
+            }
+        }
+        return customerThere;
+    }
+}

@@ -1,0 +1,209 @@
+package dev.callcontrol.calls;
+
+import dev.callcontrol.agent.CallControlException;
+import dev.callcontrol.agent.Principal;
+import dev.callcontrol.testing.FakeTelephony;
+import dev.callcontrol.testing.InMemoryCallRecords;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The reconciler against in-memory ports: Twilio's conference (what {@link FakeTelephony#conferences}
+ * says) against the call's record, and what it applies where the two disagree.
+ */
+class ReconcilerTest {
+    private static final String TASK = "WT0123456789abcdef0123456789abcdef";
+    private static final String CONFERENCE = "CF0123456789abcdef0123456789abcdef";
+    private static final String AGENT_LEG = "CA00000000000000000000000000000a01";
+    private static final String CUSTOMER_LEG = "CA00000000000000000000000000000a02";
+    private static final String CAROL_LEG = "CA00000000000000000000000000000a03";
+    private static final String ALICE = "WK00000000000000000000000000000001";
+    private static final String CAROL = "WK00000000000000000000000000000003";
+    private static final Instant NOW = Instant.parse("2026-01-01T00:10:00Z");
+
+    private InMemoryCallRecords records;
+    private FakeTelephony telephony;
+    private CallControl calls;
+
+    @BeforeEach
+    void connected() {
+        records = new InMemoryCallRecords();
+        records.now = NOW.minusSeconds(120);
+        telephony = new FakeTelephony();
+        telephony.tasks.put(TASK, new Telephony.TaskContext(TASK, "assigned", CUSTOMER_LEG, ALICE, "support", Map.of("from", "+14155550123"), 75));
+        telephony.workers.put(CAROL, new Telephony.Worker(CAROL, "carol", "client:carol"));
+        calls = new CallControl(records, telephony, new CallControl.Settings("https://calls.example.com", "+15005550006", 20, List.of("+1")));
+        calls.onConferenceEvent(CallRecordTest.event("participant-join", 1, AGENT_LEG, false));
+        calls.onConferenceEvent(CallRecordTest.event("participant-join", 2, CUSTOMER_LEG, false));
+        telephony.requests.clear();
+    }
+
+    private Reconciler reconciler(Duration grace, int maxRequests) {
+        return new Reconciler(records, records, telephony, calls, new Reconciler.Settings(grace, maxRequests, Duration.ofMinutes(1)),
+                Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    /** One run inside an invocation with a minute left, as the scheduled function's is. */
+    private static Reconciler.Outcome within(Reconciler reconciler) {
+        return dev.callcontrol.http.Deadline.within(60_000, reconciler::run);
+    }
+
+    private Reconciler reconciler() {
+        return reconciler(Duration.ofSeconds(20), Reconciler.Settings.MAX_REQUESTS);
+    }
+
+    private static Telephony.ConferenceParticipant connected(String callSid, String label, boolean hold) {
+        return new Telephony.ConferenceParticipant(callSid, label, hold, false, false, null, true);
+    }
+
+    private void twilioHas(Telephony.ConferenceParticipant... participants) {
+        telephony.conferences.put(CONFERENCE, new Telephony.ConferenceState(false, List.of(participants)));
+    }
+
+    @Test
+    void aCallTwilioAgreesWithIsReadAndLeftAlone() {
+        twilioHas(connected(AGENT_LEG, null, false), connected(CUSTOMER_LEG, "customer", false));
+        Reconciler.Outcome outcome = within(reconciler());
+        assertEquals(new Reconciler.Outcome(1, 1, 0, 0, 2, false), outcome);
+        assertEquals(List.of("conference " + CONFERENCE), telephony.requests);
+    }
+
+    @Test
+    void theLastAgentsLostLeaveIsAppliedAndTheLastAgentRuleEndsTheConference() {
+        // The agent hung up; Twilio's participant-leave never arrived: the customer is alone in the conference.
+        twilioHas(connected(CUSTOMER_LEG, "customer", false));
+        Reconciler.Outcome outcome = within(reconciler());
+        assertEquals(1, outcome.repaired());
+        assertEquals(1, outcome.events());
+        assertTrue(telephony.requests.contains("endConference " + CONFERENCE), telephony.requests.toString());
+        CallRecord record = records.find(TASK).orElseThrow();
+        assertFalse(record.legs.get(AGENT_LEG).present);
+        assertTrue(record.legs.get(CUSTOMER_LEG).present, "the customer leaves when the conference ends, not before");
+        assertEquals(CallRecord.TASK_WRAPPING, record.tasks.get(TASK), "the agent's task moves on as their leave says");
+    }
+
+    @Test
+    void aLostConferenceEndClosesTheRecordAndMovesItsTasksOn() {
+        telephony.conferences.put(CONFERENCE, new Telephony.ConferenceState(true, List.of()));
+        within(reconciler());
+        CallRecord record = records.find(TASK).orElseThrow();
+        assertTrue(record.ended());
+        assertEquals(CallRecord.TASK_WRAPPING, record.tasks.get(TASK));
+        assertEquals(List.of(), records.live(), "an ended record leaves the live calls");
+    }
+
+    @Test
+    void aConferenceTwilioNoLongerHasIsOverToo() {
+        // No entry in telephony.conferences: Twilio answers 404.
+        within(reconciler());
+        assertTrue(records.find(TASK).orElseThrow().ended());
+    }
+
+    @Test
+    void aTransferTargetsLostJoinTakesTheCustomerOffHold() {
+        calls.coldTransfer(TASK, new Principal(ALICE, false), new TransferTarget.ToWorker(CAROL));
+        CallRecord transferring = records.find(TASK).orElseThrow();
+        String transferTask = transferring.transfer.taskSid;
+        // What the product heard: the customer held, the agent gone. What it never heard: carol joining.
+        calls.onConferenceEvent(CallRecordTest.event("participant-hold", 3, CUSTOMER_LEG, true));
+        calls.onConferenceEvent(CallRecordTest.event("participant-leave", 4, AGENT_LEG, false));
+        telephony.requests.clear();
+        twilioHas(connected(CUSTOMER_LEG, "customer", true), connected(CAROL_LEG, Role.AGENT.label(CAROL, transferTask), false));
+        within(reconciler());
+        CallRecord record = records.find(TASK).orElseThrow();
+        assertTrue(record.legs.get(CAROL_LEG).present, record.legs.keySet().toString());
+        assertEquals(null, record.transfer, "the transfer is done");
+        assertTrue(telephony.requests.contains("hold " + CUSTOMER_LEG + " false"), telephony.requests.toString());
+        assertFalse(telephony.requests.contains("endConference " + CONFERENCE), "carol is with the customer");
+    }
+
+    @Test
+    void aCustomerLeftAloneBecauseEndingTheConferenceFailedIsNotLeftAloneForGood() {
+        telephony.failures.put("endConference", request -> CallControlException.upstream("Twilio failed ending the conference"));
+        calls.onConferenceEvent(CallRecordTest.event("participant-leave", 3, AGENT_LEG, false));
+        telephony.failures.clear();
+        telephony.requests.clear();
+        twilioHas(connected(CUSTOMER_LEG, "customer", false));
+        Reconciler.Outcome outcome = within(reconciler());
+        assertEquals(0, outcome.events(), "the record and Twilio agree");
+        assertEquals(1, outcome.repaired());
+        assertEquals(List.of("conference " + CONFERENCE, "endConference " + CONFERENCE), telephony.requests);
+    }
+
+    @Test
+    void aRecordThatChangedWithinTheGraceIsLeftForTheWebhooksOnTheirWay() {
+        twilioHas(connected(CUSTOMER_LEG, "customer", false));
+        Reconciler.Outcome outcome = within(reconciler(Duration.ofMinutes(5), Reconciler.Settings.MAX_REQUESTS));
+        assertEquals(0, outcome.visited());
+        assertEquals(List.of(), telephony.requests);
+    }
+
+    @Test
+    void aRunWithinItsBudgetLeavesTheRestToTheNextRunsWhichReachEveryCall() {
+        Set<String> tasks = new HashSet<>();
+        for (int i = 0; i < 9; i++) {
+            String task = "WT" + "%032x".formatted(0x100 + i);
+            tasks.add(task);
+            records.update(task, () -> new CallRecord(task), record -> {
+                record.conferenceSid = "CF" + task.substring(2);
+                return true;
+            });
+            telephony.conferences.put("CF" + task.substring(2), new Telephony.ConferenceState(false, List.of()));
+        }
+        twilioHas(connected(AGENT_LEG, null, false), connected(CUSTOMER_LEG, "customer", false));
+        Set<String> visited = new HashSet<>();
+        for (int minute = 0; minute < 5; minute++) {
+            telephony.requests.clear();
+            Reconciler run = new Reconciler(records, records, telephony, calls, new Reconciler.Settings(Duration.ZERO, 6, Duration.ofMinutes(1)),
+                    Clock.fixed(NOW.plus(Duration.ofMinutes(minute)), ZoneOffset.UTC));
+            Reconciler.Outcome outcome = within(run);
+            assertEquals(3, outcome.visited(), "six requests: three calls");
+            assertTrue(outcome.stoppedEarly());
+            telephony.requests.forEach(request -> visited.add("WT" + request.substring("conference CF".length())));
+        }
+        tasks.add(TASK);
+        assertEquals(tasks, visited, "every call within the runs it takes");
+    }
+
+    @Test
+    void aRateLimitedRunStopsThere() {
+        for (int i = 0; i < 3; i++) {
+            String task = "WT" + "%032x".formatted(0x200 + i);
+            records.update(task, () -> new CallRecord(task), record -> {
+                record.conferenceSid = "CF" + task.substring(2);
+                return true;
+            });
+        }
+        telephony.failures.put("conference", request -> new CallControlException(503, "twilio_rate_limited", "Twilio is limiting requests"));
+        Reconciler.Outcome outcome = within(reconciler());
+        assertTrue(outcome.stoppedEarly());
+        assertEquals(1, telephony.requests.size(), "no request after the first 429: " + telephony.requests);
+    }
+
+    @Test
+    void runningTwiceRepairsOnce() {
+        twilioHas(connected(CUSTOMER_LEG, "customer", false));
+        within(reconciler());
+        long ends = telephony.requests.stream().filter(r -> r.startsWith("endConference")).count();
+        // Twilio ends the conference as asked; until its conference-end arrives the record holds the customer there.
+        telephony.conferences.put(CONFERENCE, new Telephony.ConferenceState(true, List.of()));
+        within(reconciler());
+        within(reconciler());
+        assertEquals(1, ends);
+        assertEquals(1, telephony.requests.stream().filter(r -> r.startsWith("endConference")).count(), telephony.requests.toString());
+        assertTrue(records.find(TASK).orElseThrow().ended());
+    }
+}

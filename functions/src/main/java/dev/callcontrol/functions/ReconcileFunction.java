@@ -1,0 +1,43 @@
+package dev.callcontrol.functions;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import dev.callcontrol.calls.Reconciler;
+import dev.callcontrol.calls.Telephony;
+import dev.callcontrol.config.Config;
+import dev.callcontrol.http.Deadline;
+import dev.callcontrol.logging.CallLog;
+import dev.callcontrol.store.CallStore;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The reconciler, on its schedule ({@code RECONCILE_SCHEDULE}, an EventBridge rule): every live
+ * call compared with Twilio and repaired where a lost webhook left its record wrong
+ * ({@link Reconciler}). It answers what the run did, which is what an invocation by hand shows.
+ */
+public final class ReconcileFunction implements RequestHandler<ScheduledEvent, Map<String, Object>> {
+    private final Reconciler reconciler;
+
+    public ReconcileFunction() {
+        this(Config.fromEnvironment());
+    }
+
+    public ReconcileFunction(Config config) {
+        this(config, Wiring.callStore(config), Wiring.telephony(config));
+    }
+
+    ReconcileFunction(Config config, CallStore store, Telephony telephony) {
+        Reconciler.Settings settings = new Reconciler.Settings(Duration.ofSeconds(config.reconcileGraceSeconds()),
+                config.reconcileMaxRequests(), config.reconcilePeriod());
+        this.reconciler = new Reconciler(store, store, telephony, Wiring.callControl(config, store, telephony), settings, Clock.systemUTC());
+    }
+
+    @Override
+    public Map<String, Object> handleRequest(ScheduledEvent event, Context context) {
+        return CallLog.invocation(context, () -> Deadline.within(context, () -> reconciler.run().view()));
+    }
+}
