@@ -104,10 +104,12 @@ public final class LocalRuntime implements AutoCloseable {
     private final Map<String, Map<String, String>> environments;
     private final Map<String, String> tableNames;
     private final Schedules schedules;
+    /** In front of the embedded DynamoDB Local; null when DYNAMODB_ENDPOINT names another. */
+    private final DynamoDbFaults dynamoDbFaults;
 
     private LocalRuntime(HttpServer server, ExecutorService executor, EmbeddedDynamoDb dynamoDb, TwilioSimulator simulator,
                          URI dynamoDbEndpoint, List<ServedRoute> routes, Map<String, Map<String, String>> environments,
-                         Map<String, String> tableNames, Schedules schedules) {
+                         Map<String, String> tableNames, Schedules schedules, DynamoDbFaults dynamoDbFaults) {
         this.schedules = schedules;
         this.server = server;
         this.executor = executor;
@@ -117,6 +119,7 @@ public final class LocalRuntime implements AutoCloseable {
         this.routes = routes;
         this.environments = environments;
         this.tableNames = tableNames;
+        this.dynamoDbFaults = dynamoDbFaults;
     }
 
     public static void main(String[] args) throws Exception {
@@ -146,6 +149,7 @@ public final class LocalRuntime implements AutoCloseable {
     public static LocalRuntime start(Options options) throws IOException {
         SamTemplate template = SamTemplate.read(options.template());
         EmbeddedDynamoDb embedded = null;
+        DynamoDbFaults faults = null;
         HttpServer server = null;
         TwilioSimulator simulator = null;
         if (options.twilio() == TwilioMode.REAL) {
@@ -163,7 +167,9 @@ public final class LocalRuntime implements AutoCloseable {
                 dynamoEndpoint = URI.create(endpointOverride);
             } else {
                 embedded = EmbeddedDynamoDb.start(options.dynamoDbPort());
-                dynamoEndpoint = embedded.endpoint();
+                // Every function reaches it through the fault proxy (POST /dev/faults/dynamodb).
+                faults = DynamoDbFaults.start(embedded.endpoint());
+                dynamoEndpoint = faults.endpoint();
             }
 
             server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 64);
@@ -229,16 +235,20 @@ public final class LocalRuntime implements AutoCloseable {
             Map<String, String> anyEnvironment = environments.values().stream().findFirst().orElse(Map.of());
             server.createContext(DevTokens.PATH, new DevTokens(authorizer, dev.callcontrol.config.Config.of(anyEnvironment)));
             server.createContext(Schedules.RECONCILE_PATH, schedules);
+            server.createContext(DynamoDbFaultControl.PATH, new DynamoDbFaultControl(faults));
             server.setExecutor(executor);
             server.start();
             schedules.start(java.util.Optional.ofNullable(simulator));
-            return new LocalRuntime(server, executor, embedded, simulator, dynamoEndpoint, List.copyOf(served), environments, tableNames, schedules);
+            return new LocalRuntime(server, executor, embedded, simulator, dynamoEndpoint, List.copyOf(served), environments, tableNames, schedules, faults);
         } catch (IOException | RuntimeException | Error e) {
             if (server != null) {
                 server.stop(0);
             }
             if (simulator != null) {
                 simulator.close();
+            }
+            if (faults != null) {
+                faults.close();
             }
             if (embedded != null) {
                 embedded.close();
@@ -255,8 +265,14 @@ public final class LocalRuntime implements AutoCloseable {
         return "http://" + server.getAddress().getHostString() + ":" + port();
     }
 
+    /** The DynamoDB endpoint the functions were given: the fault proxy's when the runtime started DynamoDB Local. */
     public URI dynamoDbEndpoint() {
         return dynamoDbEndpoint;
+    }
+
+    /** The fault proxy in front of the embedded DynamoDB Local; its {@code target()} is DynamoDB Local itself. */
+    public java.util.Optional<DynamoDbFaults> dynamoDbFaults() {
+        return java.util.Optional.ofNullable(dynamoDbFaults);
     }
 
     /** The public URL of a POST route the template declares, or null when it has none. */
@@ -290,6 +306,9 @@ public final class LocalRuntime implements AutoCloseable {
         if (simulator != null) {
             simulator.close();
         }
+        if (dynamoDbFaults != null) {
+            dynamoDbFaults.close();
+        }
         if (dynamoDb != null) {
             dynamoDb.close();
         }
@@ -303,7 +322,8 @@ public final class LocalRuntime implements AutoCloseable {
         for (ServedRoute route : routes) {
             out.append(String.format("    %-6s %s%s  ->  %s%n", route.method(), baseUrl(), route.path(), route.function()));
         }
-        out.append("  DynamoDB        ").append(dynamoDbEndpoint).append(dynamoDb != null ? " (embedded, in memory)" : "")
+        out.append("  DynamoDB        ").append(dynamoDbEndpoint).append(dynamoDbFaults != null ? " (fault proxy, control: " + baseUrl()
+                        + DynamoDbFaultControl.PATH + ") -> " + dynamoDbFaults.target() : "").append(dynamoDb != null ? " (embedded, in memory)" : "")
                 .append("  tables: ").append(String.join(", ", tableNames.values())).append('\n');
         out.append("  Public base URL ").append(anyEnvironment.get(Setting.PUBLIC_BASE_URL.name())).append('\n');
         if (simulator != null) {

@@ -1,0 +1,88 @@
+package dev.callcontrol.local.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.callcontrol.http.Json;
+import dev.callcontrol.local.Agent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An agent's hold meets DynamoDB faults, armed through {@code POST /dev/faults/dynamodb}: a read
+ * that keeps failing refuses the hold before anything reaches Twilio, and a throttled write is
+ * absorbed by the SDK's retry. Either way the customer is where the agent's answer says.
+ */
+class DynamoDbFaultScenarioTest extends CallCentreScenario {
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @AfterEach
+    void leaveTheCallCentreEmpty() throws Exception {
+        faults("DELETE", null);
+        resetCallCentre(sim, twilio);
+        sim.clearAlerts();
+    }
+
+    private static JsonNode faults(String method, Map<String, Object> rule) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(runtime.baseUrl() + "/dev/faults/dynamodb"))
+                .method(method, rule == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(Json.write(rule)))
+                .build();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        assertTrue(response.statusCode() == 200 || response.statusCode() == 201, response.body());
+        return Json.parse(response.body(), "the fault control's answer");
+    }
+
+    private static JsonNode firstRule() throws Exception {
+        return faults("GET", null).path("rules").path(0);
+    }
+
+    @Test
+    void aReadThatKeepsFailingRefusesTheHoldBeforeTwilioIsAsked() throws Exception {
+        String customer = "+14155550181";
+        Connected connected = connect(customer);
+        Agent agent = signIn(connected.agent());
+        sim.clearRequests();
+
+        faults("POST", Map.of("operation", "GetItem", "status", 500, "times", 1000));
+        Agent.Answer refused = agent.post("/calls/" + connected.task() + "/hold", Map.of("hold", true));
+        assertEquals(503, refused.status(), refused.body().toString());
+        assertEquals("temporarily_unavailable", refused.body().path("error").path("code").asText());
+        assertFalse(refused.body().toString().contains("Exception"), "no internals: " + refused.body());
+        JsonNode rule = firstRule();
+        assertTrue(rule.path("failed").asLong() >= 1, rule.toString());
+        assertEquals(rule.path("matched").asLong(), rule.path("failed").asLong());
+        assertEquals(0, sim.requests().size(), "nothing was sent to Twilio: " + sim.requests());
+        assertEquals(Set.of(connected.agent()), sim.hears(customer), "the customer still hears the agent");
+
+        faults("DELETE", null);
+        Agent.Answer held = agent.post("/calls/" + connected.task() + "/hold", Map.of("hold", true));
+        assertEquals(200, held.status(), "the agent's repeat goes through: " + held.body());
+        assertEquals(Set.of(HOLD_MUSIC), sim.hears(customer));
+        assertTrue(agent.get("/calls/" + connected.task()).body().path("hold").asBoolean());
+    }
+
+    @Test
+    void aThrottledWriteIsRetriedAndTheHoldSucceeds() throws Exception {
+        String customer = "+14155550182";
+        Connected connected = connect(customer);
+        Agent agent = signIn(connected.agent());
+
+        faults("POST", Map.of("operation", "PutItem", "throttle", true, "nth", 1, "times", 1));
+        Agent.Answer held = agent.post("/calls/" + connected.task() + "/hold", Map.of("hold", true));
+        assertEquals(200, held.status(), held.body().toString());
+        assertEquals(Set.of(HOLD_MUSIC), sim.hears(customer));
+        assertTrue(agent.get("/calls/" + connected.task()).body().path("hold").asBoolean(), "the throttled write was retried and landed");
+        JsonNode rule = firstRule();
+        assertEquals(1, rule.path("failed").asInt(), rule.toString());
+        assertTrue(rule.path("matched").asInt() >= 2, "the SDK's retry is counted too: " + rule);
+    }
+}
