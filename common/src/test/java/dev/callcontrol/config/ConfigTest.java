@@ -70,6 +70,23 @@ class ConfigTest {
     }
 
     @Test
+    void theReconcilersScheduleIsAnEventBridgeRateAndItsBoundsAreChecked() {
+        assertEquals(java.time.Duration.ofMinutes(1), with("AGENT_RING_TIMEOUT", "45").reconcilePeriod(), "the default");
+        assertEquals(java.time.Duration.ofMinutes(5), with("RECONCILE_SCHEDULE", "rate(5 minutes)").reconcilePeriod());
+        assertEquals(java.time.Duration.ofHours(1), with("RECONCILE_SCHEDULE", "rate(1 hour)").reconcilePeriod());
+        for (String refused : new String[] {"rate(1 minutes)", "rate(5 minute)", "rate(0 minutes)", "rate(2 days)", "cron(* * * * ? *)", "every minute"}) {
+            ConfigurationException error = assertThrows(ConfigurationException.class, () -> with("RECONCILE_SCHEDULE", refused).reconcilePeriod(), refused);
+            assertTrue(error.getMessage().contains("RECONCILE_SCHEDULE"), error.getMessage());
+        }
+        assertEquals(20, with("AGENT_RING_TIMEOUT", "45").reconcileGraceSeconds());
+        assertEquals(0, with("RECONCILE_GRACE_SECONDS", "0").reconcileGraceSeconds());
+        assertThrows(ConfigurationException.class, () -> with("RECONCILE_GRACE_SECONDS", "-1").reconcileGraceSeconds());
+        assertEquals(600, with("AGENT_RING_TIMEOUT", "45").reconcileMaxRequests());
+        assertThrows(ConfigurationException.class, () -> with("RECONCILE_MAX_REQUESTS", "1").reconcileMaxRequests());
+        assertThrows(ConfigurationException.class, () -> with("RECONCILE_MAX_REQUESTS", "many").reconcileMaxRequests());
+    }
+
+    @Test
     void dialPrefixesAreE164PrefixesAndNoneByDefault() {
         assertEquals(java.util.List.of(), Config.of(Webhooks.localEnvironment()).dialPrefixes());
         assertEquals(java.util.List.of("+1", "+4420"), with("DIAL_PREFIXES", " +1, +4420 ").dialPrefixes());

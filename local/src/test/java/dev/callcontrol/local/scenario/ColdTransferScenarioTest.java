@@ -267,7 +267,7 @@ class ColdTransferScenarioTest extends CallCentreScenario {
         assertEquals(4, calls.size(), calls.toString());
         assertEquals(Set.of("POST Participants/hold", "POST Participants/create"), Set.copyOf(calls.subList(0, 2)), calls.toString());
         assertEquals(Set.of("DELETE Participants", "POST Tasks/update"), Set.copyOf(calls.subList(2, 4)), calls.toString());
-        JsonNode created = sim.requests().stream().filter(r -> r.path("path").asText().endsWith("/Participants.json")).findFirst().orElseThrow();
+        JsonNode created = sim.requests().stream().filter(r -> r.path("method").asText().equals("POST") && r.path("path").asText().endsWith("/Participants.json")).findFirst().orElseThrow();
         assertEquals(DemoWorkspace.PHONE_NUMBER, created.path("parameters").path("From").path(0).asText(), "the caller ID is CALLER_ID");
 
         assertEquals(Set.of(HOLD_MUSIC), sim.hears(customer));

@@ -72,7 +72,7 @@ class TwilioTelephonyConferenceTest {
         sim.clearRequests();
         String leg = telephony.addParticipant(first.getConferenceSid(), FROM, "+14155550502", "transfer:" + "a".repeat(32),
                 product.url("/twilio/call-events?call=WT" + "0".repeat(32) + "&leg=transfer"), 20);
-        JsonNode create = sim.requests().stream().filter(r -> r.path("path").asText().endsWith("/Participants.json")).findFirst().orElseThrow();
+        JsonNode create = sim.requests().stream().filter(r -> r.path("method").asText().equals("POST") && r.path("path").asText().endsWith("/Participants.json")).findFirst().orElseThrow();
         assertEquals("false", create.path("parameters").path("Beep").path(0).asText(), "Beep is sent: Twilio's default is true");
         assertEquals(Role.TRANSFER, Role.ofLabel(create.path("parameters").path("Label").path(0).asText()));
         assertEquals(leg, Participant.fetcher(first.getConferenceSid(), "transfer:" + "a".repeat(32)).fetch(twilio).getCallSid());
