@@ -14,7 +14,6 @@ import dev.callcontrol.http.Json;
 import dev.callcontrol.twilio.TwilioClients;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -78,14 +77,9 @@ final class DevTokens implements HttpHandler {
                 body = out;
             } catch (HttpError e) {
                 status = e.status();
-                body = Map.of("error", Map.of("code", e.code(), "message", e.getMessage()));
+                body = DevAnswers.error(e.code(), e.getMessage());
             }
-            byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
+            DevAnswers.json(exchange, status, body);
         }
     }
 

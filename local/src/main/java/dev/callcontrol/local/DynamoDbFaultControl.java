@@ -6,7 +6,6 @@ import dev.callcontrol.http.HttpError;
 import dev.callcontrol.http.Json;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -68,14 +67,9 @@ final class DynamoDbFaultControl implements HttpHandler {
                 }
             } catch (HttpError e) {
                 status = e.status();
-                body = Map.of("error", Map.of("code", e.code(), "message", e.getMessage()));
+                body = DevAnswers.error(e.code(), e.getMessage());
             }
-            byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
+            DevAnswers.json(exchange, status, body);
         }
     }
 }

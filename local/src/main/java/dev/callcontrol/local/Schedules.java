@@ -5,17 +5,14 @@ import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.callcontrol.config.Config;
-import dev.callcontrol.http.JsonValues;
 import dev.callcontrol.local.sim.TwilioSimulator;
 import org.joda.time.DateTime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -129,27 +126,17 @@ final class Schedules implements HttpHandler, AutoCloseable {
                     .filter(each -> each.function().handlerClass().endsWith(".ReconcileFunction")).findFirst();
             if (!"POST".equalsIgnoreCase(exchange.getRequestMethod())) {
                 status = 405;
-                body = error("method_not_allowed", "POST " + RECONCILE_PATH + " runs the reconciler");
+                body = DevAnswers.error("method_not_allowed", "POST " + RECONCILE_PATH + " runs the reconciler");
             } else if (reconciler.isEmpty()) {
                 status = 404;
-                body = error("not_found", "template.yaml has no scheduled ReconcileFunction");
+                body = DevAnswers.error("not_found", "template.yaml has no scheduled ReconcileFunction");
             } else {
                 Object outcome = run(reconciler.get());
                 status = outcome == null ? 502 : 200;
-                body = outcome == null ? error("reconciler_failed", "the reconciler failed; its log says why") : outcome;
+                body = outcome == null ? DevAnswers.error("reconciler_failed", "the reconciler failed; its log says why") : outcome;
             }
-            byte[] bytes = JsonValues.write(body).getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, bytes.length);
-            exchange.getResponseBody().write(bytes);
+            DevAnswers.json(exchange, status, body);
         }
-    }
-
-    private static Map<String, Object> error(String code, String message) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("code", code);
-        error.put("message", message);
-        return Map.of("error", error);
     }
 
     @Override
