@@ -30,6 +30,10 @@ public final class CallControl {
     public static final String HOLD_MUSIC_PATH = "/twilio/hold-music";
     public static final String SUPERVISOR_LEG_PATH = "/twilio/supervisor-leg";
     public static final String CALL_EVENTS_PATH = "/twilio/call-events";
+    /** Announcements played to one participant ({@code AnnounceUrl}), named by {@code ?say=}. */
+    public static final String ANNOUNCEMENT_PATH = "/twilio/announcement";
+    /** The agent hears that the customer they held is back ({@code MAX_HOLD_SECONDS}). */
+    public static final String ANNOUNCE_HOLD_LIMIT = "hold-limit";
 
     /** Supervisor modes and how each one is heard. */
     public enum Mode {
@@ -102,6 +106,7 @@ public final class CallControl {
     private final ConferencePolicy policy;
     private final CallRecords records;
     private final LegAcceptance acceptance;
+    private final Watchdog watchdog;
 
     public CallControl(CallRecords records, Telephony telephony, Settings settings) {
         this(records, telephony, settings, Clock.systemUTC());
@@ -124,6 +129,7 @@ public final class CallControl {
         this.hangup = new Hangup(ports, lookup);
         this.whisper = new PreCallWhisper(ports);
         this.policy = new ConferencePolicy(ports, warmEvents);
+        this.watchdog = new Watchdog(ports, requeue, warmEvents, transitions);
     }
 
     // ------------------------------------------------------------------ what agents and supervisors ask for
@@ -184,6 +190,15 @@ public final class CallControl {
             onTransferLegEnded(event.taskSid(), null, event.callSid(), event.unansweredStatus());
         }
         return updated;
+    }
+
+    /**
+     * The limits no call outlives ({@link Watchdog}): a transfer whose target has not joined after
+     * {@code transferTimeout} ends as a no-answer; a customer held for {@code maxHold} is brought
+     * back to the agent, or re-queued. Answers what was done (the audit trail's event), or null.
+     */
+    public String watch(CallRecord record, java.time.Duration maxHold, java.time.Duration transferTimeout) {
+        return watchdog.check(record, new Watchdog.Limits(maxHold, transferTimeout));
     }
 
     /** The words the agent hears before being connected to a waiting caller ({@link PreCallWhisper}). */

@@ -2,6 +2,8 @@ package dev.callcontrol.calls;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +36,23 @@ public final class CallRecord {
          * after that leave was applied finds it here.
          */
         public String unansweredStatus;
+        /** When this leg was put on hold (an ISO-8601 instant), while it is; the max-hold watchdog reads it. */
+        public String heldSince;
+
+        /** Sets the hold flag, stamping when a hold began (and keeping the first stamp while it lasts). */
+        public void hold(boolean held, Instant now) {
+            if (!held) {
+                heldSince = null;
+            } else if ((!hold || heldSince == null) && now != null) {
+                heldSince = now.toString();
+            }
+            hold = held;
+        }
+
+        /** How long this leg has been on hold at {@code now}; zero when it is not, or the start is unknown. */
+        public Duration heldFor(Instant now) {
+            return hold && heldSince != null ? Duration.between(Instant.parse(heldSince), now) : Duration.ZERO;
+        }
     }
 
     /** A cold transfer under way: the customer waits on hold until the target joins. */
@@ -53,7 +72,26 @@ public final class CallRecord {
         public String fallbackQueue;
         /** How often the customer has been put back in a queue because the target could not take the call. */
         public int requeues;
+        /** When the transfer (or the requeue now under way) began, an ISO-8601 instant: the transfer timeout counts from it. */
+        public String startedAt;
     }
+
+    /**
+     * One entry of the call's audit trail: what the product did on its own (the watchdog, the
+     * reconciler, a timeout), when and why. Agents' commands and Twilio's reports have their own
+     * traces (the warm transfer's history, the logs).
+     */
+    public static final class AuditEntry {
+        public String at;
+        /** {@code watchdog}, {@code reconciler}, or a worker SID. */
+        public String by;
+        /** What happened, in a word: {@code hold_limit_resumed}, {@code transfer_timeout}, ... */
+        public String event;
+        public String detail;
+    }
+
+    /** The audit trail keeps the newest entries only, so that a record stays far below DynamoDB's item size. */
+    public static final int AUDIT_ENTRIES = 20;
 
     /** A supervisor on the call (or being dialled): who, in which mode, on which leg. */
     public static final class Supervision {
@@ -104,6 +142,8 @@ public final class CallRecord {
     public Supervision supervisor;
     /** Every task of this call (the call's own and its transfer tasks) and its state: see the {@code TASK_*} values. */
     public Map<String, String> tasks = new LinkedHashMap<>();
+    /** What the product did to this call on its own, newest last ({@link #AUDIT_ENTRIES} at most); null until the first entry. */
+    public List<AuditEntry> audit;
     /** Set on the record of a transfer task: the call task whose record holds the call. */
     public String aliasOf;
     /** Optimistic-locking version, kept by the store (not part of the document). */
@@ -115,6 +155,22 @@ public final class CallRecord {
 
     public CallRecord(String taskSid) {
         this.taskSid = taskSid;
+    }
+
+    /** Adds an entry to the audit trail, dropping the oldest beyond {@link #AUDIT_ENTRIES}. */
+    public void audit(Instant at, String by, String event, String detail) {
+        AuditEntry entry = new AuditEntry();
+        entry.at = at.toString();
+        entry.by = by;
+        entry.event = event;
+        entry.detail = detail;
+        if (audit == null) {
+            audit = new ArrayList<>();
+        }
+        audit.add(entry);
+        while (audit.size() > AUDIT_ENTRIES) {
+            audit.remove(0);
+        }
     }
 
     @JsonIgnore
@@ -149,6 +205,11 @@ public final class CallRecord {
      * leg has seen are ignored, so duplicates and late deliveries are harmless.
      */
     public boolean apply(ConferenceEvent event) {
+        return apply(event, null);
+    }
+
+    /** As {@link #apply(ConferenceEvent)}, stamping a hold that begins with {@code now} (null: not stamped). */
+    public boolean apply(ConferenceEvent event, Instant now) {
         if (conferenceSid == null && event.neverJoined()) {
             // A leg that never connected says nothing of which conference the call is in, nor who is who.
             return false;
@@ -193,7 +254,7 @@ public final class CallRecord {
         switch (event.type()) {
             case "participant-join" -> {
                 leg.present = !ended();
-                copyState(leg, event);
+                copyState(leg, event, now);
             }
             case "participant-leave" -> {
                 leg.present = false;
@@ -201,13 +262,13 @@ public final class CallRecord {
                     leg.unansweredStatus = event.unansweredStatus();
                 }
             }
-            default -> copyState(leg, event);
+            default -> copyState(leg, event, now);
         }
         return true;
     }
 
-    private static void copyState(Leg leg, ConferenceEvent event) {
-        leg.hold = event.hold();
+    private static void copyState(Leg leg, ConferenceEvent event, Instant now) {
+        leg.hold(event.hold(), now);
         leg.muted = event.muted();
         leg.coaching = event.coaching();
         leg.coachedCallSid = event.coaching() ? event.callSidToCoach() : null;
@@ -261,6 +322,16 @@ public final class CallRecord {
             out.put("warmTransfer", warm.view());
         }
         out.put("participants", legs.values().stream().filter(leg -> leg.present).map(CallRecord::legView).toList());
+        out.put("audit", audit == null ? List.of() : audit.stream().map(CallRecord::auditView).toList());
+        return out;
+    }
+
+    private static Map<String, Object> auditView(AuditEntry entry) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("at", entry.at);
+        out.put("by", entry.by);
+        out.put("event", entry.event);
+        out.put("detail", entry.detail);
         return out;
     }
 
@@ -273,6 +344,7 @@ public final class CallRecord {
         out.put("taskSid", transfer.taskSid);
         out.put("callSid", transfer.callSid);
         out.put("requeues", transfer.requeues);
+        out.put("startedAt", transfer.startedAt);
         return out;
     }
 
@@ -282,6 +354,9 @@ public final class CallRecord {
         out.put("callSid", leg.callSid);
         out.put("present", leg.present);
         out.put("hold", leg.hold);
+        if (leg.heldSince != null) {
+            out.put("heldSince", leg.heldSince);
+        }
         out.put("muted", leg.muted);
         out.put("coaching", leg.coaching);
         if (leg.workerSid != null) {

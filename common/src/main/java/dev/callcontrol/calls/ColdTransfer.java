@@ -51,6 +51,7 @@ final class ColdTransfer {
         transfer.state = "starting";
         transfer.fromWorkerSid = principal.workerSid();
         transfer.fallbackQueue = call.queue;
+        transfer.startedAt = ports.clock().instant().toString();
         boolean toNumber = "number".equals(transfer.target);
         claim(call, transfer);
 
@@ -98,7 +99,7 @@ final class ColdTransfer {
             }
             CallRecord.Leg held = record.customer();
             if (held != null) {
-                held.hold = true;
+                held.hold(true, ports.clock().instant());
             }
             return true;
         }).orElse(call);

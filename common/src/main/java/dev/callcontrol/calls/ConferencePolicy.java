@@ -67,7 +67,7 @@ final class ConferencePolicy {
                     learned = true;
                 }
             }
-            boolean changed = record.apply(event);
+            boolean changed = record.apply(event, ports.clock().instant());
             if (changed) {
                 decide(record, event, effects[0]);
             }

@@ -34,7 +34,7 @@ final class Hold {
             if (leg == null || leg.hold == hold) {
                 return false;
             }
-            leg.hold = hold;
+            leg.hold(hold, ports.clock().instant());
             return true;
         }).orElse(call);
     }

@@ -49,21 +49,32 @@ public final class Reconciler {
      * @param maxRequests the most Twilio requests one run makes
      * @param period      how often the runs come, which moves the offset of the first call a run visits
      */
-    public record Settings(Duration grace, int maxRequests, Duration period) {
+    public record Settings(Duration grace, int maxRequests, Duration period, Duration maxHold, Duration transferTimeout) {
         public static final Duration GRACE = Duration.ofSeconds(20);
         public static final int MAX_REQUESTS = 600;
+        /** {@code MAX_HOLD_SECONDS}'s default. */
+        public static final Duration MAX_HOLD = Duration.ofSeconds(300);
 
         public Settings {
-            if (grace.isNegative() || maxRequests < REQUESTS_PER_VISIT || period.isNegative() || period.isZero()) {
+            if (grace.isNegative() || maxRequests < REQUESTS_PER_VISIT || period.isNegative() || period.isZero()
+                    || maxHold.isNegative() || maxHold.isZero() || transferTimeout.isNegative() || transferTimeout.isZero()) {
                 throw new IllegalArgumentException("reconciler settings out of range");
             }
         }
+
+        /** With the default limits: {@code MAX_HOLD_SECONDS} 300 and {@code TRANSFER_TIMEOUT_SECONDS} 120. */
+        public Settings(Duration grace, int maxRequests, Duration period) {
+            this(grace, maxRequests, period, MAX_HOLD, Duration.ofSeconds(CallControl.Settings.TRANSFER_TIMEOUT_SECONDS));
+        }
     }
 
-    /** What one run did: calls listed, visited, repaired (events applied or the last-agent rule), and Twilio requests. */
-    public record Outcome(int live, int visited, int repaired, int events, int twilioRequests, boolean stoppedEarly) {
+    /**
+     * What one run did: calls listed, visited, repaired (events applied, the last-agent rule, or a
+     * limit the watchdog enforced), the watchdog's actions among them, and Twilio requests.
+     */
+    public record Outcome(int live, int visited, int repaired, int events, int limits, int twilioRequests, boolean stoppedEarly) {
         public Map<String, Object> view() {
-            return Map.of("live", live, "visited", visited, "repaired", repaired, "events", events,
+            return Map.of("live", live, "visited", visited, "repaired", repaired, "events", events, "limits", limits,
                     "twilioRequests", twilioRequests, "stoppedEarly", stoppedEarly);
         }
     }
@@ -94,6 +105,7 @@ public final class Reconciler {
         int visited = 0;
         int repaired = 0;
         int events = 0;
+        int limits = 0;
         int requests = 0;
         boolean stoppedEarly = false;
         for (int i = 0; i < visits; i++) {
@@ -113,6 +125,7 @@ public final class Reconciler {
                 if (visit.repaired()) {
                     repaired++;
                     events += visit.events();
+                    limits += visit.limit() == null ? 0 : 1;
                 }
             } catch (HttpError e) {
                 if ("twilio_rate_limited".equals(e.code())) {
@@ -125,17 +138,22 @@ public final class Reconciler {
                 LOG.warn("Reconciling task {} failed; the next run tries again", entry.taskSid(), e);
             }
         }
-        Outcome outcome = new Outcome(calls.size(), visited, repaired, events, requests, stoppedEarly || visits < calls.size());
+        Outcome outcome = new Outcome(calls.size(), visited, repaired, events, limits, requests, stoppedEarly || visits < calls.size());
         if (repaired > 0 || outcome.stoppedEarly()) {
             LOG.info("Reconciled {} of {} live calls: {} repaired with {} events, {} Twilio requests", visited, calls.size(), repaired, events, requests);
         }
         return outcome;
     }
 
-    /** What one visit did: the events it applied, and whether it ended a conference the last-agent rule says should be over. */
-    record Visit(int events, boolean endedConference) {
+    /**
+     * What one visit did: the events it applied, whether it ended a conference the last-agent rule
+     * says should be over, and what the watchdog did (null: nothing).
+     */
+    record Visit(int events, boolean endedConference, String limit) {
+        static final Visit NOTHING = new Visit(0, false, null);
+
         boolean repaired() {
-            return events > 0 || endedConference;
+            return events > 0 || endedConference || limit != null;
         }
     }
 
@@ -143,7 +161,7 @@ public final class Reconciler {
     Visit visit(String taskSid) {
         Optional<CallRecord> found = records.find(taskSid);
         if (found.isEmpty() || found.get().ended() || found.get().aliasOf != null || found.get().conferenceSid == null) {
-            return new Visit(0, false);
+            return Visit.NOTHING;
         }
         CallRecord record = found.get();
         Optional<Telephony.ConferenceState> state = telephony.conference(record.conferenceSid);
@@ -157,9 +175,12 @@ public final class Reconciler {
         if (missed.isEmpty() && state.isPresent() && !state.get().ended() && lastAgentRuleBroken(record, state.get())) {
             LOG.info("Reconciler: the customer is alone in the conference with no transfer coming; ending it (the last-agent rule)");
             telephony.endConference(record.conferenceSid);
-            return new Visit(0, true);
+            return new Visit(0, true, null);
         }
-        return new Visit(missed.size(), false);
+        // The limits, on the record as the repairs (if any) left it.
+        CallRecord now = missed.isEmpty() ? record : records.find(taskSid).orElse(null);
+        String limit = control.watch(now, settings.maxHold(), settings.transferTimeout());
+        return new Visit(missed.size(), false, limit);
     }
 
     /** The events Twilio would have sent for the record to say what Twilio says now: joins first, then leaves, then the end. */
@@ -182,6 +203,12 @@ public final class Reconciler {
                 events.add(new ConferenceEvent(record.conferenceSid, record.taskSid, "participant-join", ++sequence, participant.callSid(),
                         participant.label(), participant.hold(), participant.muted(), participant.coaching(), participant.callSidToCoach(),
                         null, null, null));
+            } else if (participant.connected() && participant.hold() != leg.hold) {
+                // A hold (or resume) Twilio carried out that the record never heard of: a lost participant-hold, or a
+                // command whose write failed after its request. The watchdog's clock starts when the record learns it.
+                events.add(new ConferenceEvent(record.conferenceSid, record.taskSid, participant.hold() ? "participant-hold" : "participant-unhold",
+                        ++sequence, participant.callSid(), participant.label(), participant.hold(), participant.muted(), participant.coaching(),
+                        participant.callSidToCoach(), null, null, null));
             }
         }
         for (CallRecord.Leg leg : record.legs.values()) {

@@ -23,7 +23,7 @@ final class Requeue {
      * After a failed cold transfer: claims the requeue in the record (so a repeated callback does
      * nothing), cancels the old task when asked, and creates the new one side by side.
      */
-    void afterColdTransfer(CallRecord call, String transferTaskSid, String legCallSid, boolean cancelOld, String why) {
+    boolean afterColdTransfer(CallRecord call, String transferTaskSid, String legCallSid, boolean cancelOld, String why) {
         CallRecords records = ports.records();
         Telephony telephony = ports.telephony();
         boolean[] claimed = new boolean[1];
@@ -36,13 +36,14 @@ final class Requeue {
             return true;
         }).orElse(call);
         if (!claimed[0]) {
-            return;
+            return false;
         }
         CallRecord.Transfer requeue = new CallRecord.Transfer();
         requeue.target = "queue";
         requeue.to = requeuing.transfer.fallbackQueue;
         requeue.fallbackQueue = requeuing.transfer.fallbackQueue;
         requeue.fromWorkerSid = requeuing.transfer.fromWorkerSid;
+        String requeuedAt = ports.clock().instant().toString();
         Map<String, Object> attributes = TransferTargets.transferAttributes(requeuing, requeue, requeue.fromWorkerSid);
         var outcome = Concurrently.run(
                 () -> transferTaskSid == null || !cancelOld || telephony.updateTask(transferTaskSid, Telephony.TaskStatus.CANCELED, why),
@@ -60,7 +61,7 @@ final class Requeue {
                 }
                 return false;
             });
-            return;
+            return false;
         }
         String newTask = outcome.second().value();
         records.update(call.taskSid, () -> call, record -> {
@@ -73,6 +74,7 @@ final class Requeue {
             record.transfer.target = requeue.target;
             record.transfer.to = requeue.to;
             record.transfer.requeues++;
+            record.transfer.startedAt = requeuedAt;
             if (transferTaskSid != null) {
                 record.tasks.put(transferTaskSid, CallRecord.TASK_CANCELED);
             }
@@ -81,6 +83,7 @@ final class Requeue {
         });
         records.alias(newTask, call.taskSid);
         LOG.info("{}; the customer is back in queue {} with priority {}", why, requeue.to, CallControl.REQUEUE_PRIORITY);
+        return true;
     }
 
     /**
@@ -89,6 +92,18 @@ final class Requeue {
      * and the effects hold the customer and create the task once the write has landed.
      */
     void afterWarmTransfer(CallRecord record, Effects effects) {
+        backToTheQueue(record, effects, record.warm.fromWorkerSid, record.warm.id, "Both agents are gone");
+    }
+
+    /**
+     * A customer held past {@code MAX_HOLD_SECONDS} whose agent is gone (the watchdog), decided while
+     * the record is written: back to their queue at raised priority, as after a failed warm transfer.
+     */
+    void afterHoldLimit(CallRecord record, Effects effects) {
+        backToTheQueue(record, effects, record.workerSid, null, "The customer was held too long with no agent");
+    }
+
+    private void backToTheQueue(CallRecord record, Effects effects, String fromWorkerSid, String transferId, String why) {
         CallRecords records = ports.records();
         Telephony telephony = ports.telephony();
         CallRecord.Transfer requeue = new CallRecord.Transfer();
@@ -96,9 +111,10 @@ final class Requeue {
         requeue.target = "queue";
         requeue.to = record.queue;
         requeue.fallbackQueue = record.queue;
-        requeue.fromWorkerSid = record.warm.fromWorkerSid;
+        requeue.fromWorkerSid = fromWorkerSid;
+        requeue.startedAt = ports.clock().instant().toString();
         record.transfer = requeue;
-        Map<String, Object> attributes = TransferTargets.transferAttributes(record, "queue", record.queue, record.warm.fromWorkerSid, "requeue", record.warm.id);
+        Map<String, Object> attributes = TransferTargets.transferAttributes(record, "queue", record.queue, fromWorkerSid, "requeue", transferId);
         String callTask = record.taskSid;
         if (record.customer() != null && record.customer().present) {
             // Music while they wait again; sent even if the record says held, since that flag can lag.
@@ -119,7 +135,7 @@ final class Requeue {
                     return true;
                 });
                 records.alias(task, callTask);
-                LOG.info("Both agents are gone; the customer is back in queue {}", record.queue);
+                LOG.info("{}; the customer is back in queue {}", why, record.queue);
             } catch (RuntimeException e) {
                 LOG.error("The customer could not be put back in a queue", e);
             }

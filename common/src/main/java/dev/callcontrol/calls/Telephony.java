@@ -87,6 +87,12 @@ public interface Telephony {
     /** Holds or resumes a participant; a participant that already left raises a 409 {@code call_ended}. */
     void hold(String conferenceSid, String callSid, boolean hold, String holdUrl);
 
+    /**
+     * Plays an announcement (TwiML from {@code announceUrl}) to one participant only; a participant
+     * that already left raises a 409 {@code call_ended}.
+     */
+    void announce(String conferenceSid, String callSid, String announceUrl);
+
     /** Removes a participant from the conference. Answers false when it had already left, which is not a failure. */
     boolean removeParticipant(String conferenceSid, String callSid);
 

@@ -43,7 +43,9 @@ public final class WarmTransfer {
         STARTED, TARGET_RINGING, TARGET_JOINED, THREE_WAY, COMPLETED_BY_AGENT, CANCELED_BY_AGENT,
         DECLINED, NO_ANSWER, TIMEOUT, BUSY, TARGET_HUNG_UP, AGENT_HUNG_UP, CUSTOMER_HUNG_UP, TWILIO_ERROR,
         /** The call was ended for everyone (a hang-up through the API) while the transfer was under way. */
-        CALL_ENDED;
+        CALL_ENDED,
+        /** The customer had been held for {@code MAX_HOLD_SECONDS}: the watchdog brought them in with both agents. */
+        HOLD_LIMIT;
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);

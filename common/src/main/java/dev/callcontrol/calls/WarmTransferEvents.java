@@ -126,8 +126,20 @@ final class WarmTransferEvents {
             case "canceled" -> WarmTransfer.Reason.TIMEOUT;
             default -> WarmTransfer.Reason.TWILIO_ERROR;
         };
-        fail(call, reason, true);
+        fail(call, reason, true, TWILIO);
         return true;
+    }
+
+    /**
+     * The target has not joined within the transfer timeout (the watchdog): the transfer fails as a
+     * target who never answers fails it, the target's task canceled and a number still ringing hung
+     * up. Answers whether this call's transfer moved (false when it had moved on already).
+     */
+    boolean onTimeout(CallRecord call, String by) {
+        if (call.warm == null || call.warm.state != WarmTransfer.State.RINGING) {
+            return false;
+        }
+        return fail(call, WarmTransfer.Reason.TIMEOUT, true, by);
     }
 
     /** The target's task was canceled (its TTL, an administrator) while the transfer waited for it. */
@@ -136,7 +148,7 @@ final class WarmTransferEvents {
         if (call == null || call.warm == null || !waitingFor(call.warm, transferTaskSid, null)) {
             return false;
         }
-        fail(call, WarmTransfer.Reason.TIMEOUT, false);
+        fail(call, WarmTransfer.Reason.TIMEOUT, false, TWILIO);
         return true;
     }
 
@@ -149,7 +161,7 @@ final class WarmTransferEvents {
         if (call == null || call.warm == null || !waitingFor(call.warm, transferTaskSid, null)) {
             return false;
         }
-        fail(call, rejected ? WarmTransfer.Reason.DECLINED : WarmTransfer.Reason.TIMEOUT, true);
+        fail(call, rejected ? WarmTransfer.Reason.DECLINED : WarmTransfer.Reason.TIMEOUT, true, TWILIO);
         return true;
     }
 
@@ -166,10 +178,10 @@ final class WarmTransferEvents {
     }
 
     /** FAILED while ringing: the target's task is canceled, and the customer goes back to the agent (or a queue). */
-    private void fail(CallRecord call, WarmTransfer.Reason reason, boolean cancelTask) {
+    private boolean fail(CallRecord call, WarmTransfer.Reason reason, boolean cancelTask, String by) {
         Effects[] effects = new Effects[1];
         Optional<CallRecord> failed = transitions.transition(call.taskSid, call.warm.id, Set.of(WarmTransfer.State.RINGING), WarmTransfer.State.FAILED,
-                reason, TWILIO, record -> {
+                reason, by, record -> {
                     effects[0] = new Effects(ports);
                     String task = record.warm.taskSid;
                     if (task != null && CallRecord.TASK_ROUTING.equals(record.tasks.get(task))) {
@@ -178,12 +190,18 @@ final class WarmTransferEvents {
                             effects[0].cancel.add(task);
                         }
                     }
+                    if (!TWILIO.equals(by) && record.warm.callSid != null && record.warm.targetCallSid == null) {
+                        // Nothing Twilio reported ended the number's leg: it may still be ringing.
+                        String ringing = record.warm.callSid;
+                        effects[0].then.add(() -> FollowUps.quietly("hanging up the number still ringing", () -> ports.telephony().endCall(ringing)));
+                    }
                     backToTheAgentOrTheQueue(record, effects[0]);
                 });
         failed.ifPresent(record -> {
             LOG.info("Warm transfer failed ({}); the customer is back with the agent, or in the queue", reason.label());
             effects[0].run(record);
         });
+        return failed.isPresent();
     }
 
     /**

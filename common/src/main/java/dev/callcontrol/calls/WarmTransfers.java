@@ -28,6 +28,7 @@ public final class WarmTransfers {
     private final TransferTargets targets;
     private final WarmTransitions transitions;
     private final WarmTransferEvents events;
+    private final java.time.Clock clock;
 
     WarmTransfers(Ports ports, CallLookup lookup, TransferTargets targets, WarmTransitions transitions, WarmTransferEvents events) {
         this.records = ports.records();
@@ -37,6 +38,7 @@ public final class WarmTransfers {
         this.targets = targets;
         this.transitions = transitions;
         this.events = events;
+        this.clock = ports.clock();
     }
 
     // ------------------------------------------------------------------ what the agent asks for
@@ -101,7 +103,7 @@ public final class WarmTransfers {
                     }
                     CallRecord.Leg held = record.customer();
                     if (held != null) {
-                        held.hold = true;
+                        held.hold(true, clock.instant());
                     }
                 }).orElse(null);
         if (!toNumber) {
@@ -143,7 +145,7 @@ public final class WarmTransfers {
                 WarmTransfer.Reason.THREE_WAY, principal.workerSid(), record -> {
                     CallRecord.Leg leg = record.customer();
                     if (leg != null) {
-                        leg.hold = false;
+                        leg.hold(false, clock.instant());
                     }
                 })
                 .map(r -> r.warm)

@@ -18,9 +18,29 @@ public final class Config {
     private static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{6,14}$");
 
     private final Map<String, String> environment;
+    private final java.time.Clock clock;
+
+    private Config(Map<String, String> environment, java.time.Clock clock) {
+        this.environment = Map.copyOf(environment);
+        this.clock = clock;
+    }
 
     private Config(Map<String, String> environment) {
-        this.environment = Map.copyOf(environment);
+        this(environment, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * The same settings on another clock. Lambda's functions run on the system clock; the local
+     * runtime hands them the Twilio simulator's, so that what the product times (a hold, a transfer
+     * waiting for its target) moves with {@code POST /sim/clock/advance} as Twilio's side does.
+     */
+    public Config withClock(java.time.Clock other) {
+        return new Config(environment, Objects.requireNonNull(other));
+    }
+
+    /** The clock the product stamps and times with (the system clock unless {@link #withClock} said otherwise). */
+    public java.time.Clock clock() {
+        return clock;
     }
 
     /** The process environment, as Lambda provides it. */
@@ -125,6 +145,11 @@ public final class Config {
             // reported below with the variable's name
         }
         throw new ConfigurationException(Setting.TRANSFER_TIMEOUT_SECONDS.name() + " must be a whole number of seconds from 30 to 86400, not '" + value + "'");
+    }
+
+    /** How long a customer may be held before the watchdog brings them back: 30 seconds to two hours. */
+    public int maxHoldSeconds() {
+        return bounded(Setting.MAX_HOLD_SECONDS, 30, 7_200);
     }
 
     /**

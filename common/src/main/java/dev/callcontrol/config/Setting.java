@@ -17,8 +17,10 @@ public enum Setting {
     TWILIO_API_BASE_URL("Optional base URL for every Twilio REST request instead of https://*.twilio.com "
             + "(same path and query; the original host travels in the X-Twilio-Original-Host header).", ""),
     AGENT_RING_TIMEOUT("Seconds TaskRouter rings the agent before giving up on the reservation.", "20"),
-    TRANSFER_TIMEOUT_SECONDS("Seconds a transfer task waits for its target (the named worker, or the queue's next agent) "
-            + "before TaskRouter cancels it; the customer then goes back to the agent or to their queue.", "120"),
+    TRANSFER_TIMEOUT_SECONDS("Seconds a transfer, cold or warm, to a worker, a queue or a number, waits for its target to join: "
+            + "the transfer task's TaskRouter timeout, and the reconciler ends a transfer still waiting after it as a no-answer.", "120"),
+    MAX_HOLD_SECONDS("Seconds a customer may be held: the reconciler's watchdog then takes them off hold back to the agent "
+            + "(who hears a short announcement first), or re-queues them at raised priority when that agent is gone.", "300"),
     CONFERENCE_RECORD("true to record conferences from the start.", "false"),
     HOLD_MUSIC_URL("Audio (mp3/wav) the customer hears on hold, played by the hold-music TwiML.",
             "http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3"),

@@ -45,6 +45,7 @@ public final class CallRecordJson {
         doc.put("ownTaskWrappedByTaskRouter", record.ownTaskWrappedByTaskRouter);
         doc.put("supervisor", record.supervisor == null ? null : supervision(record.supervisor));
         doc.put("tasks", record.tasks);
+        doc.put("audit", record.audit == null ? null : record.audit.stream().map(CallRecordJson::auditEntry).toList());
         doc.put("aliasOf", record.aliasOf);
         return JsonValues.writeWithoutNulls(doc);
     }
@@ -75,6 +76,7 @@ public final class CallRecordJson {
         record.ownTaskWrappedByTaskRouter = doc.bool("ownTaskWrappedByTaskRouter", record.ownTaskWrappedByTaskRouter);
         record.supervisor = doc.object("supervisor", record.supervisor, CallRecordJson::readSupervision);
         record.tasks = doc.map("tasks", record.tasks, value -> Fields.text(value, "a task's state"));
+        record.audit = doc.list("audit", record.audit, value -> readAuditEntry(Fields.of(value, "an audit entry")));
         record.aliasOf = doc.text("aliasOf", record.aliasOf);
         return record;
     }
@@ -93,6 +95,7 @@ public final class CallRecordJson {
         out.put("taskSid", leg.taskSid);
         out.put("sequence", leg.sequence);
         out.put("unansweredStatus", leg.unansweredStatus);
+        out.put("heldSince", leg.heldSince);
         return out;
     }
 
@@ -110,6 +113,7 @@ public final class CallRecordJson {
         leg.taskSid = in.text("taskSid", leg.taskSid);
         leg.sequence = in.whole("sequence", leg.sequence);
         leg.unansweredStatus = in.text("unansweredStatus", leg.unansweredStatus);
+        leg.heldSince = in.text("heldSince", leg.heldSince);
         return leg;
     }
 
@@ -123,6 +127,7 @@ public final class CallRecordJson {
         out.put("fromWorkerSid", transfer.fromWorkerSid);
         out.put("fallbackQueue", transfer.fallbackQueue);
         out.put("requeues", transfer.requeues);
+        out.put("startedAt", transfer.startedAt);
         return out;
     }
 
@@ -136,6 +141,7 @@ public final class CallRecordJson {
         transfer.fromWorkerSid = in.text("fromWorkerSid", transfer.fromWorkerSid);
         transfer.fallbackQueue = in.text("fallbackQueue", transfer.fallbackQueue);
         transfer.requeues = in.integer("requeues", transfer.requeues);
+        transfer.startedAt = in.text("startedAt", transfer.startedAt);
         return transfer;
     }
 
@@ -227,6 +233,24 @@ public final class CallRecordJson {
         audit.to = in.constant("to", WarmTransfer.State.class, audit.to);
         audit.reason = in.constant("reason", WarmTransfer.Reason.class, audit.reason);
         return audit;
+    }
+
+    private static Map<String, Object> auditEntry(CallRecord.AuditEntry entry) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("at", entry.at);
+        out.put("by", entry.by);
+        out.put("event", entry.event);
+        out.put("detail", entry.detail);
+        return out;
+    }
+
+    private static CallRecord.AuditEntry readAuditEntry(Fields in) {
+        CallRecord.AuditEntry entry = new CallRecord.AuditEntry();
+        entry.at = in.text("at", entry.at);
+        entry.by = in.text("by", entry.by);
+        entry.event = in.text("event", entry.event);
+        entry.detail = in.text("detail", entry.detail);
+        return entry;
     }
 
     private static <V> Map<String, Object> mapValues(Map<String, V> map, Function<V, Map<String, Object>> write) {

@@ -77,7 +77,7 @@ class ReconcilerTest {
     void aCallTwilioAgreesWithIsReadAndLeftAlone() {
         twilioHas(connected(AGENT_LEG, null, false), connected(CUSTOMER_LEG, "customer", false));
         Reconciler.Outcome outcome = within(reconciler());
-        assertEquals(new Reconciler.Outcome(1, 1, 0, 0, 2, false), outcome);
+        assertEquals(new Reconciler.Outcome(1, 1, 0, 0, 0, 2, false), outcome);
         assertEquals(List.of("conference " + CONFERENCE), telephony.requests);
     }
 

@@ -91,6 +91,11 @@ public class FakeTelephony implements Telephony {
     }
 
     @Override
+    public void announce(String conferenceSid, String callSid, String announceUrl) {
+        record("announce " + callSid + " " + announceUrl);
+    }
+
+    @Override
     public void hold(String conferenceSid, String callSid, boolean hold, String holdUrl) {
         record("hold " + callSid + " " + hold);
     }

@@ -10,14 +10,14 @@ import dev.callcontrol.http.Deadline;
 import dev.callcontrol.logging.CallLog;
 import dev.callcontrol.store.CallStore;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
 /**
  * The reconciler, on its schedule ({@code RECONCILE_SCHEDULE}, an EventBridge rule): every live
  * call compared with Twilio and repaired where a lost webhook left its record wrong
- * ({@link Reconciler}). It answers what the run did, which is what an invocation by hand shows.
+ * ({@link Reconciler}), and every call held past {@code MAX_HOLD_SECONDS} or waiting for a transfer past
+ * {@code TRANSFER_TIMEOUT_SECONDS} brought back. It answers what the run did, which is what an invocation by hand shows.
  */
 public final class ReconcileFunction implements RequestHandler<ScheduledEvent, Map<String, Object>> {
     private final Reconciler reconciler;
@@ -32,8 +32,9 @@ public final class ReconcileFunction implements RequestHandler<ScheduledEvent, M
 
     ReconcileFunction(Config config, CallStore store, Telephony telephony) {
         Reconciler.Settings settings = new Reconciler.Settings(Duration.ofSeconds(config.reconcileGraceSeconds()),
-                config.reconcileMaxRequests(), config.reconcilePeriod());
-        this.reconciler = new Reconciler(store, store, telephony, Wiring.callControl(config, store, telephony), settings, Clock.systemUTC());
+                config.reconcileMaxRequests(), config.reconcilePeriod(), Duration.ofSeconds(config.maxHoldSeconds()),
+                Duration.ofSeconds(config.transferTimeoutSeconds()));
+        this.reconciler = new Reconciler(store, store, telephony, Wiring.callControl(config, store, telephony), settings, config.clock());
     }
 
     @Override

@@ -12,7 +12,6 @@ import dev.callcontrol.store.DynamoDbClients;
 import dev.callcontrol.twilio.TwilioClients;
 import dev.callcontrol.twilio.TwilioTelephony;
 
-import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -29,7 +28,7 @@ final class Wiring {
     }
 
     private static CallStore newCallStore(Config config) {
-        return new CallStore(DynamoDbClients.create(config), config.tableName(), Clock.systemUTC());
+        return new CallStore(DynamoDbClients.create(config), config.tableName(), config.clock());
     }
 
     /**
@@ -97,6 +96,6 @@ final class Wiring {
     static CallControl callControl(Config config, CallRecords store, Telephony telephony) {
         return new CallControl(store, telephony,
                 new CallControl.Settings(config.publicBaseUrl(), config.callerId(), config.agentRingTimeoutSeconds(),
-                        config.dialPrefixes(), config.transferTimeoutSeconds()));
+                        config.dialPrefixes(), config.transferTimeoutSeconds()), config.clock());
     }
 }

@@ -209,7 +209,7 @@ public final class LocalRuntime implements AutoCloseable {
             for (SamTemplate.Function function : template.functions()) {
                 Map<String, String> environment = environment(function, intrinsics, dynamoEndpoint, processEnvironment);
                 environments.put(function.logicalId(), environment);
-                var handler = instantiate(function, environment);
+                var handler = instantiate(function, environment, simulator == null ? java.time.Clock.systemUTC() : simulator.clock());
                 handlers.put(function.logicalId(), handler);
                 for (SamTemplate.Route route : function.routes()) {
                     bindings.add(ApiGatewayEmulator.bind(route, function, handler));
@@ -400,14 +400,15 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private static RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> instantiate(SamTemplate.Function function, Map<String, String> environment) {
+    private static RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> instantiate(SamTemplate.Function function, Map<String, String> environment,
+                                                                                       java.time.Clock clock) {
         try {
             Class<?> type = Class.forName(function.handlerClass());
             if (!RequestHandler.class.isAssignableFrom(type) || !"handleRequest".equals(function.handlerMethod())) {
                 throw new IllegalStateException(function.logicalId() + ": handler " + function.handler() + " is not a RequestHandler::handleRequest");
             }
             try {
-                return (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>) type.getConstructor(Config.class).newInstance(Config.of(environment));
+                return (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>) type.getConstructor(Config.class).newInstance(Config.of(environment).withClock(clock));
             } catch (NoSuchMethodException noConfigConstructor) {
                 return (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>) type.getConstructor().newInstance();
             }

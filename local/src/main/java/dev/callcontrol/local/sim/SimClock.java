@@ -37,7 +37,8 @@ final class SimClock {
     }
 
     private final PriorityQueue<Timer> timers = new PriorityQueue<>(Comparator.comparing((Timer t) -> t.at).thenComparingLong(t -> t.order));
-    private Instant now;
+    /** Volatile: the product reads it, through {@link TwilioSimulator#clock()}, from its own threads. */
+    private volatile Instant now;
     private long order;
 
     SimClock(Instant start) {

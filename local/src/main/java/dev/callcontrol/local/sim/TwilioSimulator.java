@@ -124,6 +124,30 @@ public final class TwilioSimulator implements AutoCloseable {
      * passes each tick, outside the simulator's lock and after the webhooks before it have settled:
      * how the local runtime runs the product's scheduled functions on the simulator's clock.
      */
+    /**
+     * The simulator's time as a {@link java.time.Clock}, for the product the local runtime runs
+     * against it: what the product times (a hold, a transfer waiting for its target) then moves as
+     * the simulator's calls do, when {@code POST /sim/clock/advance} moves it.
+     */
+    public java.time.Clock clock() {
+        return new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return java.time.Clock.fixed(instant(), zone);
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return world.now();
+            }
+        };
+    }
+
     public void every(String what, java.time.Duration period, Runnable action) {
         world.every(what, period, action);
     }

@@ -2,14 +2,18 @@ package dev.callcontrol.local.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.callcontrol.http.Json;
+import dev.callcontrol.local.Agent;
+import dev.callcontrol.local.sim.DemoWorkspace;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.StreamSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,6 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ReconcilerScenarioTest extends CallCentreScenario {
     private static final String CONFERENCE_EVENTS = "^/twilio/conference-events$";
+    /** The defaults of MAX_HOLD_SECONDS and TRANSFER_TIMEOUT_SECONDS, which the scenarios run with. */
+    private static final int MAX_HOLD_SECONDS = 300;
+    private static final int TRANSFER_TIMEOUT_SECONDS = 120;
 
     private static void dropNext(String path) {
         sim.addFault(Map.of("webhook", path, "nth", 1, "times", 1, "drop", true));
@@ -75,6 +82,54 @@ class ReconcilerScenarioTest extends CallCentreScenario {
         assertTrue(outcome.path("visited").asInt() >= 1, outcome.toString());
         assertEquals(Set.of(call.agent()), sim.hears(customer));
         assertTrue(requests("POST", ".*").isEmpty(), "the reconciler only reads: " + requests("POST", ".*"));
+        hangUp(customer);
+        finishWrapUp();
+    }
+
+    @Test
+    void aCustomerHeldPastTheLimitIsBroughtBackToTheAgentWithinTwoPeriods() {
+        String customer = "+14155550174";
+        Connected call = connect(customer);
+        Agent agent = signIn(call.agent());
+        assertEquals(200, agent.post("/calls/" + call.task() + "/hold", Map.of("hold", true)).status());
+        assertEquals(Set.of(HOLD_MUSIC), sim.hears(customer));
+
+        sim.advance(MAX_HOLD_SECONDS - 61);
+        assertEquals(Set.of(HOLD_MUSIC), sim.hears(customer), "under the limit the customer stays on hold");
+        sim.clearRequests();
+        sim.advance(61 + 2 * 60);
+        assertEquals(Set.of(call.agent()), sim.hears(customer), "the watchdog took the customer off hold, back to the agent");
+        List<JsonNode> announcements = requests("POST", ".*/Participants/.*\\.json").stream()
+                .filter(r -> r.path("parameters").path("AnnounceUrl").path(0).asText().contains("/twilio/announcement?say=hold-limit")).toList();
+        assertEquals(1, announcements.size(), "the agent heard why, once: " + sim.requests());
+        JsonNode view = agent.get("/calls/" + call.task()).body();
+        assertEquals(false, view.path("hold").asBoolean(), view.toString());
+        assertEquals("hold_limit_resumed", view.path("audit").path(0).path("event").asText(), view.toString());
+        hangUp(customer);
+        finishWrapUp();
+    }
+
+    @Test
+    void aTransferToAWorkerWhoNeverAnswersEndsAfterTheTimeoutEvenWhenTwilioSaysNothing() {
+        String customer = "+14155550175";
+        Connected call = connect(customer);
+        Agent agent = signIn(call.agent());
+        // Carol is away from her phone, and every report of it ringing out (call status, TaskRouter's events) is lost.
+        sim.addFault(Map.of("webhook", "^/twilio/(call-events|taskrouter-events)$", "nth", 1, "times", 1000, "drop", true));
+        Agent.Answer started = agent.post("/calls/" + call.task() + "/cold-transfer", Map.of("to", Map.of("worker", DemoWorkspace.CAROL)));
+        assertEquals(202, started.status(), started.body().toString());
+        String transferTask = started.body().path("transfer").path("taskSid").asText();
+
+        sim.advance(TRANSFER_TIMEOUT_SECONDS + 2 * 60);
+        sim.clearFaults();
+        JsonNode view = signIn("sam").get("/calls/" + call.task()).body();
+        assertEquals(1, view.path("transfer").path("requeues").asInt(), view.toString());
+        assertEquals("queue", view.path("transfer").path("target").asText(), view.toString());
+        assertTrue(StreamSupport.stream(view.path("audit").spliterator(), false).anyMatch(e -> e.path("event").asText().equals("transfer_timeout")), view.toString());
+        assertEquals("canceled", task(transferTask).path("assignment_status").asText());
+        JsonNode requeued = task(view.path("transfer").path("taskSid").asText());
+        assertEquals(20, requeued.path("priority").asInt(), requeued.toString());
+        assertTrue(Set.of(HOLD_MUSIC).equals(sim.hears(customer)), "the customer waits on music for the queue's next agent");
         hangUp(customer);
         finishWrapUp();
     }
