@@ -107,6 +107,7 @@ public final class CallControl {
     private final CallRecords records;
     private final LegAcceptance acceptance;
     private final Watchdog watchdog;
+    private final UnfinishedTransfers unfinished;
 
     public CallControl(CallRecords records, Telephony telephony, Settings settings) {
         this(records, telephony, settings, Clock.systemUTC());
@@ -130,6 +131,7 @@ public final class CallControl {
         this.whisper = new PreCallWhisper(ports);
         this.policy = new ConferencePolicy(ports, warmEvents);
         this.watchdog = new Watchdog(ports, requeue, warmEvents, transitions);
+        this.unfinished = new UnfinishedTransfers(ports, requeue, transitions);
     }
 
     // ------------------------------------------------------------------ what agents and supervisors ask for
@@ -193,12 +195,15 @@ public final class CallControl {
     }
 
     /**
-     * The limits no call outlives ({@link Watchdog}): a transfer whose target has not joined after
-     * {@code transferTimeout} ends as a no-answer; a customer held for {@code maxHold} is brought
+     * What the reconciler checks on every live call besides lost webhooks: a transfer an invocation
+     * began and never finished is undone ({@link UnfinishedTransfers}); then the limits no call
+     * outlives ({@link Watchdog}): a transfer whose target has not joined after
+     * {@code transferTimeout} ends as a no-answer, a customer held for {@code maxHold} is brought
      * back to the agent, or re-queued. Answers what was done (the audit trail's event), or null.
      */
     public String watch(CallRecord record, java.time.Duration maxHold, java.time.Duration transferTimeout) {
-        return watchdog.check(record, new Watchdog.Limits(maxHold, transferTimeout));
+        String undone = unfinished.check(record);
+        return undone != null ? undone : watchdog.check(record, new Watchdog.Limits(maxHold, transferTimeout));
     }
 
     /** The words the agent hears before being connected to a waiting caller ({@link PreCallWhisper}). */

@@ -74,6 +74,14 @@ public final class CallRecord {
         public int requeues;
         /** When the transfer (or the requeue now under way) began, an ISO-8601 instant: the transfer timeout counts from it. */
         public String startedAt;
+        /**
+         * The transfer's own id, recorded with its claim before any request to Twilio and carried by
+         * the task it creates ({@code transfer.transfer_id}), so that an operation that stopped half-way
+         * can be found and undone; null for transfers claimed before ids existed.
+         */
+        public String id;
+        /** For a number: the label its participant is given, recorded with the claim, by which the conference lists it. */
+        public String label;
     }
 
     /**
@@ -146,6 +154,12 @@ public final class CallRecord {
     public List<AuditEntry> audit;
     /** Set on the record of a transfer task: the call task whose record holds the call. */
     public String aliasOf;
+    /**
+     * For an ended call: when the reconciler found every one of its tasks moved on in TaskRouter
+     * (or moved them). Until then the call stays in the live index, so that a wrap-up or a cancel
+     * that failed when the call ended is made good.
+     */
+    public String settledAt;
     /** Optimistic-locking version, kept by the store (not part of the document). */
     @JsonIgnore
     public long version;
@@ -171,6 +185,12 @@ public final class CallRecord {
         while (audit.size() > AUDIT_ENTRIES) {
             audit.remove(0);
         }
+    }
+
+    /** Whether the reconciler still visits this call: it is running, or it ended and its tasks are not yet settled. */
+    @JsonIgnore
+    public boolean live() {
+        return aliasOf == null && (!ended() || settledAt == null);
     }
 
     @JsonIgnore

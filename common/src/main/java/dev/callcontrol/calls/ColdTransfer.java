@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Cold transfer to a worker, a queue or a number, in the blueprint's order: the customer is held
@@ -42,8 +43,6 @@ final class ColdTransfer {
      */
     CallRecord transfer(String taskSid, Principal principal, TransferTarget target) {
         CallRecords records = ports.records();
-        Telephony telephony = ports.telephony();
-        String holdUrl = ports.holdUrl();
         CallRecord call = lookup.transferableCall(taskSid, principal);
         CallRecord.Leg customer = call.customer();
         CallRecord.Leg agent = call.agent();
@@ -52,30 +51,18 @@ final class ColdTransfer {
         transfer.fromWorkerSid = principal.workerSid();
         transfer.fallbackQueue = call.queue;
         transfer.startedAt = ports.clock().instant().toString();
+        // Recorded with the claim, before Twilio is asked anything: what the first step reaches can be found by them.
+        transfer.id = UUID.randomUUID().toString();
+        transfer.label = "number".equals(transfer.target) ? TransferTargets.numberLabel() : null;
         boolean toNumber = "number".equals(transfer.target);
         claim(call, transfer);
 
         // Step 1: hold the customer and create the target's task, side by side.
         boolean wasHeld = customer.hold;
-        Map<String, Object> attributes = TransferTargets.transferAttributes(call, transfer, principal.workerSid());
-        var step1 = targets.holdAndReach(call, customer, transfer.target, transfer.to, attributes);
+        Map<String, Object> attributes = TransferTargets.transferAttributes(call, transfer, principal.workerSid(), "cold");
+        var step1 = targets.holdAndReach(call, customer, transfer.target, transfer.to, attributes, transfer.label);
         if (!step1.first().ok() || !step1.second().ok()) {
-            if (step1.second().ok() && toNumber) {
-                FollowUps.quietly("hanging up the external leg of an abandoned transfer", () -> telephony.endCall(step1.second().value()));
-            } else if (step1.second().ok()) {
-                FollowUps.cancelTask(telephony, step1.second().value(), "transfer abandoned: the customer could not be held");
-            }
-            if (!wasHeld) {
-                // Even when the hold itself failed: Twilio may have carried it out before failing.
-                FollowUps.quietly("resuming the customer after a failed transfer", () -> telephony.hold(call.conferenceSid, customer.callSid, false, holdUrl));
-            }
-            records.update(call.taskSid, () -> call, record -> {
-                if (record.transfer == null || !"starting".equals(record.transfer.state)) {
-                    return false;
-                }
-                record.transfer = null;
-                return true;
-            });
+            undo(call, transfer, wasHeld, step1.second().ok() ? step1.second().value() : null);
             throw step1.first().ok() ? step1.second().failure() : step1.first().failure();
         }
         String reached = step1.second().value();
@@ -84,7 +71,67 @@ final class ColdTransfer {
         LOG.info("Cold transfer to a {} started: customer held, {}", transfer.target, toNumber ? "number dialled" : "task created");
 
         // The record says a transfer is pending before the agent leaves, so that their leaving does not end the call.
-        CallRecord routing = records.update(call.taskSid, () -> call, record -> {
+        CallRecord routing;
+        try {
+            routing = recordRouting(call, agent, reached, transferTask, toNumber);
+        } catch (RuntimeException e) {
+            // The write failed with the customer held and the target reached: undone now, and by the reconciler
+            // (UnfinishedTransfers) if the undo's own write fails too. The agent is still on the call.
+            undo(call, transfer, wasHeld, reached);
+            throw e;
+        }
+        if (transferTask != null) {
+            records.alias(transferTask, call.taskSid);
+        }
+
+        // Step 2: the agent leaves and their task moves to wrapping, side by side.
+        if (agent != null) {
+            targets.releaseAgent(call.conferenceSid, agent.callSid, agent.taskSid);
+        }
+        String failed = toNumber ? TransferTargets.unansweredBefore(routing, reached) : null;
+        if (failed != null) {
+            // The number's participant-leave (participant_add_failed) landed before the record knew the leg.
+            onTargetUnanswered(call.taskSid, null, reached, failed, null);
+            return ports.records().find(call.taskSid).orElse(routing);
+        }
+        return routing;
+    }
+
+    /**
+     * Undoes a transfer's first step: the target withdrawn (the number hung up, the task canceled),
+     * the customer resumed unless they were held before, the claim cleared. Each request's failure is
+     * logged: a transfer left {@code starting} is found and undone by the reconciler.
+     */
+    private void undo(CallRecord call, CallRecord.Transfer transfer, boolean wasHeld, String reached) {
+        Telephony telephony = ports.telephony();
+        boolean toNumber = "number".equals(transfer.target);
+        if (reached != null && toNumber) {
+            FollowUps.quietly("hanging up the external leg of an abandoned transfer", () -> telephony.endCall(reached));
+        } else if (reached != null) {
+            FollowUps.cancelTask(telephony, reached, "transfer abandoned before it started");
+        }
+        CallRecord.Leg customer = call.customer();
+        if (!wasHeld) {
+            // Even when the hold itself failed: Twilio may have carried it out before failing.
+            FollowUps.quietly("resuming the customer after a failed transfer",
+                    () -> telephony.hold(call.conferenceSid, customer.callSid, false, ports.holdUrl()));
+        }
+        FollowUps.quietly("clearing the failed transfer's claim", () -> ports.records().update(call.taskSid, () -> call, record -> {
+            // Routing too: a write that failed may have landed all the same.
+            if (record.transfer == null || !Set.of("starting", "routing").contains(record.transfer.state) || !transfer.id.equals(record.transfer.id)) {
+                return false;
+            }
+            record.transfer = null;
+            if (reached != null && !toNumber) {
+                record.tasks.put(reached, CallRecord.TASK_CANCELED);
+            }
+            return true;
+        }));
+    }
+
+    /** Step 1 done: the record learns the target's task or leg, the routing state, the customer's hold and the agent's wrap-up. */
+    private CallRecord recordRouting(CallRecord call, CallRecord.Leg agent, String reached, String transferTask, boolean toNumber) {
+        return ports.records().update(call.taskSid, () -> call, record -> {
             CallRecord.Transfer pending = record.transfer;
             if (pending != null && "starting".equals(pending.state)) {
                 pending.taskSid = transferTask;
@@ -103,21 +150,6 @@ final class ColdTransfer {
             }
             return true;
         }).orElse(call);
-        if (transferTask != null) {
-            records.alias(transferTask, call.taskSid);
-        }
-
-        // Step 2: the agent leaves and their task moves to wrapping, side by side.
-        if (agent != null) {
-            targets.releaseAgent(call.conferenceSid, agent.callSid, agent.taskSid);
-        }
-        String failed = toNumber ? TransferTargets.unansweredBefore(routing, reached) : null;
-        if (failed != null) {
-            // The number's participant-leave (participant_add_failed) landed before the record knew the leg.
-            onTargetUnanswered(call.taskSid, null, reached, failed, null);
-            return ports.records().find(call.taskSid).orElse(routing);
-        }
-        return routing;
     }
 
     /** Whether a transfer leg's final call status means the target never took the call. */

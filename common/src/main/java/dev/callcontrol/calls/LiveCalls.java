@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The calls still live, for the reconciler: every call record that is neither ended nor an alias,
+ * The calls still live, for the reconciler: every call record that is not an alias and is running, or ended with its tasks not yet settled,
  * found through an index that holds only those (a sparse index in DynamoDB), never by scanning the
  * table.
  */

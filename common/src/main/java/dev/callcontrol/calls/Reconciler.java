@@ -118,16 +118,22 @@ public final class Reconciler {
             if (entry.changedAt() != null && entry.changedAt().isAfter(now.minus(settings.grace()))) {
                 continue;
             }
+            if (requests + REQUESTS_PER_VISIT > settings.maxRequests()) {
+                stoppedEarly = true;
+                break;
+            }
             try {
-                requests += REQUESTS_PER_VISIT;
                 visited++;
                 Visit visit = visit(entry.taskSid());
+                requests += visit.requests();
                 if (visit.repaired()) {
                     repaired++;
                     events += visit.events();
                     limits += visit.limit() == null ? 0 : 1;
                 }
             } catch (HttpError e) {
+                // A visit that failed made requests too: counted as a visit's.
+                requests += REQUESTS_PER_VISIT;
                 if ("twilio_rate_limited".equals(e.code())) {
                     LOG.warn("Twilio is limiting requests; the reconciler stops this run after {} calls", visited);
                     stoppedEarly = true;
@@ -135,6 +141,7 @@ public final class Reconciler {
                 }
                 LOG.warn("Reconciling task {} failed ({}); the next run tries again", entry.taskSid(), e.getMessage());
             } catch (RuntimeException e) {
+                requests += REQUESTS_PER_VISIT;
                 LOG.warn("Reconciling task {} failed; the next run tries again", entry.taskSid(), e);
             }
         }
@@ -149,8 +156,12 @@ public final class Reconciler {
      * What one visit did: the events it applied, whether it ended a conference the last-agent rule
      * says should be over, and what the watchdog did (null: nothing).
      */
-    record Visit(int events, boolean endedConference, String limit) {
-        static final Visit NOTHING = new Visit(0, false, null);
+    record Visit(int events, boolean endedConference, String limit, int requests) {
+        static final Visit NOTHING = new Visit(0, false, null, 0);
+
+        Visit(int events, boolean endedConference, String limit) {
+            this(events, endedConference, limit, REQUESTS_PER_VISIT);
+        }
 
         boolean repaired() {
             return events > 0 || endedConference || limit != null;
@@ -160,7 +171,13 @@ public final class Reconciler {
     /** Compares one call with Twilio and repairs it. */
     Visit visit(String taskSid) {
         Optional<CallRecord> found = records.find(taskSid);
-        if (found.isEmpty() || found.get().ended() || found.get().aliasOf != null || found.get().conferenceSid == null) {
+        if (found.isEmpty() || found.get().aliasOf != null) {
+            return Visit.NOTHING;
+        }
+        if (found.get().ended()) {
+            return found.get().settledAt == null ? settle(found.get()) : Visit.NOTHING;
+        }
+        if (found.get().conferenceSid == null) {
             return Visit.NOTHING;
         }
         CallRecord record = found.get();
@@ -181,6 +198,51 @@ public final class Reconciler {
         CallRecord now = missed.isEmpty() ? record : records.find(taskSid).orElse(null);
         String limit = control.watch(now, settings.maxHold(), settings.transferTimeout());
         return new Visit(missed.size(), false, limit);
+    }
+
+    /**
+     * An ended call whose tasks have not been seen to move on: each task of the record is read from
+     * TaskRouter and, where TaskRouter still has it open (pending, reserved, assigned), moved as the
+     * record says it went: a task nobody took is canceled, an assigned one wrapped, a consulted
+     * target's completed. This is what a wrap-up or a cancel that failed when the call ended (the
+     * conference-end's effects, only logged then) comes to. The record is then settled and leaves
+     * the live calls. A failed request leaves it unsettled, for the next run.
+     */
+    Visit settle(CallRecord record) {
+        Set<String> moved = new java.util.LinkedHashSet<>();
+        for (Map.Entry<String, String> task : record.tasks.entrySet()) {
+            Optional<String> status = telephony.taskStatus(task.getKey());
+            Telephony.TaskStatus move = status.map(twilio -> settlement(task.getValue(), twilio)).orElse(null);
+            if (move != null) {
+                LOG.info("Reconciler: task {} of an ended call is still {} in TaskRouter; moving it to {}", task.getKey(), status.get(), move);
+                telephony.updateTask(task.getKey(), move, "the call ended");
+                moved.add(task.getKey() + " " + status.get() + " -> " + move.name().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        Instant now = clock.instant();
+        records.update(record.taskSid, () -> record, r -> {
+            if (!r.ended() || r.settledAt != null) {
+                return false;
+            }
+            r.settledAt = now.toString();
+            if (!moved.isEmpty()) {
+                r.audit(now, "reconciler", "tasks_settled", "TaskRouter still had tasks of the ended call open: " + String.join(", ", moved));
+            }
+            return true;
+        });
+        return new Visit(0, false, moved.isEmpty() ? null : "tasks_settled", record.tasks.size() + moved.size());
+    }
+
+    /** Where a task of an ended call must go, from what the record says of it and what TaskRouter says; null when it is where it belongs. */
+    static Telephony.TaskStatus settlement(String recorded, String twilio) {
+        boolean untaken = "pending".equals(twilio) || "reserved".equals(twilio);
+        if (untaken) {
+            return Telephony.TaskStatus.CANCELED;
+        }
+        if (CallRecord.TASK_COMPLETED.equals(recorded)) {
+            return "assigned".equals(twilio) || "wrapping".equals(twilio) ? Telephony.TaskStatus.COMPLETED : null;
+        }
+        return "assigned".equals(twilio) ? Telephony.TaskStatus.WRAPPING : null;
     }
 
     /** The events Twilio would have sent for the record to say what Twilio says now: joins first, then leaves, then the end. */

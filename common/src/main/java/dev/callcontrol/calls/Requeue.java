@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Putting a customer whose transfer failed back in the queue they came from, at raised priority
@@ -27,12 +28,19 @@ final class Requeue {
         CallRecords records = ports.records();
         Telephony telephony = ports.telephony();
         boolean[] claimed = new boolean[1];
+        String[] previousStart = new String[1];
+        String requeueId = UUID.randomUUID().toString();
+        String claimedAt = ports.clock().instant().toString();
         CallRecord requeuing = records.update(call.taskSid, () -> call, record -> {
             claimed[0] = isPendingTransfer(record.transfer, transferTaskSid, legCallSid) && "routing".equals(record.transfer.state);
             if (!claimed[0]) {
                 return false;
             }
+            // The requeue's own id and start, recorded before its task is created: a requeue that stops half-way is found by them.
             record.transfer.state = "requeuing";
+            previousStart[0] = record.transfer.startedAt;
+            record.transfer.id = requeueId;
+            record.transfer.startedAt = claimedAt;
             return true;
         }).orElse(call);
         if (!claimed[0]) {
@@ -44,7 +52,8 @@ final class Requeue {
         requeue.fallbackQueue = requeuing.transfer.fallbackQueue;
         requeue.fromWorkerSid = requeuing.transfer.fromWorkerSid;
         String requeuedAt = ports.clock().instant().toString();
-        Map<String, Object> attributes = TransferTargets.transferAttributes(requeuing, requeue, requeue.fromWorkerSid);
+        requeue.id = requeueId;
+        Map<String, Object> attributes = TransferTargets.transferAttributes(requeuing, requeue, requeue.fromWorkerSid, "requeue");
         var outcome = Concurrently.run(
                 () -> transferTaskSid == null || !cancelOld || telephony.updateTask(transferTaskSid, Telephony.TaskStatus.CANCELED, why),
                 () -> telephony.createTask(attributes, CallControl.REQUEUE_PRIORITY, 0));
@@ -55,8 +64,10 @@ final class Requeue {
             // Nothing else would route the customer: leave the transfer as it was so the agent UI shows it, and say so loudly.
             LOG.error("The customer could not be put back in a queue after a failed transfer", outcome.second().failure());
             records.update(call.taskSid, () -> call, record -> {
-                if (record.transfer != null && "requeuing".equals(record.transfer.state)) {
+                if (record.transfer != null && "requeuing".equals(record.transfer.state) && requeueId.equals(record.transfer.id)) {
+                    // Routing again since it began: the watchdog's next run finds it timed out and tries the requeue again.
                     record.transfer.state = "routing";
+                    record.transfer.startedAt = previousStart[0];
                     return true;
                 }
                 return false;
@@ -92,7 +103,7 @@ final class Requeue {
      * and the effects hold the customer and create the task once the write has landed.
      */
     void afterWarmTransfer(CallRecord record, Effects effects) {
-        backToTheQueue(record, effects, record.warm.fromWorkerSid, record.warm.id, "Both agents are gone");
+        backToTheQueue(record, effects, record.warm.fromWorkerSid, "Both agents are gone");
     }
 
     /**
@@ -100,10 +111,10 @@ final class Requeue {
      * the record is written: back to their queue at raised priority, as after a failed warm transfer.
      */
     void afterHoldLimit(CallRecord record, Effects effects) {
-        backToTheQueue(record, effects, record.workerSid, null, "The customer was held too long with no agent");
+        backToTheQueue(record, effects, record.workerSid, "The customer was held too long with no agent");
     }
 
-    private void backToTheQueue(CallRecord record, Effects effects, String fromWorkerSid, String transferId, String why) {
+    void backToTheQueue(CallRecord record, Effects effects, String fromWorkerSid, String why) {
         CallRecords records = ports.records();
         Telephony telephony = ports.telephony();
         CallRecord.Transfer requeue = new CallRecord.Transfer();
@@ -113,8 +124,9 @@ final class Requeue {
         requeue.fallbackQueue = record.queue;
         requeue.fromWorkerSid = fromWorkerSid;
         requeue.startedAt = ports.clock().instant().toString();
+        requeue.id = UUID.randomUUID().toString();
         record.transfer = requeue;
-        Map<String, Object> attributes = TransferTargets.transferAttributes(record, "queue", record.queue, fromWorkerSid, "requeue", transferId);
+        Map<String, Object> attributes = TransferTargets.transferAttributes(record, "queue", record.queue, fromWorkerSid, "requeue", requeue.id);
         String callTask = record.taskSid;
         if (record.customer() != null && record.customer().present) {
             // Music while they wait again; sent even if the record says held, since that flag can lag.
@@ -125,7 +137,7 @@ final class Requeue {
             try {
                 String task = telephony.createTask(attributes, CallControl.REQUEUE_PRIORITY, 0);
                 records.update(callTask, () -> record, r -> {
-                    if (r.transfer == null || !"starting".equals(r.transfer.state)) {
+                    if (r.transfer == null || !"starting".equals(r.transfer.state) || !requeue.id.equals(r.transfer.id)) {
                         return false;
                     }
                     r.transfer.taskSid = task;
@@ -137,7 +149,8 @@ final class Requeue {
                 records.alias(task, callTask);
                 LOG.info("{}; the customer is back in queue {}", why, record.queue);
             } catch (RuntimeException e) {
-                LOG.error("The customer could not be put back in a queue", e);
+                // The requeue stays 'starting': the reconciler finds it abandoned and starts it again (UnfinishedTransfers).
+                LOG.error("The customer could not be put back in a queue; the reconciler tries again", e);
             }
         });
     }

@@ -29,6 +29,16 @@ public interface Telephony {
     record Queue(String sid, String name) {
     }
 
+    /** A task's assignment status ({@code pending}, {@code reserved}, {@code assigned}, {@code wrapping}, ...), or empty when TaskRouter no longer has it. One request. */
+    Optional<String> taskStatus(String taskSid);
+
+    /**
+     * The tasks a transfer created, found by the id their attributes carry ({@code transfer.transfer_id}),
+     * with their assignment status, by task SID. One list request (TaskRouter allows few of these a
+     * second: for repairs, never on a call's path).
+     */
+    Map<String, String> transferTasks(String transferId);
+
     /** The assignment states call control moves a task to. */
     enum TaskStatus { WRAPPING, COMPLETED, CANCELED }
 

@@ -43,7 +43,8 @@ final class TransferTargets {
      * reached, side by side: a number dialled into the conference (its participant's call SID), or
      * a worker's or queue's task created with these attributes (its task SID).
      */
-    Concurrently.Pair<Boolean, String> holdAndReach(CallRecord call, CallRecord.Leg customer, String target, String to, Map<String, Object> attributes) {
+    Concurrently.Pair<Boolean, String> holdAndReach(CallRecord call, CallRecord.Leg customer, String target, String to, Map<String, Object> attributes,
+                                                    String numberLabel) {
         return Concurrently.run(
                 () -> {
                     // Always sent: the record's hold flag may not yet reflect a resume the agent has just made.
@@ -51,7 +52,7 @@ final class TransferTargets {
                     return true;
                 },
                 () -> "number".equals(target)
-                        ? telephony.addParticipant(call.conferenceSid, settings.callerId(), to, numberLabel(),
+                        ? telephony.addParticipant(call.conferenceSid, settings.callerId(), to, numberLabel,
                                 ports.transferLegEvents(call.taskSid), settings.ringTimeoutSeconds())
                         : telephony.createTask(attributes, CallControl.TRANSFER_PRIORITY, settings.transferTimeoutSeconds()));
     }
@@ -138,8 +139,8 @@ final class TransferTargets {
      * The attributes of a transfer task: what the original task said about the caller, where the
      * call is (conference and original task), and the routing the workflow acts on.
      */
-    static Map<String, Object> transferAttributes(CallRecord call, CallRecord.Transfer transfer, String fromWorkerSid) {
-        return transferAttributes(call, transfer.target, transfer.to, fromWorkerSid, "cold", null);
+    static Map<String, Object> transferAttributes(CallRecord call, CallRecord.Transfer transfer, String fromWorkerSid, String mode) {
+        return transferAttributes(call, transfer.target, transfer.to, fromWorkerSid, mode, transfer.id);
     }
 
     static Map<String, Object> transferAttributes(CallRecord call, String target, String to, String fromWorkerSid, String mode, String transferId) {

@@ -91,6 +91,8 @@ public final class WarmTransfer {
     /** The original agent hung up before the target joined: the target's join completes the transfer. */
     public boolean agentLeft;
     public List<Audit> history = new ArrayList<>();
+    /** For a number: the label its participant is given, recorded with the claim, by which the conference lists it. */
+    public String label;
 
     @JsonIgnore
     public boolean active() {

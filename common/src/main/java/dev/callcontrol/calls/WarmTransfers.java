@@ -60,6 +60,7 @@ public final class WarmTransfers {
         transfer.fromWorkerSid = principal.workerSid();
         transfer.fromCallSid = agent.callSid;
         transfer.fromTaskSid = agent.taskSid;
+        transfer.label = "number".equals(transfer.target) ? TransferTargets.numberLabel() : null;
         transitions.move(transfer, WarmTransfer.State.INITIATED, WarmTransfer.Reason.STARTED, principal.workerSid());
         boolean[] refused = new boolean[1];
         records.update(call.taskSid, () -> call, record -> {
@@ -77,35 +78,33 @@ public final class WarmTransfers {
         boolean toNumber = "number".equals(transfer.target);
         boolean wasHeld = customer.hold;
         Map<String, Object> attributes = TransferTargets.transferAttributes(call, transfer.target, transfer.to, principal.workerSid(), "warm", transfer.id);
-        var step = targets.holdAndReach(call, customer, transfer.target, transfer.to, attributes);
+        var step = targets.holdAndReach(call, customer, transfer.target, transfer.to, attributes, transfer.label);
         if (!step.first().ok() || !step.second().ok()) {
-            if (step.second().ok()) {
-                if (toNumber) {
-                    FollowUps.quietly("hanging up the external leg of a failed transfer", () -> telephony.endCall(step.second().value()));
-                } else {
-                    FollowUps.cancelTask(telephony, step.second().value(), "warm transfer failed to start");
-                }
-            } else if (step.first().ok() && !wasHeld) {
-                FollowUps.quietly("resuming the customer after a failed transfer", () -> telephony.hold(call.conferenceSid, customer.callSid, false, holdUrl));
-            }
-            transitions.transition(call.taskSid, transfer.id, Set.of(WarmTransfer.State.INITIATED), WarmTransfer.State.FAILED,
-                    WarmTransfer.Reason.TWILIO_ERROR, WarmTransitions.TWILIO, record -> { });
+            undo(call, transfer, customer, wasHeld, step.second().ok() ? step.second().value() : null);
             throw step.first().ok() ? step.second().failure() : step.first().failure();
         }
         String reached = step.second().value();
-        CallRecord ringing = transitions.transition(call.taskSid, transfer.id, Set.of(WarmTransfer.State.INITIATED), WarmTransfer.State.RINGING,
-                WarmTransfer.Reason.TARGET_RINGING, principal.workerSid(), record -> {
-                    if (toNumber) {
-                        record.warm.callSid = reached;
-                    } else {
-                        record.warm.taskSid = reached;
-                        record.tasks.putIfAbsent(reached, CallRecord.TASK_ROUTING);
-                    }
-                    CallRecord.Leg held = record.customer();
-                    if (held != null) {
-                        held.hold(true, clock.instant());
-                    }
-                }).orElse(null);
+        CallRecord ringing;
+        try {
+            ringing = transitions.transition(call.taskSid, transfer.id, Set.of(WarmTransfer.State.INITIATED), WarmTransfer.State.RINGING,
+                    WarmTransfer.Reason.TARGET_RINGING, principal.workerSid(), record -> {
+                        if (toNumber) {
+                            record.warm.callSid = reached;
+                        } else {
+                            record.warm.taskSid = reached;
+                            record.tasks.putIfAbsent(reached, CallRecord.TASK_ROUTING);
+                        }
+                        CallRecord.Leg held = record.customer();
+                        if (held != null) {
+                            held.hold(true, clock.instant());
+                        }
+                    }).orElse(null);
+        } catch (RuntimeException e) {
+            // The write failed with the customer held and the target reached: undone now, and by the reconciler
+            // (UnfinishedTransfers) if the undo's own write fails too. The agent is still on the call.
+            undo(call, transfer, customer, wasHeld, reached);
+            throw e;
+        }
         if (!toNumber) {
             records.alias(reached, call.taskSid);
         }
@@ -116,6 +115,33 @@ public final class WarmTransfers {
             return records.find(call.taskSid).map(r -> r.warm).orElse(ringing.warm);
         }
         return ringing == null ? transfer : ringing.warm;
+    }
+
+    /**
+     * Undoes a warm transfer's first step: the target withdrawn (the number hung up, the task
+     * canceled), the customer resumed unless they were held before, the transfer FAILED. Each
+     * request's failure is logged: a transfer left INITIATED is found and undone by the reconciler.
+     */
+    private void undo(CallRecord call, WarmTransfer transfer, CallRecord.Leg customer, boolean wasHeld, String reached) {
+        if (reached != null) {
+            if ("number".equals(transfer.target)) {
+                FollowUps.quietly("hanging up the external leg of a failed transfer", () -> telephony.endCall(reached));
+            } else {
+                FollowUps.cancelTask(telephony, reached, "warm transfer failed to start");
+            }
+        }
+        if (!wasHeld) {
+            // Even when the hold itself failed: Twilio may have carried it out before failing.
+            FollowUps.quietly("resuming the customer after a failed transfer", () -> telephony.hold(call.conferenceSid, customer.callSid, false, holdUrl));
+        }
+        // RINGING too: a write that failed may have landed all the same.
+        FollowUps.quietly("failing the transfer that did not start", () -> transitions.transition(call.taskSid, transfer.id,
+                Set.of(WarmTransfer.State.INITIATED, WarmTransfer.State.RINGING), WarmTransfer.State.FAILED, WarmTransfer.Reason.TWILIO_ERROR,
+                WarmTransitions.TWILIO, record -> {
+                    if (reached != null && CallRecord.TASK_ROUTING.equals(record.tasks.get(reached))) {
+                        record.tasks.put(reached, CallRecord.TASK_CANCELED);
+                    }
+                }));
     }
 
     /** The active or last warm transfer of a call, with its history: for the agents on it and supervisors. */

@@ -52,7 +52,7 @@ final class Watchdog {
         boolean heldTooLong = customer != null && customer.present && customer.heldFor(now).compareTo(limits.maxHold()) >= 0;
         CallRecord.Transfer cold = record.transfer;
         if (cold != null) {
-            if ("routing".equals(cold.state) && cold.startedAt == null) {
+            if (cold.startedAt == null) {
                 // Written before transfers were stamped: the timeout counts from the first time the watchdog sees it.
                 stampStart(record.taskSid, record, now);
                 return null;

@@ -47,6 +47,7 @@ public final class CallRecordJson {
         doc.put("tasks", record.tasks);
         doc.put("audit", record.audit == null ? null : record.audit.stream().map(CallRecordJson::auditEntry).toList());
         doc.put("aliasOf", record.aliasOf);
+        doc.put("settledAt", record.settledAt);
         return JsonValues.writeWithoutNulls(doc);
     }
 
@@ -78,6 +79,7 @@ public final class CallRecordJson {
         record.tasks = doc.map("tasks", record.tasks, value -> Fields.text(value, "a task's state"));
         record.audit = doc.list("audit", record.audit, value -> readAuditEntry(Fields.of(value, "an audit entry")));
         record.aliasOf = doc.text("aliasOf", record.aliasOf);
+        record.settledAt = doc.text("settledAt", record.settledAt);
         return record;
     }
 
@@ -128,6 +130,8 @@ public final class CallRecordJson {
         out.put("fallbackQueue", transfer.fallbackQueue);
         out.put("requeues", transfer.requeues);
         out.put("startedAt", transfer.startedAt);
+        out.put("id", transfer.id);
+        out.put("label", transfer.label);
         return out;
     }
 
@@ -142,6 +146,8 @@ public final class CallRecordJson {
         transfer.fallbackQueue = in.text("fallbackQueue", transfer.fallbackQueue);
         transfer.requeues = in.integer("requeues", transfer.requeues);
         transfer.startedAt = in.text("startedAt", transfer.startedAt);
+        transfer.id = in.text("id", transfer.id);
+        transfer.label = in.text("label", transfer.label);
         return transfer;
     }
 
@@ -193,6 +199,7 @@ public final class CallRecordJson {
         out.put("fromTaskSid", warm.fromTaskSid);
         out.put("agentLeft", warm.agentLeft);
         out.put("history", warm.history == null ? null : warm.history.stream().map(CallRecordJson::audit).toList());
+        out.put("label", warm.label);
         return out;
     }
 
@@ -212,6 +219,7 @@ public final class CallRecordJson {
         warm.fromTaskSid = in.text("fromTaskSid", warm.fromTaskSid);
         warm.agentLeft = in.bool("agentLeft", warm.agentLeft);
         warm.history = in.list("history", warm.history, value -> readAudit(Fields.of(value, "an audit entry")));
+        warm.label = in.text("label", warm.label);
         return warm;
     }
 

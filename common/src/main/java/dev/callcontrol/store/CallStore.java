@@ -31,7 +31,7 @@ import java.util.function.Supplier;
  * each other's changes; a lost race is retried from a fresh read.
  */
 public final class CallStore implements CallRecords, LiveCalls {
-    /** The sparse index of live calls (template.yaml's CallsTable): only records that are neither ended nor aliases carry its key. */
+    /** The sparse index of live calls (template.yaml's CallsTable): only records that are not aliases and not yet ended and settled ({@link CallRecord#live}) carry its key. */
     public static final String LIVE_INDEX = "live";
     /**
      * Live calls are spread over this many index partitions ({@code liveShard} = {@code live#0} to
@@ -158,8 +158,8 @@ public final class CallStore implements CallRecords, LiveCalls {
         Instant now = clock.instant();
         item.put("expiresAt", AttributeValue.fromN(String.valueOf(now.plus(RETENTION).getEpochSecond())));
         item.put("changedAt", AttributeValue.fromN(String.valueOf(now.toEpochMilli())));
-        if (record.aliasOf == null && !record.ended()) {
-            // In the live index until the record is written ended: a put without the attribute takes it out.
+        if (record.live()) {
+            // In the live index until the record is written ended and settled: a put without the attribute takes it out.
             item.put("liveShard", AttributeValue.fromS(liveShard(record.taskSid)));
         }
         try {

@@ -176,6 +176,33 @@ final class TwilioTaskRouter {
                 });
     }
 
+    Optional<String> taskStatus(String taskSid) {
+        return faults.run("fetching the status of task " + taskSid, FaultPolicy.Kind.READ, () -> {
+            try {
+                Task task = Task.fetcher(workspaceSid, taskSid).fetch(client.get());
+                return Optional.ofNullable(task.getAssignmentStatus() == null ? null : task.getAssignmentStatus().toString());
+            } catch (ApiException e) {
+                if (TwilioTelephony.is404(e)) {
+                    return Optional.<String>empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    Map<String, String> transferTasks(String transferId) {
+        if (!transferId.matches("^[0-9a-zA-Z-]{1,64}$")) {
+            throw new IllegalArgumentException("a transfer id is letters, digits and dashes");
+        }
+        return faults.run("listing the tasks of transfer " + transferId, FaultPolicy.Kind.READ, () -> {
+            Map<String, String> out = new LinkedHashMap<>();
+            for (Task task : Task.reader(workspaceSid).setEvaluateTaskAttributes("transfer.transfer_id == \"" + transferId + "\"").read(client.get())) {
+                out.put(task.getSid(), task.getAssignmentStatus() == null ? null : task.getAssignmentStatus().toString());
+            }
+            return out;
+        });
+    }
+
     boolean updateTask(String taskSid, TaskStatus status, String reason) {
         Task.Status twilioStatus = switch (status) {
             case WRAPPING -> Task.Status.WRAPPING;

@@ -105,6 +105,16 @@ public final class TwilioTelephony implements Telephony {
     }
 
     @Override
+    public Optional<String> taskStatus(String taskSid) {
+        return taskRouter.taskStatus(taskSid);
+    }
+
+    @Override
+    public Map<String, String> transferTasks(String transferId) {
+        return taskRouter.transferTasks(transferId);
+    }
+
+    @Override
     public Optional<Worker> worker(String workerSid) {
         return taskRouter.worker(workerSid);
     }

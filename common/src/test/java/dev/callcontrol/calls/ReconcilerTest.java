@@ -102,7 +102,59 @@ class ReconcilerTest {
         CallRecord record = records.find(TASK).orElseThrow();
         assertTrue(record.ended());
         assertEquals(CallRecord.TASK_WRAPPING, record.tasks.get(TASK));
-        assertEquals(List.of(), records.live(), "an ended record leaves the live calls");
+        assertEquals(1, records.live().size(), "an ended record stays live until its tasks are seen to have moved on");
+
+        telephony.taskStatuses.put(TASK, "wrapping");
+        telephony.requests.clear();
+        Reconciler.Outcome settling = within(reconciler(Duration.ZERO, Reconciler.Settings.MAX_REQUESTS));
+        assertEquals(List.of("taskStatus " + TASK), telephony.requests, "one read per task, and nothing to move");
+        assertEquals(0, settling.repaired());
+        assertEquals(List.of(), records.live(), "settled, the record leaves the live calls");
+        assertTrue(records.find(TASK).orElseThrow().settledAt != null);
+    }
+
+    @Test
+    void tasksAnEndedCallLeftOpenBecauseTheirUpdatesFailedAreMovedOn() {
+        // The call ends; moving the agent's task to wrapping fails and is only logged at the time.
+        telephony.failures.put("updateTask", request -> CallControlException.upstream("Twilio failed"));
+        calls.onConferenceEvent(CallRecordTest.event("participant-leave", 3, AGENT_LEG, false));
+        calls.onConferenceEvent(new ConferenceEvent(CONFERENCE, TASK, "conference-end", 5, null, null, false, false, false, null, null, null,
+                ConferenceEvent.ENDED_VIA_API));
+        telephony.failures.clear();
+        telephony.taskStatuses.put(TASK, "assigned");
+        telephony.requests.clear();
+
+        Reconciler.Outcome outcome = within(reconciler(Duration.ZERO, Reconciler.Settings.MAX_REQUESTS));
+        assertEquals(1, outcome.repaired(), outcome.toString());
+        assertEquals(List.of("taskStatus " + TASK, "updateTask " + TASK + " WRAPPING"), telephony.requests);
+        CallRecord record = records.find(TASK).orElseThrow();
+        assertEquals("tasks_settled", record.audit.get(record.audit.size() - 1).event);
+        assertEquals(List.of(), records.live());
+    }
+
+    @Test
+    void aTaskStatusReadThatFailsLeavesTheCallForTheNextRun() {
+        telephony.conferences.put(CONFERENCE, new Telephony.ConferenceState(true, List.of()));
+        within(reconciler());
+        telephony.failures.put("taskStatus", request -> CallControlException.upstream("Twilio failed"));
+        within(reconciler(Duration.ZERO, Reconciler.Settings.MAX_REQUESTS));
+        assertEquals(1, records.live().size(), "not settled: the next run reads again");
+        telephony.failures.clear();
+        within(reconciler(Duration.ZERO, Reconciler.Settings.MAX_REQUESTS));
+        assertEquals(List.of(), records.live());
+    }
+
+    @Test
+    void whereATaskOfAnEndedCallGoes() {
+        assertEquals(Telephony.TaskStatus.CANCELED, Reconciler.settlement(CallRecord.TASK_CANCELED, "pending"));
+        assertEquals(Telephony.TaskStatus.CANCELED, Reconciler.settlement(CallRecord.TASK_WRAPPING, "reserved"));
+        assertEquals(Telephony.TaskStatus.WRAPPING, Reconciler.settlement(CallRecord.TASK_WRAPPING, "assigned"));
+        assertEquals(Telephony.TaskStatus.WRAPPING, Reconciler.settlement(CallRecord.TASK_CANCELED, "assigned"));
+        assertEquals(Telephony.TaskStatus.COMPLETED, Reconciler.settlement(CallRecord.TASK_COMPLETED, "assigned"));
+        assertEquals(Telephony.TaskStatus.COMPLETED, Reconciler.settlement(CallRecord.TASK_COMPLETED, "wrapping"));
+        assertEquals(null, Reconciler.settlement(CallRecord.TASK_WRAPPING, "wrapping"));
+        assertEquals(null, Reconciler.settlement(CallRecord.TASK_WRAPPING, "completed"));
+        assertEquals(null, Reconciler.settlement(CallRecord.TASK_CANCELED, "canceled"));
     }
 
     @Test

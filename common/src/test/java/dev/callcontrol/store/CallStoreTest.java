@@ -84,4 +84,26 @@ class CallStoreTest {
                 .key(Map.of("pk", AttributeValue.fromS("TASK#" + TASK), "sk", AttributeValue.fromS("CALL")))).item();
         assertEquals(String.valueOf(NOW.plus(CallStore.RETENTION).getEpochSecond()), item.get("expiresAt").n());
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.callcontrol.testing.DynamoDbEngines#engines")
+    void aCallStaysInTheLiveIndexUntilItEndedAndItsTasksAreSettled(DynamoDbEngines.Source source) {
+        var engine = source.get();
+        CallStore store = new CallStore(engine.client(), engine.createCallsTable(), Clock.fixed(NOW, ZoneOffset.UTC));
+        store.update(TASK, () -> new CallRecord(TASK), record -> true);
+        store.alias("WT0123456789abcdef0123456789abcde0", TASK);
+        assertEquals(List.of(TASK), store.live().stream().map(e -> e.taskSid()).toList(), "a running call is live; an alias never is");
+
+        store.update(TASK, () -> null, record -> {
+            record.status = "ended";
+            return true;
+        });
+        assertEquals(List.of(TASK), store.live().stream().map(e -> e.taskSid()).toList(), "ended, its tasks not yet seen to move on");
+
+        store.update(TASK, () -> null, record -> {
+            record.settledAt = NOW.toString();
+            return true;
+        });
+        assertEquals(List.of(), store.live(), "ended and settled: out of the index");
+    }
 }

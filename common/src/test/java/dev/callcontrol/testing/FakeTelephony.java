@@ -63,6 +63,28 @@ public class FakeTelephony implements Telephony {
         return "WT" + "f".repeat(30) + String.format("%02d", created);
     }
 
+    /** What {@link #taskStatus} answers, by task SID; a task not listed answers as {@link #tasks} has it, or not at all. */
+    public final Map<String, String> taskStatuses = new HashMap<>();
+
+    @Override
+    public Optional<String> taskStatus(String taskSid) {
+        record("taskStatus " + taskSid);
+        String status = taskStatuses.get(taskSid);
+        if (status == null && tasks.containsKey(taskSid)) {
+            status = tasks.get(taskSid).assignmentStatus();
+        }
+        return Optional.ofNullable(status);
+    }
+
+    /** What {@link #transferTasks} finds, by transfer id: task SID to assignment status. */
+    public final Map<String, Map<String, String>> transferTasks = new HashMap<>();
+
+    @Override
+    public Map<String, String> transferTasks(String transferId) {
+        record("transferTasks " + transferId);
+        return transferTasks.getOrDefault(transferId, Map.of());
+    }
+
     @Override
     public boolean updateTask(String taskSid, TaskStatus status, String reason) {
         record("updateTask " + taskSid + " " + status);

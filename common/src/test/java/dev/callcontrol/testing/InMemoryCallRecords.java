@@ -20,6 +20,8 @@ public final class InMemoryCallRecords implements CallRecords, LiveCalls {
     /** What a write stamps as the record's change time; tests move it. */
     public Instant now = Instant.parse("2026-01-01T00:00:00Z");
     private final Map<String, String> aliases = new HashMap<>();
+    /** A write of a record this matches fails, as a DynamoDB error would, and changes nothing. */
+    public volatile Predicate<CallRecord> failWritesOf = record -> false;
 
     @Override
     public synchronized Optional<CallRecord> find(String taskSid) {
@@ -34,6 +36,9 @@ public final class InMemoryCallRecords implements CallRecords, LiveCalls {
         if (!change.test(record)) {
             return found;
         }
+        if (failWritesOf.test(record)) {
+            throw new IllegalStateException("the record's write failed (injected by the test)");
+        }
         documents.put(taskSid, CallRecordJson.write(record));
         changed.put(taskSid, now);
         return Optional.of(record);
@@ -47,7 +52,7 @@ public final class InMemoryCallRecords implements CallRecords, LiveCalls {
     @Override
     public synchronized List<Entry> live() {
         return documents.entrySet().stream()
-                .filter(entry -> !aliases.containsKey(entry.getKey()) && !CallRecordJson.read(entry.getValue()).ended())
+                .filter(entry -> !aliases.containsKey(entry.getKey()) && CallRecordJson.read(entry.getValue()).live())
                 .map(entry -> new Entry(entry.getKey(), changed.get(entry.getKey())))
                 .sorted(java.util.Comparator.comparing(Entry::taskSid))
                 .toList();

@@ -85,4 +85,38 @@ class DynamoDbFaultScenarioTest extends CallCentreScenario {
         assertEquals(1, rule.path("failed").asInt(), rule.toString());
         assertTrue(rule.path("matched").asInt() >= 2, "the SDK's retry is counted too: " + rule);
     }
+
+    @Test
+    void aTransferWhoseWritesFailAfterTheHoldLeavesTheCustomerWithTheAgentAndIsUndoneByTheReconciler() throws Exception {
+        String customer = "+14155550183";
+        Connected connected = connect(customer);
+        Agent agent = signIn(connected.agent());
+        String path = "/calls/" + connected.task() + "/cold-transfer";
+
+        // The claim lands; every write after it fails: the routing write after the customer's hold, and the undo's own.
+        faults("POST", Map.of("operation", "PutItem", "status", 500, "nth", 2, "times", 1000));
+        Agent.Answer failed = agent.post(path, Map.of("to", Map.of("worker", dev.callcontrol.local.sim.DemoWorkspace.CAROL)));
+        faults("DELETE", null);
+        assertEquals(503, failed.status(), failed.body().toString());
+        assertEquals(Set.of(connected.agent()), sim.hears(customer), "the customer is back with the agent at once");
+        JsonNode stuck = agent.get("/calls/" + connected.task()).body();
+        assertEquals("starting", stuck.path("transfer").path("state").asText(), "the undo could not clear the claim: " + stuck);
+        assertEquals(409, agent.post(path, Map.of("to", Map.of("queue", "sales"))).status(), "a transfer is still under way, as far as the record knows");
+        int transferTasks = 0;
+        for (JsonNode task : sim.tasks()) {
+            if (task.path("attributes").asText().contains(connected.task()) && !task.path("sid").asText().equals(connected.task())) {
+                assertEquals("canceled", task.path("assignment_status").asText(), "the transfer's task was withdrawn: " + task);
+                transferTasks++;
+            }
+        }
+        assertEquals(1, transferTasks, "the transfer had created its task before the write failed");
+
+        sim.advance(90 + 2 * 60);
+        JsonNode repaired = agent.get("/calls/" + connected.task()).body();
+        assertTrue(repaired.path("transfer").isNull() || repaired.path("transfer").isMissingNode(), repaired.toString());
+        assertEquals("transfer_undone", repaired.path("audit").path(0).path("event").asText(), repaired.toString());
+        assertEquals(Set.of(connected.agent()), sim.hears(customer));
+        assertEquals(202, agent.post(path, Map.of("to", Map.of("queue", "sales"))).status(), "the agent can transfer the call again");
+        hangUp(customer);
+    }
 }

@@ -134,6 +134,33 @@ class ReconcilerScenarioTest extends CallCentreScenario {
         finishWrapUp();
     }
 
+    @Test
+    void aWrapUpThatFailedWhenTheCallEndedIsMadeGoodByTheReconciler() {
+        String customer = "+14155550176";
+        Connected call = connect(customer);
+        Agent agent = signIn(call.agent());
+        Agent.Answer started = agent.post("/calls/" + call.task() + "/cold-transfer", Map.of("to", Map.of("worker", DemoWorkspace.CAROL)));
+        assertEquals(202, started.status(), started.body().toString());
+        String transferTask = started.body().path("transfer").path("taskSid").asText();
+        sim.answer(sim.ringing("carol"));
+        assertEquals(Set.of("carol"), sim.hears(customer));
+
+        // TaskRouter refuses every update of carol's task while the call ends: the product's wrap-up of it fails.
+        sim.addFault(Map.of("method", "POST", "path", "/Tasks/" + transferTask + "$", "nth", 1, "times", 100, "status", 500));
+        hangUp(customer);
+        sim.clearFaults();
+        assertEquals("assigned", task(transferTask).path("assignment_status").asText(), "the wrap-up failed");
+
+        JsonNode outcome = reconcileNow();
+        assertEquals(1, outcome.path("repaired").asInt(), outcome.toString());
+        assertEquals("wrapping", task(transferTask).path("assignment_status").asText(), "the reconciler moved the ended call's task on");
+        assertEquals(0, reconcileNow().path("live").asInt(), "settled, the call left the live calls");
+        JsonNode view = signIn("sam").get("/calls/" + call.task()).body();
+        assertTrue(StreamSupport.stream(view.path("audit").spliterator(), false).anyMatch(e -> e.path("event").asText().equals("tasks_settled")),
+                view.toString());
+        finishWrapUp();
+    }
+
     private static JsonNode reconcileNow() {
         try {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(runtime.baseUrl() + "/dev/reconcile"))
