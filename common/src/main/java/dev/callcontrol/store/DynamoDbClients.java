@@ -1,12 +1,24 @@
 package dev.callcontrol.store;
 
 import dev.callcontrol.config.Config;
+import dev.callcontrol.http.Deadline;
+import dev.callcontrol.http.OutOfTime;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.AwsRequest;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.net.URI;
@@ -16,8 +28,24 @@ import java.time.Duration;
  * Builds the DynamoDB client once per container: the url-connection HTTP client (no Apache or
  * Netty on the class path), region and credentials from Lambda's environment, and the
  * {@code DYNAMODB_ENDPOINT} override for DynamoDB Local and LocalStack.
+ *
+ * <p>Every request is bounded: by {@link #CALL_TIMEOUT} for all its attempts and
+ * {@link #ATTEMPT_TIMEOUT} for each, and by what the invocation can spare when that is less
+ * ({@link Deadline#requestMillis}: never the reserve kept for undoing and answering). A request the
+ * invocation has no time for is not sent, and {@link CallStore} turns a request cut short into
+ * {@link OutOfTime}. The SDK's own retries (of 500s, 503s, throttling, timed-out attempts) are at
+ * most {@link #MAX_ATTEMPTS} attempts with a short full-jitter backoff, all inside the same bound.
  */
 public final class DynamoDbClients {
+    /** The most one request may take, all its attempts and backoffs included. */
+    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(3);
+    /** The most one attempt may take: DynamoDB answers single-item requests in milliseconds. */
+    public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
+    /** Attempts of one request, the first included. */
+    public static final int MAX_ATTEMPTS = 3;
+    /** Time to open a connection; within {@link #ATTEMPT_TIMEOUT}. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+
     private DynamoDbClients() {
     }
 
@@ -30,9 +58,14 @@ public final class DynamoDbClients {
     public static DynamoDbClient create(URI endpoint, String region, boolean environmentHasCredentials) {
         var builder = DynamoDbClient.builder()
                 .httpClient(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(2))
-                        .socketTimeout(Duration.ofSeconds(5))
+                        .connectionTimeout(CONNECT_TIMEOUT)
+                        .socketTimeout(ATTEMPT_TIMEOUT)
                         .build())
+                .overrideConfiguration(o -> o
+                        .apiCallTimeout(CALL_TIMEOUT)
+                        .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
+                        .retryStrategy(retryStrategy())
+                        .addExecutionInterceptor(new WithinDeadline()))
                 .region(Region.of(region == null || region.isBlank() ? "us-east-1" : region));
         AwsCredentialsProvider credentials = environmentHasCredentials
                 ? EnvironmentVariableCredentialsProvider.create()
@@ -48,5 +81,44 @@ public final class DynamoDbClients {
             builder.credentialsProvider(credentials);
         }
         return builder.build();
+    }
+
+    /**
+     * The SDK's standard strategy (what it retries: 5xx, throttling, I/O failures, timed-out
+     * attempts) with a fixed number of attempts and short waits: 25 ms doubling to 250 ms, or 100 ms
+     * doubling to 1 s after throttling, both with full jitter. No retry quota: one Lambda container
+     * sends one request at a time, and the call's time bound already stops a run of failures.
+     */
+    static RetryStrategy retryStrategy() {
+        return AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                .maxAttempts(MAX_ATTEMPTS)
+                .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(25), Duration.ofMillis(250)))
+                .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(100), Duration.ofSeconds(1)))
+                .circuitBreakerEnabled(false)
+                .build();
+    }
+
+    /**
+     * Gives each request the time the invocation can spare, up to {@link #CALL_TIMEOUT}: its
+     * {@code apiCallTimeout}, and an {@code apiCallAttemptTimeout} no longer. Runs on the calling
+     * thread, where the invocation's {@link Deadline} is.
+     */
+    static final class WithinDeadline implements ExecutionInterceptor {
+        @Override
+        public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
+            long budget = Deadline.requestMillis(CALL_TIMEOUT.toMillis());
+            if (budget < Deadline.MIN_REQUEST_MILLIS) {
+                throw OutOfTime.beforeSending("asking DynamoDB (" + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME) + ")");
+            }
+            if (!(context.request() instanceof AwsRequest request)) {
+                return context.request();
+            }
+            Duration call = Duration.ofMillis(budget);
+            Duration attempt = call.compareTo(ATTEMPT_TIMEOUT) < 0 ? call : ATTEMPT_TIMEOUT;
+            AwsRequestOverrideConfiguration.Builder override = request.overrideConfiguration()
+                    .map(AwsRequestOverrideConfiguration::toBuilder)
+                    .orElseGet(AwsRequestOverrideConfiguration::builder);
+            return request.toBuilder().overrideConfiguration(override.apiCallTimeout(call).apiCallAttemptTimeout(attempt).build()).build();
+        }
     }
 }
