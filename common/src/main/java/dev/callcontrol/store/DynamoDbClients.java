@@ -99,9 +99,12 @@ public final class DynamoDbClients {
     }
 
     /**
-     * Gives each request the time the invocation can spare, up to {@link #CALL_TIMEOUT}: its
-     * {@code apiCallTimeout}, and an {@code apiCallAttemptTimeout} no longer. Runs on the calling
-     * thread, where the invocation's {@link Deadline} is.
+     * Gives each request the time the invocation can spare, up to {@link #CALL_TIMEOUT}, as its
+     * {@code apiCallTimeout}. The attempt timeout stays {@link #ATTEMPT_TIMEOUT}: with less time than
+     * that, a silent attempt is ended by the call's timeout, which the SDK never retries, rather than
+     * by its own, which it would retry in the instant left (a retried write could land after the
+     * caller was told it timed out). Runs on the calling thread, where the invocation's
+     * {@link Deadline} is.
      */
     static final class WithinDeadline implements ExecutionInterceptor {
         @Override
@@ -113,12 +116,10 @@ public final class DynamoDbClients {
             if (!(context.request() instanceof AwsRequest request)) {
                 return context.request();
             }
-            Duration call = Duration.ofMillis(budget);
-            Duration attempt = call.compareTo(ATTEMPT_TIMEOUT) < 0 ? call : ATTEMPT_TIMEOUT;
             AwsRequestOverrideConfiguration.Builder override = request.overrideConfiguration()
                     .map(AwsRequestOverrideConfiguration::toBuilder)
                     .orElseGet(AwsRequestOverrideConfiguration::builder);
-            return request.toBuilder().overrideConfiguration(override.apiCallTimeout(call).apiCallAttemptTimeout(attempt).build()).build();
+            return request.toBuilder().overrideConfiguration(override.apiCallTimeout(Duration.ofMillis(budget)).build()).build();
         }
     }
 }

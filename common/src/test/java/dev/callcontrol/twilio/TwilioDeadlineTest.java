@@ -33,6 +33,7 @@ class TwilioDeadlineTest {
     private static final String ACCOUNT = "AC00000000000000000000000000000001";
     private static final String CONFERENCE = "CF0123456789abcdef0123456789abcdef";
     private static final String CALL = "CA0123456789abcdef0123456789abcdef";
+    private static final long INVOCATION_MILLIS = 4_000;
 
     private ServerSocket server;
     private final List<Socket> accepted = new CopyOnWriteArrayList<>();
@@ -70,10 +71,10 @@ class TwilioDeadlineTest {
         Participant.updater(CONFERENCE, CALL).setHold(true).update(client);
     }
 
-    /** Runs {@code work} in an invocation with 2.5 s left and a 1.5 s reserve (1 s to spare), and answers how long it took. */
-    private static long millisWithOneSecondToSpare(Runnable work) {
+    /** Runs {@code work} in an invocation with 4 s left and a 2 s reserve (2 s to spare), and answers how long it took. */
+    private static long millisWithTwoSecondsToSpare(Runnable work) {
         long started = System.nanoTime();
-        Deadline.within(2_500, 1_500, () -> {
+        Deadline.within(INVOCATION_MILLIS, 2_000, () -> {
             work.run();
             return null;
         });
@@ -84,7 +85,7 @@ class TwilioDeadlineTest {
     void aServerThatNeverAnswersIsCutWhenTheSpareTimeIsUp() throws IOException {
         String silent = start(socket -> { });
         ApiConnectionException[] cut = new ApiConnectionException[1];
-        long took = millisWithOneSecondToSpare(() -> cut[0] = assertThrows(ApiConnectionException.class, () -> hold(client(silent))));
+        long took = millisWithTwoSecondsToSpare(() -> cut[0] = assertThrows(ApiConnectionException.class, () -> hold(client(silent))));
         assertTrue(took < TwilioClients.RESPONSE_TIMEOUT.toMillis(), "cut at the invocation's deadline, not the 5 s read timeout: " + took + " ms");
         assertEquals(1, accepted.size(), "the request was sent, once");
         assertTrue(cut[0].getMessage().contains("timed out") || cut[0].getMessage().contains("could spare"), cut[0].getMessage());
@@ -92,7 +93,7 @@ class TwilioDeadlineTest {
 
     @Test
     void anAnswerThatTricklesInIsCutWhenTheSpareTimeIsUp() throws IOException {
-        // A byte every 200 ms: no single read waits long enough for the read timeout, yet the whole would take 20 s.
+        // A byte every 200 ms: no single read waits long enough for the read timeout, yet the whole would take over 20 s.
         String trickling = start(socket -> {
             try {
                 OutputStream out = socket.getOutputStream();
@@ -107,7 +108,7 @@ class TwilioDeadlineTest {
             }
         });
         ApiConnectionException[] cut = new ApiConnectionException[1];
-        long took = millisWithOneSecondToSpare(() -> cut[0] = assertThrows(ApiConnectionException.class, () -> hold(client(trickling))));
+        long took = millisWithTwoSecondsToSpare(() -> cut[0] = assertThrows(ApiConnectionException.class, () -> hold(client(trickling))));
         assertTrue(took < TwilioClients.ATTEMPT_CEILING.toMillis(), "closed when the spare time was up: " + took + " ms");
         assertTrue(cut[0].getMessage().contains("could spare"), cut[0].getMessage());
     }
@@ -128,13 +129,13 @@ class TwilioDeadlineTest {
         TwilioTelephony telephony = new TwilioTelephony(client(silent), "WS00000000000000000000000000000001",
                 "WW00000000000000000000000000000001", Clock.systemUTC(), FaultPolicy.standard());
         CallControlException[] failed = new CallControlException[1];
-        long took = millisWithOneSecondToSpare(() -> {
+        long took = millisWithTwoSecondsToSpare(() -> {
             failed[0] = assertThrows(CallControlException.class, () -> telephony.hold(CONFERENCE, CALL, true, "https://calls.example.com/twilio/hold-music"));
             assertTrue(Deadline.reserveReleased(), "the undo that follows may use the reserve");
         });
         assertEquals(504, failed[0].status());
         assertEquals("twilio_unreachable", failed[0].code());
         assertEquals(1, accepted.size(), "no retry: a second needs a second to spare, and none was left");
-        assertTrue(took < 2_500, "answered inside the invocation: " + took + " ms");
+        assertTrue(took < INVOCATION_MILLIS, "answered inside the invocation: " + took + " ms");
     }
 }
