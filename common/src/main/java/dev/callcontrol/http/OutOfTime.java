@@ -3,7 +3,7 @@ package dev.callcontrol.http;
 /**
  * A request the invocation had no time for, or that did not answer within the time it was given
  * ({@link Deadline#requestMillis}): a 504 {@code out_of_time}. What the request was for may be
- * repeated; its message says which dependency it was, never more.
+ * repeated; its message says what the service was doing, never which request or how.
  */
 public final class OutOfTime extends HttpError {
     public OutOfTime(String message) {
@@ -16,7 +16,7 @@ public final class OutOfTime extends HttpError {
     }
 
     /** A request sent, and cut when its time ran out: it may or may not have taken effect. */
-    public static OutOfTime unanswered(String dependency, String what) {
-        return new OutOfTime(dependency + " did not answer in the time the service had for " + what + "; try again");
+    public static OutOfTime unanswered(String what) {
+        return new OutOfTime(what + " took longer than the service had time for; try again");
     }
 }

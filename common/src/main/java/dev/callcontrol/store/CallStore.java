@@ -7,6 +7,8 @@ import dev.callcontrol.http.Backoff;
 import dev.callcontrol.http.Deadline;
 import dev.callcontrol.http.JsonValues;
 import dev.callcontrol.http.OutOfTime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -41,6 +43,7 @@ import java.util.function.Supplier;
  * what the caller does next ({@link Deadline#releaseReserve()}).
  */
 public final class CallStore implements CallRecords, LiveCalls {
+    private static final Logger LOG = LoggerFactory.getLogger(CallStore.class);
     /** The sparse index of live calls (template.yaml's CallsTable): only records that are neither ended nor aliases carry its key. */
     public static final String LIVE_INDEX = "live";
     /**
@@ -139,7 +142,7 @@ public final class CallStore implements CallRecords, LiveCalls {
     }
 
     private Optional<CallRecord> read(String taskSid) {
-        GetItemResponse response = call("reading a call record",
+        GetItemResponse response = call("reading the call record",
                 () -> dynamo.getItem(b -> b.tableName(table).key(key(taskSid)).consistentRead(true)));
         if (!response.hasItem() || response.item().isEmpty()) {
             return Optional.empty();
@@ -196,10 +199,10 @@ public final class CallStore implements CallRecords, LiveCalls {
         }
         try {
             if (exists) {
-                call("writing a call record", () -> dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("version = :read")
+                call("writing the call record", () -> dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("version = :read")
                         .expressionAttributeValues(Map.of(":read", AttributeValue.fromN(String.valueOf(record.version))))));
             } else {
-                call("writing a call record", () -> dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)")));
+                call("writing the call record", () -> dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)")));
             }
             record.version++;
             return true;
@@ -220,7 +223,8 @@ public final class CallStore implements CallRecords, LiveCalls {
             throw e;
         } catch (ApiCallTimeoutException | ApiCallAttemptTimeoutException e) {
             Deadline.releaseReserve();
-            throw OutOfTime.unanswered("DynamoDB", what);
+            LOG.warn("DynamoDB did not answer {} in the time the invocation could spare", what);
+            throw OutOfTime.unanswered(what);
         } catch (RuntimeException e) {
             Deadline.releaseReserve();
             throw e;

@@ -3,6 +3,8 @@ package dev.callcontrol.store;
 import dev.callcontrol.config.Config;
 import dev.callcontrol.http.Deadline;
 import dev.callcontrol.http.OutOfTime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
@@ -37,6 +39,7 @@ import java.time.Duration;
  * most {@link #MAX_ATTEMPTS} attempts with a short full-jitter backoff, all inside the same bound.
  */
 public final class DynamoDbClients {
+    private static final Logger LOG = LoggerFactory.getLogger(DynamoDbClients.class);
     /** The most one request may take, all its attempts and backoffs included. */
     public static final Duration CALL_TIMEOUT = Duration.ofSeconds(3);
     /** The most one attempt may take: DynamoDB answers single-item requests in milliseconds. */
@@ -111,7 +114,8 @@ public final class DynamoDbClients {
         public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
             long budget = Deadline.requestMillis(CALL_TIMEOUT.toMillis());
             if (budget < Deadline.MIN_REQUEST_MILLIS) {
-                throw OutOfTime.beforeSending("asking DynamoDB (" + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME) + ")");
+                LOG.warn("No time left for DynamoDB {}: {} ms to spare", attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), budget);
+                throw OutOfTime.beforeSending("reading or writing the call record");
             }
             if (!(context.request() instanceof AwsRequest request)) {
                 return context.request();
