@@ -84,11 +84,16 @@ public final class Deadline {
 
     /**
      * Milliseconds the invocation's requests may still use (never negative): up to the reserve while
-     * the operation goes forward, up to the answer's margin once the reserve is released.
+     * the operation goes forward, up to the answer's margin once the reserve is released. Outside an
+     * invocation (a tool, a test's set-up, the local runtime creating its tables) there is no
+     * deadline, and only each request's own ceiling bounds it.
      */
     public static long spareMillis() {
         Budget budget = CURRENT.get();
-        long keep = budget == null ? RESERVE_MILLIS : budget.reserveReleased ? ANSWER_MILLIS : budget.reserveMillis;
+        if (budget == null) {
+            return Long.MAX_VALUE;
+        }
+        long keep = budget.reserveReleased ? ANSWER_MILLIS : budget.reserveMillis;
         return Math.max(0, remainingMillis() - keep);
     }
 

@@ -46,8 +46,8 @@ public final class DynamoDbClients {
     public static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
     /** Attempts of one request, the first included. */
     public static final int MAX_ATTEMPTS = 3;
-    /** Time to open a connection; within {@link #ATTEMPT_TIMEOUT}. */
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    /** Time to open a connection: time for one lost SYN to be sent again (after 1 s), within {@link #ATTEMPT_TIMEOUT}. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
     private DynamoDbClients() {
     }
@@ -60,9 +60,10 @@ public final class DynamoDbClients {
     /** @param endpoint {@code null} for the regional endpoint */
     public static DynamoDbClient create(URI endpoint, String region, boolean environmentHasCredentials) {
         var builder = DynamoDbClient.builder()
+                // No socket timeout of its own (the client's default, 30 s, is a safety net): every attempt
+                // ends by its attempt timeout, and table set-up (TableSchema) may wait longer than requests.
                 .httpClient(UrlConnectionHttpClient.builder()
                         .connectionTimeout(CONNECT_TIMEOUT)
-                        .socketTimeout(ATTEMPT_TIMEOUT)
                         .build())
                 .overrideConfiguration(o -> o
                         .apiCallTimeout(CALL_TIMEOUT)
@@ -102,8 +103,8 @@ public final class DynamoDbClients {
     }
 
     /**
-     * Gives each request the time the invocation can spare, up to {@link #CALL_TIMEOUT}, as its
-     * {@code apiCallTimeout}. The attempt timeout stays {@link #ATTEMPT_TIMEOUT}: with less time than
+     * Gives each request the time the invocation can spare, up to its ceiling ({@link #CALL_TIMEOUT},
+     * or the request's own {@code apiCallTimeout}: table set-up's), as its {@code apiCallTimeout}. The attempt timeout stays {@link #ATTEMPT_TIMEOUT}: with less time than
      * that, a silent attempt is ended by the call's timeout, which the SDK never retries, rather than
      * by its own, which it would retry in the instant left (a retried write could land after the
      * caller was told it timed out). Runs on the calling thread, where the invocation's
@@ -112,13 +113,15 @@ public final class DynamoDbClients {
     static final class WithinDeadline implements ExecutionInterceptor {
         @Override
         public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
-            long budget = Deadline.requestMillis(CALL_TIMEOUT.toMillis());
+            if (!(context.request() instanceof AwsRequest request)) {
+                return context.request();
+            }
+            long ceiling = request.overrideConfiguration().flatMap(AwsRequestOverrideConfiguration::apiCallTimeout)
+                    .orElse(CALL_TIMEOUT).toMillis();
+            long budget = Deadline.requestMillis(ceiling);
             if (budget < Deadline.MIN_REQUEST_MILLIS) {
                 LOG.warn("No time left for DynamoDB {}: {} ms to spare", attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), budget);
                 throw OutOfTime.beforeSending("reading or writing the call record");
-            }
-            if (!(context.request() instanceof AwsRequest request)) {
-                return context.request();
             }
             AwsRequestOverrideConfiguration.Builder override = request.overrideConfiguration()
                     .map(AwsRequestOverrideConfiguration::toBuilder)

@@ -64,9 +64,18 @@ class DeadlineTest {
             return null;
         });
         assertEquals(Deadline.DEFAULT_MILLIS, Deadline.remainingMillis(), "outside an invocation: the default");
-        assertEquals(Deadline.DEFAULT_MILLIS - Deadline.RESERVE_MILLIS, Deadline.spareMillis());
+        assertEquals(3_000, Deadline.requestMillis(3_000), "and no deadline: only a request's own ceiling bounds it");
         Deadline.releaseReserve();
         assertFalse(Deadline.reserveReleased(), "a release outside an invocation changes nothing");
+    }
+
+    @Test
+    void anInvocationWithoutALambdaContextGetsTheDefault() {
+        Deadline.within((com.amazonaws.services.lambda.runtime.Context) null, () -> {
+            long spare = Deadline.spareMillis();
+            assertTrue(spare <= Deadline.DEFAULT_MILLIS - Deadline.RESERVE_MILLIS && spare > Deadline.DEFAULT_MILLIS - Deadline.RESERVE_MILLIS - 1_000, "" + spare);
+            return null;
+        });
     }
 
     @Test
