@@ -3,9 +3,16 @@ package dev.callcontrol.store;
 import dev.callcontrol.calls.CallRecord;
 import dev.callcontrol.calls.CallRecords;
 import dev.callcontrol.calls.LiveCalls;
+import dev.callcontrol.http.Backoff;
+import dev.callcontrol.http.Deadline;
 import dev.callcontrol.http.JsonValues;
+import dev.callcontrol.http.OutOfTime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.warmup.http.CannedResponseHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -28,9 +35,15 @@ import java.util.function.Supplier;
  * Call records in DynamoDB: one item per task ({@code pk = TASK#<sid>}, {@code sk = CALL}) holding
  * the record as a JSON document, a {@code version} for optimistic locking, and {@code expiresAt}
  * for TTL. Every write is conditional on the version read, so concurrent webhooks never lose
- * each other's changes; a lost race is retried from a fresh read.
+ * each other's changes; a lost race is retried from a fresh read, after a jittered wait that grows
+ * with each loss ({@link Backoff}) and never reaches into the invocation's reserve.
+ *
+ * <p>Each request is bounded by the time the invocation can spare ({@link DynamoDbClients}); one cut
+ * short is an {@link OutOfTime} (504), and any request that fails for good releases the reserve to
+ * what the caller does next ({@link Deadline#releaseReserve()}).
  */
 public final class CallStore implements CallRecords, LiveCalls {
+    private static final Logger LOG = LoggerFactory.getLogger(CallStore.class);
     /** The sparse index of live calls (template.yaml's CallsTable): only records that are not aliases and not yet ended and settled ({@link CallRecord#live}) carry its key. */
     public static final String LIVE_INDEX = "live";
     /**
@@ -40,16 +53,28 @@ public final class CallStore implements CallRecords, LiveCalls {
     static final int LIVE_SHARDS = 8;
     /** Records live on this long after their last change: long enough for wrap-up and support questions. */
     static final Duration RETENTION = Duration.ofDays(2);
-    private static final int ATTEMPTS = 8;
+    static final int ATTEMPTS = 8;
+    /** The wait after the first lost race is up to this; each later one doubles, up to {@link #BACKOFF_CAP_MILLIS}. */
+    static final long BACKOFF_BASE_MILLIS = 20;
+    static final long BACKOFF_CAP_MILLIS = 320;
+    /** No wait begins unless the invocation can spare this much after it for the next read and write. */
+    static final long NEXT_ATTEMPT_MILLIS = 2 * Deadline.MIN_REQUEST_MILLIS;
 
     private final DynamoDbClient dynamo;
     private final String table;
     private final Clock clock;
+    private final Backoff backoff;
 
     public CallStore(DynamoDbClient dynamo, String table, Clock clock) {
+        this(dynamo, table, clock, Backoff.standard(BACKOFF_BASE_MILLIS, BACKOFF_CAP_MILLIS));
+    }
+
+    /** With the waits between lost races of the caller's choosing: tests record them. */
+    CallStore(DynamoDbClient dynamo, String table, Clock clock, Backoff backoff) {
         this.dynamo = dynamo;
         this.table = table;
         this.clock = clock;
+        this.backoff = backoff;
     }
 
     /**
@@ -88,7 +113,7 @@ public final class CallStore implements CallRecords, LiveCalls {
                 .region(configuration.region())
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("priming", "priming")))
                 .build()) {
-            CallStore primed = new CallStore(canned, table, clock);
+            CallStore primed = new CallStore(canned, table, clock, backoff);
             Optional<CallRecord> back = primed.update(record.taskSid, () -> record, found -> true);
             if (back.isEmpty() || !record.taskSid.equals(back.get().taskSid) || !primed.write(record, false)) {
                 throw new IllegalStateException("the primed store did not read and write its record");
@@ -117,7 +142,8 @@ public final class CallStore implements CallRecords, LiveCalls {
     }
 
     private Optional<CallRecord> read(String taskSid) {
-        GetItemResponse response = dynamo.getItem(b -> b.tableName(table).key(key(taskSid)).consistentRead(true));
+        GetItemResponse response = call("reading the call record",
+                () -> dynamo.getItem(b -> b.tableName(table).key(key(taskSid)).consistentRead(true)));
         if (!response.hasItem() || response.item().isEmpty()) {
             return Optional.empty();
         }
@@ -133,11 +159,13 @@ public final class CallStore implements CallRecords, LiveCalls {
 
     /**
      * Changes the record (creating it with {@code create} when absent) and writes it back if the
-     * change answered true. Retries from a fresh read when another writer won the race.
+     * change answered true. Retries from a fresh read when another writer won the race, after a
+     * backoff; when the invocation cannot spare the wait and the next attempt, it stops with
+     * {@link OutOfTime}.
      */
     @Override
     public Optional<CallRecord> update(String taskSid, Supplier<CallRecord> create, java.util.function.Predicate<CallRecord> change) {
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+        for (int attempt = 1; ; attempt++) {
             Optional<CallRecord> found = read(taskSid);
             CallRecord record = found.orElseGet(create);
             if (!change.test(record)) {
@@ -146,8 +174,15 @@ public final class CallStore implements CallRecords, LiveCalls {
             if (write(record, found.isPresent())) {
                 return Optional.of(record);
             }
+            if (attempt == ATTEMPTS) {
+                Deadline.releaseReserve();
+                throw new IllegalStateException("call record " + taskSid + " kept changing under " + ATTEMPTS + " attempts");
+            }
+            if (!backoff.pause(attempt, NEXT_ATTEMPT_MILLIS)) {
+                Deadline.releaseReserve();
+                throw OutOfTime.beforeSending("writing the call record again after another change");
+            }
         }
-        throw new IllegalStateException("call record " + taskSid + " kept changing under " + ATTEMPTS + " attempts");
     }
 
     /** Writes a new record or the next version of one read before; false when someone else wrote first. */
@@ -164,10 +199,10 @@ public final class CallStore implements CallRecords, LiveCalls {
         }
         try {
             if (exists) {
-                dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("version = :read")
-                        .expressionAttributeValues(Map.of(":read", AttributeValue.fromN(String.valueOf(record.version)))));
+                call("writing the call record", () -> dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("version = :read")
+                        .expressionAttributeValues(Map.of(":read", AttributeValue.fromN(String.valueOf(record.version))))));
             } else {
-                dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
+                call("writing the call record", () -> dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)")));
             }
             record.version++;
             return true;
@@ -176,8 +211,32 @@ public final class CallStore implements CallRecords, LiveCalls {
         }
     }
 
+    /**
+     * One DynamoDB request: a lost condition is the caller's to read; a request cut short is
+     * {@link OutOfTime}; any other failure goes up as it is. Either way the invocation may use its
+     * reserve from then on.
+     */
+    private static <T> T call(String what, Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (ConditionalCheckFailedException e) {
+            throw e;
+        } catch (ApiCallTimeoutException | ApiCallAttemptTimeoutException e) {
+            Deadline.releaseReserve();
+            LOG.warn("DynamoDB did not answer {} in the time the invocation could spare", what);
+            throw OutOfTime.unanswered(what);
+        } catch (RuntimeException e) {
+            Deadline.releaseReserve();
+            throw e;
+        }
+    }
+
     @Override
     public List<Entry> live() {
+        return call("listing the live calls", this::listLive);
+    }
+
+    private List<Entry> listLive() {
         List<Entry> out = new ArrayList<>();
         for (int shard = 0; shard < LIVE_SHARDS; shard++) {
             String partition = "live#" + shard;

@@ -1,5 +1,6 @@
 package dev.callcontrol.store;
 
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -9,6 +10,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -17,22 +19,33 @@ import java.util.Map;
  * Local, LocalStack and tests use exactly the key schema, indexes and TTL that template.yaml deploys.
  */
 public final class TableSchema {
+    /**
+     * How long a set-up request may take: far more than the product's requests are given
+     * ({@link DynamoDbClients#CALL_TIMEOUT}), since an engine starting on a busy machine creates a
+     * table with an index slowly, and nobody is waiting on a call.
+     */
+    static final Duration SET_UP_TIMEOUT = Duration.ofSeconds(30);
+
     private TableSchema() {
     }
 
     /** Creates the table (and its TTL setting) unless it exists; returns whether it was created. */
     public static boolean create(DynamoDbClient dynamo, String tableName, Map<String, Object> properties) {
         try {
-            dynamo.createTable(createRequest(tableName, properties));
+            dynamo.createTable(createRequest(tableName, properties).toBuilder().overrideConfiguration(TableSchema::setUp).build());
         } catch (ResourceInUseException exists) {
             return false;
         }
-        dynamo.waiter().waitUntilTableExists(b -> b.tableName(tableName));
+        dynamo.waiter().waitUntilTableExists(b -> b.tableName(tableName).overrideConfiguration(TableSchema::setUp));
         if (properties.get("TimeToLiveSpecification") instanceof Map<?, ?> ttl && Boolean.TRUE.equals(ttl.get("Enabled"))) {
-            dynamo.updateTimeToLive(b -> b.tableName(tableName)
+            dynamo.updateTimeToLive(b -> b.tableName(tableName).overrideConfiguration(TableSchema::setUp)
                     .timeToLiveSpecification(t -> t.attributeName(String.valueOf(ttl.get("AttributeName"))).enabled(true)));
         }
         return true;
+    }
+
+    private static void setUp(AwsRequestOverrideConfiguration.Builder override) {
+        override.apiCallTimeout(SET_UP_TIMEOUT).apiCallAttemptTimeout(SET_UP_TIMEOUT);
     }
 
     public static CreateTableRequest createRequest(String tableName, Map<String, Object> properties) {

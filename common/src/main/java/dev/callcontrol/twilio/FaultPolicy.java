@@ -4,7 +4,9 @@ import com.twilio.exception.ApiConnectionException;
 import com.twilio.exception.ApiException;
 import com.twilio.exception.TwilioException;
 import dev.callcontrol.agent.CallControlException;
+import dev.callcontrol.http.Backoff;
 import dev.callcontrol.http.Deadline;
+import dev.callcontrol.http.OutOfTime;
 import dev.callcontrol.logging.Redact;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +31,12 @@ import java.util.function.Supplier;
  *   <li>Every other failure is a typed error the caller sees: Twilio's refusal a 409
  *   {@code twilio_refused}, rejected credentials a 502 {@code twilio_credentials}, a 5xx a 502
  *   {@code twilio_unavailable}, rate limiting that outlasts the retries a 503
- *   {@code twilio_rate_limited}, silence a 504 {@code twilio_unreachable}.</li>
+ *   {@code twilio_rate_limited}, silence a 504 {@code twilio_unreachable}, and an attempt the
+ *   invocation had no time left to send a 504 {@code out_of_time} ({@link UrlConnectionTwilioClient}).</li>
  * </ul>
+ * A retry begins only while the invocation can spare {@link #RETRY_MINIMUM_MILLIS} after the wait
+ * ({@link Deadline#spareMillis()}: never the reserve kept for undoing), and a request that fails for
+ * good releases that reserve to what the caller does next ({@link Deadline#releaseReserve()}).
  * Requests that treat a 404 as done (removing a participant who has left) handle it themselves.
  */
 public final class FaultPolicy {
@@ -46,26 +52,19 @@ public final class FaultPolicy {
     static final long CAP_MILLIS = 2_000;
     /** Attempts of one request, the first included. */
     static final int MAX_ATTEMPTS = 5;
-    /** Time kept back for the attempt itself and the rest of the invocation; no retry starts with less. */
-    static final long RESERVE_MILLIS = TwilioClients.RESPONSE_TIMEOUT.toMillis() + 1_000;
+    /** No retry begins unless the invocation can spare this much for it after the wait (reserve excluded). */
+    static final long RETRY_MINIMUM_MILLIS = 1_000;
 
-    interface Sleeper {
-        void sleep(long millis) throws InterruptedException;
-    }
+    private final Backoff backoff;
 
-    private final Sleeper sleeper;
-    private final LongUnaryOperator jitter;
-    private final LongSupplier remainingMillis;
-
-    FaultPolicy(Sleeper sleeper, LongUnaryOperator jitter, LongSupplier remainingMillis) {
-        this.sleeper = sleeper;
-        this.jitter = jitter;
-        this.remainingMillis = remainingMillis;
+    /** @param spareMillis what the invocation's requests may still use ({@link Deadline#spareMillis()}) */
+    FaultPolicy(Backoff.Sleeper sleeper, LongUnaryOperator jitter, LongSupplier spareMillis) {
+        this.backoff = new Backoff(BASE_MILLIS, CAP_MILLIS, sleeper, jitter, spareMillis);
     }
 
     /** Real sleeps, random jitter, and the running invocation's deadline. */
     public static FaultPolicy standard() {
-        return new FaultPolicy(Thread::sleep, bound -> ThreadLocalRandom.current().nextLong(bound + 1), Deadline::remainingMillis);
+        return new FaultPolicy(Thread::sleep, bound -> ThreadLocalRandom.current().nextLong(bound + 1), Deadline::spareMillis);
     }
 
     /** A fetch, update or delete. */
@@ -107,12 +106,25 @@ public final class FaultPolicy {
     }
 
     private <T> T attempt(String action, Kind kind, Supplier<T> request, Supplier<Optional<T>> lookup) {
+        try {
+            return attempts(action, kind, request, lookup);
+        } catch (RuntimeException e) {
+            // Failed for good: what the caller does next (undoing, answering) may use the reserve.
+            Deadline.releaseReserve();
+            throw e;
+        }
+    }
+
+    private <T> T attempts(String action, Kind kind, Supplier<T> request, Supplier<Optional<T>> lookup) {
         for (int attempt = 1; ; attempt++) {
             TwilioException failure;
             try {
                 return request.get();
             } catch (ApiConnectionException | ApiException e) {
                 failure = e;
+            } catch (OutOfTime e) {
+                LOG.warn("No time left for {} (attempt {})", action, attempt);
+                throw e;
             }
             Fault fault = Fault.of(failure);
             boolean mayHaveHappened = kind == Kind.CREATE && (fault == Fault.NO_ANSWER || fault == Fault.SERVER);
@@ -135,20 +147,7 @@ public final class FaultPolicy {
 
     /** Waits before attempt {@code attempt + 1}; false when there are no attempts or time left for it. */
     private boolean backoff(int attempt) {
-        if (attempt >= MAX_ATTEMPTS) {
-            return false;
-        }
-        long delay = jitter.applyAsLong(Math.min(CAP_MILLIS, BASE_MILLIS << (attempt - 1)));
-        if (remainingMillis.getAsLong() - delay < RESERVE_MILLIS) {
-            return false;
-        }
-        try {
-            sleeper.sleep(delay);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return attempt < MAX_ATTEMPTS && backoff.pause(attempt, RETRY_MINIMUM_MILLIS);
     }
 
     private static CallControlException typed(String action, Fault fault, TwilioException failure) {

@@ -8,14 +8,16 @@ import java.time.Duration;
 /**
  * Builds the Twilio REST client: Twilio's own hosts, or {@code TWILIO_API_BASE_URL} when set, over
  * the JDK's HTTP stack ({@link UrlConnectionTwilioClient}), which sends every request once;
- * {@link FaultPolicy} decides on retries. Timeouts are short enough that a retry still fits in the
- * function's time.
+ * {@link FaultPolicy} decides on retries. These timeouts are each attempt's ceilings; an attempt gets
+ * less when the invocation has less to spare ({@link dev.callcontrol.http.Deadline#requestMillis}).
  */
 public final class TwilioClients {
-    /** Time to open a connection to Twilio. */
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    /** Time to open a connection to Twilio: time for one lost SYN to be sent again (after 1 s). */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     /** Time to wait for Twilio's answer; its REST API answers in well under a second. */
-    static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(5);
+    /** The most one attempt takes, connecting and answering together. */
+    public static final Duration ATTEMPT_CEILING = CONNECT_TIMEOUT.plus(RESPONSE_TIMEOUT);
 
     private TwilioClients() {
     }

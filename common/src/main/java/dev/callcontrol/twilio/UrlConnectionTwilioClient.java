@@ -7,6 +7,8 @@ import com.twilio.http.HttpMethod;
 import com.twilio.http.HttpUtility;
 import com.twilio.http.Request;
 import com.twilio.http.Response;
+import dev.callcontrol.http.Deadline;
+import dev.callcontrol.http.OutOfTime;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.message.BasicHeader;
 
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * twilio-java's transport over the JDK's {@link HttpURLConnection}, in place of its Apache client:
@@ -44,6 +47,12 @@ import java.util.Set;
  * JDK never sends a POST twice on its own either (it re-sends a buffered one when a kept-alive
  * connection turns out closed). Whether anything is tried again is {@link FaultPolicy}'s decision.
  * An I/O failure is an {@link ApiConnectionException}.
+ *
+ * <p>Each attempt takes at most {@link Deadline#requestMillis} of the connect and read timeouts'
+ * sum: both timeouts are cut to it, and when together they could still outlast it, the connection
+ * is closed once it has passed. So an attempt never eats into the time the invocation keeps for
+ * undoing and answering. With less than {@link Deadline#MIN_REQUEST_MILLIS} to spare nothing is sent
+ * ({@link OutOfTime}).
  */
 public final class UrlConnectionTwilioClient extends HttpClient {
     public static final String ORIGINAL_HOST_HEADER = "X-Twilio-Original-Host";
@@ -84,12 +93,23 @@ public final class UrlConnectionTwilioClient extends HttpClient {
             // HttpURLConnection has no PATCH, and none of the Twilio APIs this product calls uses it.
             throw new IllegalArgumentException("PATCH is not supported by " + UrlConnectionTwilioClient.class.getSimpleName());
         }
+        long budget = Deadline.requestMillis((long) connectMillis + readMillis);
+        if (budget < Deadline.MIN_REQUEST_MILLIS) {
+            throw OutOfTime.beforeSending("asking Twilio");
+        }
         HttpURLConnection connection = null;
+        AtomicBoolean cut = new AtomicBoolean();
+        Thread watchdog = null;
         try {
             URL twilio = request.constructURL();
             connection = (HttpURLConnection) target(twilio).openConnection();
-            connection.setConnectTimeout(connectMillis);
-            connection.setReadTimeout(readMillis);
+            int connectTimeout = (int) Math.min(connectMillis, budget);
+            int readTimeout = (int) Math.min(readMillis, budget);
+            connection.setConnectTimeout(connectTimeout);
+            connection.setReadTimeout(readTimeout);
+            if ((long) connectTimeout + readTimeout > budget) {
+                watchdog = closeAfter(connection, budget, cut);
+            }
             connection.setInstanceFollowRedirects(false);
             connection.setUseCaches(false);
             connection.setRequestMethod(method.toString());
@@ -124,12 +144,37 @@ public final class UrlConnectionTwilioClient extends HttpClient {
                 body = new String(read(answer), StandardCharsets.UTF_8);
             }
             return new Response(body, status, responseHeaders(connection));
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             if (connection != null) {
                 connection.disconnect();
             }
+            if (cut.get()) {
+                // Closed from the watchdog: whatever the reading thread tripped over, the attempt ran out of time.
+                throw new ApiConnectionException("Twilio request " + method + " " + request.getUrl() + " got no answer within the "
+                        + budget + " ms the invocation could spare", e);
+            }
+            if (e instanceof RuntimeException unchecked) {
+                throw unchecked;
+            }
             throw new ApiConnectionException("Twilio request " + method + " " + request.getUrl() + " failed: " + e.getMessage(), e);
+        } finally {
+            if (watchdog != null) {
+                watchdog.interrupt();
+            }
         }
+    }
+
+    /** Closes the connection once {@code millis} have passed, unless interrupted first (the attempt ended). */
+    private static Thread closeAfter(HttpURLConnection connection, long millis, AtomicBoolean cut) {
+        return Thread.ofVirtual().name("twilio-attempt-deadline").start(() -> {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException ended) {
+                return;
+            }
+            cut.set(true);
+            connection.disconnect();
+        });
     }
 
     /** Once: twilio-java's own retry of 5xx answers would repeat creates too; {@link FaultPolicy} decides. */

@@ -3,6 +3,8 @@ package dev.callcontrol.twilio;
 import com.twilio.exception.ApiConnectionException;
 import com.twilio.exception.ApiException;
 import dev.callcontrol.agent.CallControlException;
+import dev.callcontrol.http.Deadline;
+import dev.callcontrol.http.OutOfTime;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -13,18 +15,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FaultPolicyTest {
     private final List<Long> bounds = new ArrayList<>();
     private final List<Long> sleeps = new ArrayList<>();
-    private long remaining = 14_000;
+    /** What the invocation can spare for requests, its reserve excluded. */
+    private long spare = 9_000;
     /** Jitter that takes the upper bound, so the schedule is visible. */
     private final FaultPolicy policy = new FaultPolicy(sleeps::add, bound -> {
         bounds.add(bound);
         return bound;
-    }, () -> remaining);
+    }, () -> spare);
 
     private static ApiException status(int status, Integer code) {
         return new ApiException("Twilio says no", code, null, status, null, null, null, null);
@@ -153,12 +157,46 @@ class FaultPolicyTest {
 
     @Test
     void noRetryStartsWithoutTimeForIt() {
-        remaining = FaultPolicy.RESERVE_MILLIS + 50;
+        spare = FaultPolicy.RETRY_MINIMUM_MILLIS + 50;
         var request = new Script<>("ok", status(429, 20429));
         CallControlException e = assertThrows(CallControlException.class, () -> policy.run("holding", FaultPolicy.Kind.UPDATE, request));
         assertEquals(503, e.status());
         assertEquals(1, request.calls.get());
         assertTrue(sleeps.isEmpty());
+    }
+
+    @Test
+    void aWaitNeverReachesIntoTheReserve() {
+        // 1,150 ms to spare: the first wait (up to 100 ms) leaves a retry its second; the next (200 ms) would not.
+        spare = FaultPolicy.RETRY_MINIMUM_MILLIS + 150;
+        var request = new Script<>("ok", status(429, 20429), status(429, 20429));
+        assertThrows(CallControlException.class, () -> policy.run("holding", FaultPolicy.Kind.UPDATE, request));
+        assertEquals(2, request.calls.get());
+        assertEquals(List.of(100L), sleeps);
+    }
+
+    @Test
+    void aRequestWithNoTimeLeftIsOutOfTimeAndReleasesTheReserve() {
+        Deadline.within(10_000, () -> {
+            var request = new Script<>("ok", OutOfTime.beforeSending("asking Twilio"));
+            OutOfTime e = assertThrows(OutOfTime.class, () -> policy.run("holding", FaultPolicy.Kind.UPDATE, request));
+            assertEquals(504, e.status());
+            assertEquals("out_of_time", e.code());
+            assertEquals(1, request.calls.get(), "nothing to retry: nothing was sent");
+            assertTrue(Deadline.reserveReleased(), "what the caller does next may use the reserve");
+            return null;
+        });
+    }
+
+    @Test
+    void aRequestThatFailsForGoodReleasesTheReserveAndOneThatSucceedsDoesNot() {
+        Deadline.within(10_000, () -> {
+            assertEquals("ok", policy.run("holding", FaultPolicy.Kind.UPDATE, new Script<>("ok", status(429, 20429))));
+            assertFalse(Deadline.reserveReleased());
+            assertThrows(CallControlException.class, () -> policy.run("holding", FaultPolicy.Kind.UPDATE, new Script<>("ok", status(400, 21220))));
+            assertTrue(Deadline.reserveReleased());
+            return null;
+        });
     }
 
     @Test

@@ -198,6 +198,29 @@ class DynamoDbFaultRuntimeTest {
     }
 
     @Test
+    void aSilentReadIsCutAndRetriedAndOneThatOutlastsTheRequestsCeilingIsA504() throws Exception {
+        String task = newTask();
+        // One attempt held far longer than it may take (DynamoDbClients.ATTEMPT_TIMEOUT): cut, and the SDK's retry goes through.
+        arm("{\"operation\":\"GetItem\",\"delayMillis\":10000,\"times\":1}");
+        assertEquals(200, customerJoined(task).statusCode());
+        assertTrue(customerPresent(task));
+        assertEquals(List.of(2, 1), List.of(rule(0).path("matched").asInt(), rule(0).path("failed").asInt()));
+        assertEquals(200, send("DELETE", null).statusCode());
+
+        String late = newTask();
+        // Every attempt held: the request is cut at its ceiling (DynamoDbClients.CALL_TIMEOUT), well inside the function's 15 s.
+        arm("{\"operation\":\"GetItem\",\"delayMillis\":10000,\"times\":1000}");
+        HttpResponse<String> cut = customerJoined(late);
+        assertEquals(504, cut.statusCode(), cut.body());
+        assertEquals("out_of_time", Json.parse(cut.body(), "the answer").path("error").path("code").asText(), cut.body());
+        assertTrue(records.find(late).isEmpty(), "nothing was written");
+        assertEquals(200, send("DELETE", null).statusCode());
+        HttpResponse<String> repeated = customerJoined(late);
+        assertEquals(200, repeated.statusCode(), "Twilio's retry (the URL asks for one on a 5xx) goes through: " + repeated.body());
+        assertTrue(customerPresent(late));
+    }
+
+    @Test
     void aWriteWhoseAnswerIsLostIsStillDone() throws Exception {
         String task = newTask();
         arm("{\"operation\":\"PutItem\",\"status\":500,\"after\":true}");

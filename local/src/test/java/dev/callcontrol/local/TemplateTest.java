@@ -5,11 +5,14 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.callcontrol.config.Setting;
+import dev.callcontrol.http.Deadline;
 import dev.callcontrol.http.ApiRequest;
 import dev.callcontrol.http.Json;
 import dev.callcontrol.testing.Project;
+import dev.callcontrol.store.DynamoDbClients;
 import dev.callcontrol.testing.Webhooks;
 import dev.callcontrol.twilio.SignatureVerifier;
+import dev.callcontrol.twilio.TwilioClients;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,6 +63,27 @@ class TemplateTest {
             var method = type.getMethod(function.handlerMethod(), event, Context.class);
             assertTrue(Modifier.isPublic(method.getModifiers()), function.handler());
             assertTrue(Modifier.isPublic(type.getConstructor().getModifiers()), function.handler() + " has the public no-argument constructor Lambda uses");
+        }
+    }
+
+    /**
+     * docs/decisions.md, "Every request fits in the invocation": a function's timeout holds, before
+     * the reserve kept for undoing and answering, one Twilio attempt and one DynamoDB request at
+     * their ceilings; and no function behind the HTTP API outlives what its caller waits for (Twilio
+     * stops waiting for a webhook after 15 s, the tt of every callback URL; API Gateway after 30 s).
+     */
+    @Test
+    void everyFunctionsTimeoutHoldsItsBudgets() {
+        long slowestStep = TwilioClients.ATTEMPT_CEILING.toMillis() + DynamoDbClients.CALL_TIMEOUT.toMillis();
+        for (SamTemplate.Function function : template.functions()) {
+            long timeout = function.timeoutSeconds() * 1000L;
+            assertTrue(timeout - Deadline.RESERVE_MILLIS >= slowestStep, function.logicalId() + ": " + timeout
+                    + " ms less the " + Deadline.RESERVE_MILLIS + " ms reserve must hold a Twilio attempt and a DynamoDB request at their ceilings ("
+                    + slowestStep + " ms)");
+            for (SamTemplate.Route route : function.routes()) {
+                long caller = route.path().startsWith("/twilio/") ? 15_000 : 30_000;
+                assertTrue(timeout <= caller, function.logicalId() + " runs longer than " + route.path() + "'s caller waits");
+            }
         }
     }
 
