@@ -108,6 +108,7 @@ public final class CallControl {
     private final LegAcceptance acceptance;
     private final Watchdog watchdog;
     private final UnfinishedTransfers unfinished;
+    private final PendingEffects pendingEffects;
 
     public CallControl(CallRecords records, Telephony telephony, Settings settings) {
         this(records, telephony, settings, Clock.systemUTC());
@@ -132,6 +133,7 @@ public final class CallControl {
         this.policy = new ConferencePolicy(ports, warmEvents);
         this.watchdog = new Watchdog(ports, requeue, warmEvents, transitions);
         this.unfinished = new UnfinishedTransfers(ports, requeue, transitions);
+        this.pendingEffects = new PendingEffects(ports);
     }
 
     // ------------------------------------------------------------------ what agents and supervisors ask for
@@ -196,14 +198,19 @@ public final class CallControl {
 
     /**
      * What the reconciler checks on every live call besides lost webhooks: a transfer an invocation
-     * began and never finished is undone ({@link UnfinishedTransfers}); then the limits no call
+     * began and never finished is undone ({@link UnfinishedTransfers}); a follow-up of a conference
+     * event that failed is sent again ({@link PendingEffects}); then the limits no call
      * outlives ({@link Watchdog}): a transfer whose target has not joined after
      * {@code transferTimeout} ends as a no-answer, a customer held for {@code maxHold} is brought
      * back to the agent, or re-queued. Answers what was done (the audit trail's event), or null.
      */
     public String watch(CallRecord record, java.time.Duration maxHold, java.time.Duration transferTimeout) {
         String undone = unfinished.check(record);
-        return undone != null ? undone : watchdog.check(record, new Watchdog.Limits(maxHold, transferTimeout));
+        if (undone != null) {
+            return undone;
+        }
+        String retried = pendingEffects.retry(record);
+        return retried != null ? retried : watchdog.check(record, new Watchdog.Limits(maxHold, transferTimeout));
     }
 
     /** The words the agent hears before being connected to a waiting caller ({@link PreCallWhisper}). */

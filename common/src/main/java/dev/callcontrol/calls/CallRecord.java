@@ -124,6 +124,11 @@ public final class CallRecord {
     public static final String TASK_CANCELED = "canceled";
     public static final String TASK_COMPLETED = "completed";
 
+    /** A pending effect: the customer is to be taken off hold (a transfer target joined, a transfer failed back to the agent). */
+    public static final String EFFECT_UNHOLD_CUSTOMER = "unhold_customer";
+    /** A pending effect: the caller waiting in the queue is to be moved into the conference (the agent joined after the whisper). */
+    public static final String EFFECT_BRING_CUSTOMER = "bring_customer";
+
     public String taskSid;
     public String conferenceSid;
     /** {@code active} while the conference runs, {@code ended} after it. */
@@ -160,6 +165,12 @@ public final class CallRecord {
      * that failed when the call ended is made good.
      */
     public String settledAt;
+    /**
+     * Follow-ups of a conference event that failed and that nothing else would make good, for the
+     * reconciler to send again: {@link #EFFECT_UNHOLD_CUSTOMER}, {@link #EFFECT_BRING_CUSTOMER}.
+     * Null when there are none.
+     */
+    public List<String> pendingEffects;
     /** Optimistic-locking version, kept by the store (not part of the document). */
     @JsonIgnore
     public long version;

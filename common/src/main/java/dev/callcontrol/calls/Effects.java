@@ -15,6 +15,7 @@ final class Effects {
 
     private final Telephony telephony;
     private final String holdUrl;
+    private final CallRecords records;
 
     /** Further requests, run last. */
     final List<Runnable> then = new ArrayList<>();
@@ -27,18 +28,25 @@ final class Effects {
     Effects(Ports ports) {
         this.telephony = ports.telephony();
         this.holdUrl = ports.holdUrl();
+        this.records = ports.records();
     }
 
     void run(CallRecord record) {
         if (bringCustomer) {
-            FollowUps.quietly("moving the waiting caller into the conference",
-                    () -> telephony.moveIntoConference(record.customerCallSid, record.taskSid, Role.CUSTOMER.label(), true));
-            LOG.info("Agent joined after the whisper; caller moved into the conference");
+            if (FollowUps.attempt("moving the waiting caller into the conference",
+                    () -> telephony.moveIntoConference(record.customerCallSid, record.taskSid, Role.CUSTOMER.label(), true))) {
+                LOG.info("Agent joined after the whisper; caller moved into the conference");
+            } else {
+                pending(record, CallRecord.EFFECT_BRING_CUSTOMER);
+            }
         }
         if (unholdCustomer && record.customer() != null) {
-            FollowUps.quietly("taking the customer off hold for the transfer target",
-                    () -> telephony.hold(record.conferenceSid, record.customerCallSid, false, holdUrl));
-            LOG.info("Transfer target joined; customer taken off hold");
+            if (FollowUps.attempt("taking the customer off hold for the transfer target",
+                    () -> telephony.hold(record.conferenceSid, record.customerCallSid, false, holdUrl))) {
+                LOG.info("Transfer target joined; customer taken off hold");
+            } else {
+                pending(record, CallRecord.EFFECT_UNHOLD_CUSTOMER);
+            }
         }
         if (endConference) {
             FollowUps.quietly("ending the conference after the last agent left", () -> telephony.endConference(record.conferenceSid));
@@ -47,5 +55,23 @@ final class Effects {
         wrap.forEach(task -> FollowUps.quietly("moving task " + task + " to wrapping", () -> telephony.updateTask(task, Telephony.TaskStatus.WRAPPING, null)));
         cancel.forEach(task -> FollowUps.cancelTask(telephony, task, "the call ended before the transfer was answered"));
         then.forEach(Runnable::run);
+    }
+
+    /**
+     * Keeps a failed effect in the record for the reconciler to send again ({@link PendingEffects}):
+     * the task updates and the conference's end are found again from the record as it is, but a
+     * customer left on hold, or left in the queue, is not.
+     */
+    private void pending(CallRecord record, String effect) {
+        FollowUps.quietly("keeping the failed effect " + effect + " for the reconciler", () -> records.update(record.taskSid, () -> record, r -> {
+            if (r.pendingEffects != null && r.pendingEffects.contains(effect)) {
+                return false;
+            }
+            if (r.pendingEffects == null) {
+                r.pendingEffects = new ArrayList<>();
+            }
+            r.pendingEffects.add(effect);
+            return true;
+        }));
     }
 }

@@ -18,11 +18,18 @@ final class FollowUps {
 
     /** Runs a follow-up request; its failure is logged, not thrown. */
     static void quietly(String what, Runnable request) {
+        attempt(what, request);
+    }
+
+    /** Runs a follow-up request; answers whether it succeeded (its failure logged, not thrown). */
+    static boolean attempt(String what, Runnable request) {
         Deadline.releaseReserve();
         try {
             request.run();
+            return true;
         } catch (RuntimeException e) {
             LOG.error("Failed {}: {}", what, e.getMessage());
+            return false;
         }
     }
 

@@ -48,6 +48,7 @@ public final class CallRecordJson {
         doc.put("audit", record.audit == null ? null : record.audit.stream().map(CallRecordJson::auditEntry).toList());
         doc.put("aliasOf", record.aliasOf);
         doc.put("settledAt", record.settledAt);
+        doc.put("pendingEffects", record.pendingEffects);
         return JsonValues.writeWithoutNulls(doc);
     }
 
@@ -80,6 +81,7 @@ public final class CallRecordJson {
         record.audit = doc.list("audit", record.audit, value -> readAuditEntry(Fields.of(value, "an audit entry")));
         record.aliasOf = doc.text("aliasOf", record.aliasOf);
         record.settledAt = doc.text("settledAt", record.settledAt);
+        record.pendingEffects = doc.list("pendingEffects", record.pendingEffects, value -> Fields.text(value, "a pending effect"));
         return record;
     }
 
