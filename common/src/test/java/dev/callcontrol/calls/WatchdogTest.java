@@ -242,4 +242,24 @@ class WatchdogTest {
         assertEquals(CallRecord.AUDIT_ENTRIES, record.audit.size());
         assertEquals("e5", record.audit.get(0).event);
     }
+
+    @Test
+    void twoRunsAtOnceActOnce() throws Exception {
+        calls.hold(TASK, ALICE_AGENT, true);
+        twilioHas(connected(AGENT_LEG, null, false), connected(CUSTOMER_LEG, "customer", true));
+        later(300);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var first = pool.submit(this::reconcile);
+            var second = pool.submit(this::reconcile);
+            first.get();
+            second.get();
+        } finally {
+            pool.shutdown();
+        }
+        long entries = record().audit.stream().filter(e -> e.event.equals("hold_limit_resumed")).count();
+        assertEquals(1, entries, "one audit entry for one hold: " + record().audit.size());
+        // Both may have sent the resume (harmless: resuming a resumed participant); only one claimed it.
+        assertTrue(telephony.requests.contains("hold " + CUSTOMER_LEG + " false"), telephony.requests.toString());
+    }
 }
