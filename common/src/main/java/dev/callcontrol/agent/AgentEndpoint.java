@@ -10,6 +10,8 @@ import dev.callcontrol.http.ApiResponses;
 import dev.callcontrol.http.Deadline;
 import dev.callcontrol.http.HttpError;
 import dev.callcontrol.logging.CallLog;
+import dev.callcontrol.twilio.TwilioClients;
+import dev.callcontrol.twilio.TwilioTelephony;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +31,27 @@ public abstract class AgentEndpoint extends ApiFunction {
     private final String workerClaim;
     private final String groupsClaim;
     private final String supervisorGroup;
+    private final WorkerIdentity identity;
 
     protected AgentEndpoint(Config config) {
         this.workerClaim = config.authWorkerClaim();
         this.groupsClaim = config.authGroupsClaim();
         this.supervisorGroup = config.supervisorGroup();
+        this.identity = identity(config);
+    }
+
+    /**
+     * The binding check {@code AUTH_WORKER_BINDING} asks for. With {@code worker-attribute}, workers
+     * are read from TaskRouter through a client built on the first request that needs one, and kept
+     * for a few minutes ({@link TwilioTelephony#worker}).
+     */
+    private static WorkerIdentity identity(Config config) {
+        if (config.authWorkerBinding() == Config.WorkerBinding.CLAIM) {
+            return WorkerIdentity.TRUST_CLAIM;
+        }
+        TwilioClients.Settings twilio = TwilioClients.Settings.of(config);
+        TwilioTelephony workers = TwilioTelephony.lazily(() -> TwilioClients.restClient(twilio), config.workspaceSid(), config.workflowSid());
+        return WorkerIdentity.boundByWorkerAttribute(workers::worker);
     }
 
     @Override
@@ -46,6 +64,7 @@ public abstract class AgentEndpoint extends ApiFunction {
             ApiRequest request = ApiRequest.from(event);
             Principal principal = Principal.fromClaims(request.claims(), workerClaim, groupsClaim, supervisorGroup);
             CallLog.put("WorkerSid", principal.workerSid());
+            identity.check(principal, request.claims().get("sub"));
             if (!request.body().isEmpty()) {
                 request.jsonBody();
             }

@@ -21,8 +21,14 @@ public interface Telephony {
         }
     }
 
-    /** A TaskRouter worker: who they are and where to ring them ({@code contact_uri}, may be null). */
-    record Worker(String sid, String name, String contactUri) {
+    /**
+     * A TaskRouter worker: who they are, where to ring them ({@code contact_uri}, may be null), and
+     * the identity-provider user bound to them ({@code auth_sub}, set by administrators; may be null).
+     */
+    record Worker(String sid, String name, String contactUri, String authSubject) {
+        public Worker(String sid, String name, String contactUri) {
+            this(sid, name, contactUri, null);
+        }
     }
 
     /** A TaskRouter task queue. */

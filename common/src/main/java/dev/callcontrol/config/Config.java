@@ -246,6 +246,24 @@ public final class Config {
         return require(Setting.AUTH_WORKER_CLAIM);
     }
 
+    /** How the worker claim is bound to the authenticated user ({@code AUTH_WORKER_BINDING}). */
+    public WorkerBinding authWorkerBinding() {
+        String value = require(Setting.AUTH_WORKER_BINDING);
+        return switch (value) {
+            case "claim" -> WorkerBinding.CLAIM;
+            case "worker-attribute" -> WorkerBinding.WORKER_ATTRIBUTE;
+            default -> throw new ConfigurationException(Setting.AUTH_WORKER_BINDING.name() + " must be 'claim' or 'worker-attribute', not '" + value + "'");
+        };
+    }
+
+    /** {@code AUTH_WORKER_BINDING}'s values. */
+    public enum WorkerBinding {
+        /** The worker claim is trusted as the identity provider issued it. */
+        CLAIM,
+        /** The worker's TaskRouter attribute {@code auth_sub} must equal the token's {@code sub}. */
+        WORKER_ATTRIBUTE
+    }
+
     public String authGroupsClaim() {
         return require(Setting.AUTH_GROUPS_CLAIM);
     }

@@ -35,6 +35,9 @@ public enum Setting {
     RECONCILE_MAX_REQUESTS("The most Twilio requests one reconciler run makes (two per call visited); "
             + "calls it cannot reach are visited by the next runs.", "600"),
     AUTH_WORKER_CLAIM("JWT claim carrying the caller's TaskRouter worker SID (WK...).", "custom:worker_sid"),
+    AUTH_WORKER_BINDING("How the worker claim is bound to the user: 'claim' trusts it (safe only when users cannot write it, "
+            + "as with the template's user pool), 'worker-attribute' also requires the worker's TaskRouter attribute auth_sub "
+            + "to equal the token's sub.", "claim"),
     AUTH_GROUPS_CLAIM("JWT claim listing the caller's groups.", "cognito:groups"),
     SUPERVISOR_GROUP("Group (in AUTH_GROUPS_CLAIM) that grants the supervisor role.", "supervisors");
 

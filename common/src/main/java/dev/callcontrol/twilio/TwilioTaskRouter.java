@@ -109,6 +109,11 @@ final class TwilioTaskRouter {
         return value instanceof Map<?, ?> || value instanceof List<?> ? "" : JsonValues.asText(value);
     }
 
+    /** A scalar attribute as text; null for a missing value, an object or an array. */
+    private static String scalar(Object value) {
+        return value == null || value instanceof Map<?, ?> || value instanceof List<?> ? null : JsonValues.asText(value);
+    }
+
     Optional<Worker> worker(String workerSid) {
         Cached<Optional<Worker>> cached = workers.get(workerSid);
         if (cached != null && cached.expires().isAfter(clock.instant())) {
@@ -117,14 +122,14 @@ final class TwilioTaskRouter {
         Optional<Worker> found = faults.run("fetching worker " + workerSid, FaultPolicy.Kind.READ, () -> {
             try {
                 var worker = com.twilio.rest.taskrouter.v1.workspace.Worker.fetcher(workspaceSid, workerSid).fetch(client.get());
-                Object contactUri;
+                Map<String, Object> attributes;
                 try {
-                    contactUri = JsonValues.parseObject(worker.getAttributes(), "worker attributes").get("contact_uri");
+                    attributes = JsonValues.parseObject(worker.getAttributes(), "worker attributes");
                 } catch (HttpError e) {
-                    contactUri = null;
+                    attributes = Map.of();
                 }
-                boolean scalar = contactUri != null && !(contactUri instanceof Map<?, ?>) && !(contactUri instanceof List<?>);
-                return Optional.of(new Worker(worker.getSid(), worker.getFriendlyName(), scalar ? JsonValues.asText(contactUri) : null));
+                return Optional.of(new Worker(worker.getSid(), worker.getFriendlyName(), scalar(attributes.get("contact_uri")),
+                        scalar(attributes.get("auth_sub"))));
             } catch (ApiException e) {
                 if (TwilioTelephony.is404(e)) {
                     return Optional.<Worker>empty();

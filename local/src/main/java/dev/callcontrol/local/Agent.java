@@ -34,6 +34,18 @@ public final class Agent {
         return new Agent(baseUrl, answer.body().path("token").asText());
     }
 
+    /**
+     * Signs in as a worker whose token names another worker in its worker claim: what a user who
+     * could edit their own worker attribute at the identity provider would hold.
+     */
+    public static Agent signInClaiming(String baseUrl, String worker, String claimedWorkerSid) {
+        Answer answer = send(baseUrl, null, "POST", "/dev/token", Map.of("worker", worker, "workerClaim", claimedWorkerSid));
+        if (answer.status() != 200) {
+            throw new IllegalStateException("no token for " + worker + ": " + answer);
+        }
+        return new Agent(baseUrl, answer.body().path("token").asText());
+    }
+
     /** A token for a worker of the demo workspace, for callers that build their own requests. */
     public static String token(String baseUrl, String worker) {
         return signIn(baseUrl, worker).token;

@@ -25,7 +25,10 @@ import java.util.Map;
  * the authorizer, {@code "issuer"} or {@code "audience"} other than its own): mints a token
  * for a TaskRouter worker, found in the workspace the functions use (the simulator's demo
  * workspace by default). A worker whose attributes list the {@code supervisor} role gets the
- * supervisor group. Only the local runtime has this route; deployments use the identity provider.
+ * supervisor group. The token's {@code sub} is the worker's {@code auth_sub} attribute (the user the
+ * worker is bound to) or, without one, the worker SID; {@code "workerClaim"} puts another worker's SID
+ * in the worker claim, as a user who could edit their own attribute would. Only the local runtime has
+ * this route; deployments use the identity provider.
  */
 final class DevTokens implements HttpHandler {
     static final String PATH = "/dev/token";
@@ -64,8 +67,15 @@ final class DevTokens implements HttpHandler {
                     supervisor |= role.asText().equals("supervisor");
                 }
                 List<String> groups = supervisor ? List.of(config.supervisorGroup()) : List.of();
+                // The user is the one the worker is bound to (auth_sub), as an identity provider's sub would be.
+                String subject = attributes.path("auth_sub").isTextual() ? attributes.path("auth_sub").asText() : worker.getSid();
+                // "workerClaim" stands for a user who edited their own worker attribute: the token names another worker.
+                String claimed = request.path("workerClaim").asText(worker.getSid());
+                if (!claimed.matches("^WK[0-9a-fA-F]{32}$")) {
+                    throw HttpError.badRequest("'workerClaim' must be a worker SID");
+                }
                 // "issuer" and "audience" exist to show the authorizer refusing a token minted for somewhere else.
-                String token = authorizer.mint(worker.getSid(), worker.getFriendlyName(), groups, config.authWorkerClaim(), config.authGroupsClaim(),
+                String token = authorizer.mint(subject, claimed, worker.getFriendlyName(), groups, config.authWorkerClaim(), config.authGroupsClaim(),
                         Duration.ofSeconds(ttl), request.path("issuer").asText(authorizer.issuer()), request.path("audience").asText(LocalAuthorizer.AUDIENCE));
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("token", token);

@@ -50,17 +50,17 @@ final class LocalAuthorizer {
 
     /** A token for a worker, with the claims the functions read. */
     String mint(String workerSid, String name, List<String> groups, String workerClaim, String groupsClaim, Duration lifetime) {
-        return mint(workerSid, name, groups, workerClaim, groupsClaim, lifetime, issuer, AUDIENCE);
+        return mint(workerSid, workerSid, name, groups, workerClaim, groupsClaim, lifetime, issuer, AUDIENCE);
     }
 
     /** The same, for another issuer or audience: a token this authorizer signs but must refuse, as API Gateway would. */
-    String mint(String workerSid, String name, List<String> groups, String workerClaim, String groupsClaim, Duration lifetime,
+    String mint(String subject, String workerSid, String name, List<String> groups, String workerClaim, String groupsClaim, Duration lifetime,
                 String tokenIssuer, String tokenAudience) {
         Instant now = clock.instant();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(tokenIssuer)
                 .audience(tokenAudience)
-                .subject(workerSid)
+                .subject(subject)
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(lifetime == null ? LIFETIME : lifetime)))
                 .claim("name", name)

@@ -48,13 +48,13 @@ public final class DemoWorkspace {
 
     static final List<Worker> WORKERS = List.of(
             new Worker(ALICE, "alice", AVAILABLE,
-                    "{\"contact_uri\":\"client:alice\",\"full_name\":\"Alice Agent\",\"skills\":[\"support\"],\"roles\":[\"agent\"]}"),
+                    "{\"contact_uri\":\"client:alice\",\"auth_sub\":\"local-user-alice\",\"full_name\":\"Alice Agent\",\"skills\":[\"support\"],\"roles\":[\"agent\"]}"),
             new Worker(BOB, "bob", AVAILABLE,
-                    "{\"contact_uri\":\"client:bob\",\"full_name\":\"Bob Agent\",\"skills\":[\"support\",\"sales\"],\"roles\":[\"agent\"]}"),
+                    "{\"contact_uri\":\"client:bob\",\"auth_sub\":\"local-user-bob\",\"full_name\":\"Bob Agent\",\"skills\":[\"support\",\"sales\"],\"roles\":[\"agent\"]}"),
             new Worker(CAROL, "carol", AVAILABLE,
-                    "{\"contact_uri\":\"client:carol\",\"full_name\":\"Carol Agent\",\"skills\":[\"sales\"],\"roles\":[\"agent\"]}"),
+                    "{\"contact_uri\":\"client:carol\",\"auth_sub\":\"local-user-carol\",\"full_name\":\"Carol Agent\",\"skills\":[\"sales\"],\"roles\":[\"agent\"]}"),
             new Worker(SAM, "sam", UNAVAILABLE,
-                    "{\"contact_uri\":\"client:sam\",\"full_name\":\"Sam Supervisor\",\"skills\":[\"support\",\"sales\"],\"roles\":[\"supervisor\"]}"));
+                    "{\"contact_uri\":\"client:sam\",\"auth_sub\":\"local-user-sam\",\"full_name\":\"Sam Supervisor\",\"skills\":[\"support\",\"sales\"],\"roles\":[\"supervisor\"]}"));
 
     /**
      * The workflow: a transfer to a known worker goes to that worker; a transfer or call for a queue

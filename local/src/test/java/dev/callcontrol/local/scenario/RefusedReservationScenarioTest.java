@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * who cannot be rung is passed over at once and not offered the task again.
  */
 class RefusedReservationScenarioTest extends CallCentreScenario {
-    private static final String ALICE_ATTRIBUTES = "{\"contact_uri\":\"client:alice\",\"full_name\":\"Alice Agent\",\"skills\":[\"support\"],\"roles\":[\"agent\"]}";
+    private static final String ALICE_ATTRIBUTES = "{\"contact_uri\":\"client:alice\",\"auth_sub\":\"local-user-alice\",\"full_name\":\"Alice Agent\",\"skills\":[\"support\"],\"roles\":[\"agent\"]}";
 
     @Test
     void anOutboundTaskToANumberOutsideTheAllowedPrefixesIsCanceledAndItsAgentStaysAvailable() {
