@@ -109,6 +109,7 @@ public final class CallControl {
     private final Watchdog watchdog;
     private final UnfinishedTransfers unfinished;
     private final PendingEffects pendingEffects;
+    private final WrapUp wrapUp;
 
     public CallControl(CallRecords records, Telephony telephony, Settings settings) {
         this(records, telephony, settings, Clock.systemUTC());
@@ -134,6 +135,7 @@ public final class CallControl {
         this.watchdog = new Watchdog(ports, requeue, warmEvents, transitions);
         this.unfinished = new UnfinishedTransfers(ports, requeue, transitions);
         this.pendingEffects = new PendingEffects(ports);
+        this.wrapUp = new WrapUp(ports, lookup);
     }
 
     // ------------------------------------------------------------------ what agents and supervisors ask for
@@ -141,6 +143,14 @@ public final class CallControl {
     /** Holds or resumes the customer: one Twilio request ({@link Hold}). */
     public CallRecord hold(String taskSid, Principal principal, boolean hold) {
         return this.hold.hold(taskSid, principal, hold);
+    }
+
+    /**
+     * Ends the principal's wrap-up of this call: their task completed with the disposition (one of
+     * {@code allowed}, when that is not empty) and notes in its attributes ({@link WrapUp}).
+     */
+    public CallRecord wrapUp(String taskSid, Principal principal, String disposition, String notes, List<String> allowed) {
+        return wrapUp.complete(taskSid, principal, new WrapUp.Disposition(disposition, notes), allowed);
     }
 
     /** Cold transfer to a worker, a queue or a number, in two steps ({@link ColdTransfer}). */

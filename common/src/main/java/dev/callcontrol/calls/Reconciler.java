@@ -49,7 +49,7 @@ public final class Reconciler {
      * @param maxRequests the most Twilio requests one run makes
      * @param period      how often the runs come, which moves the offset of the first call a run visits
      */
-    public record Settings(Duration grace, int maxRequests, Duration period, Duration maxHold, Duration transferTimeout) {
+    public record Settings(Duration grace, int maxRequests, Duration period, Duration maxHold, Duration transferTimeout, Duration wrapUp) {
         public static final Duration GRACE = Duration.ofSeconds(20);
         public static final int MAX_REQUESTS = 600;
         /** {@code MAX_HOLD_SECONDS}'s default. */
@@ -57,14 +57,19 @@ public final class Reconciler {
 
         public Settings {
             if (grace.isNegative() || maxRequests < REQUESTS_PER_VISIT || period.isNegative() || period.isZero()
-                    || maxHold.isNegative() || maxHold.isZero() || transferTimeout.isNegative() || transferTimeout.isZero()) {
+                    || maxHold.isNegative() || maxHold.isZero() || transferTimeout.isNegative() || transferTimeout.isZero() || wrapUp.isNegative()) {
                 throw new IllegalArgumentException("reconciler settings out of range");
             }
         }
 
-        /** With the default limits: {@code MAX_HOLD_SECONDS} 300 and {@code TRANSFER_TIMEOUT_SECONDS} 120. */
+        /** With the default limits: {@code MAX_HOLD_SECONDS} 300, {@code TRANSFER_TIMEOUT_SECONDS} 120, no wrap-up limit. */
         public Settings(Duration grace, int maxRequests, Duration period) {
             this(grace, maxRequests, period, MAX_HOLD, Duration.ofSeconds(CallControl.Settings.TRANSFER_TIMEOUT_SECONDS));
+        }
+
+        /** With no wrap-up limit ({@code WRAP_UP_SECONDS} 0). */
+        public Settings(Duration grace, int maxRequests, Duration period, Duration maxHold, Duration transferTimeout) {
+            this(grace, maxRequests, period, maxHold, transferTimeout, Duration.ZERO);
         }
     }
 
@@ -197,7 +202,8 @@ public final class Reconciler {
         // The limits, on the record as the repairs (if any) left it.
         CallRecord now = missed.isEmpty() ? record : records.find(taskSid).orElse(null);
         String limit = control.watch(now, settings.maxHold(), settings.transferTimeout());
-        return new Visit(missed.size(), false, limit);
+        int wrapUpRequests = wrapUps(limit == null ? now : records.find(taskSid).orElse(null));
+        return new Visit(missed.size(), false, limit, REQUESTS_PER_VISIT + wrapUpRequests);
     }
 
     /**
@@ -210,27 +216,95 @@ public final class Reconciler {
      */
     Visit settle(CallRecord record) {
         Set<String> moved = new java.util.LinkedHashSet<>();
+        boolean wrapping = false;
+        int requests = 0;
+        Instant now = clock.instant();
         for (Map.Entry<String, String> task : record.tasks.entrySet()) {
-            Optional<String> status = telephony.taskStatus(task.getKey());
-            Telephony.TaskStatus move = status.map(twilio -> settlement(task.getValue(), twilio)).orElse(null);
+            Optional<Telephony.TaskState> state = telephony.taskStatus(task.getKey());
+            requests++;
+            if (state.isEmpty()) {
+                continue;
+            }
+            String twilio = state.get().assignmentStatus();
+            Telephony.TaskStatus move = settlement(task.getValue(), twilio);
             if (move != null) {
-                LOG.info("Reconciler: task {} of an ended call is still {} in TaskRouter; moving it to {}", task.getKey(), status.get(), move);
+                LOG.info("Reconciler: task {} of an ended call is still {} in TaskRouter; moving it to {}", task.getKey(), twilio, move);
                 telephony.updateTask(task.getKey(), move, "the call ended");
-                moved.add(task.getKey() + " " + status.get() + " -> " + move.name().toLowerCase(java.util.Locale.ROOT));
+                requests++;
+                moved.add(task.getKey() + " " + twilio + " -> " + move.name().toLowerCase(java.util.Locale.ROOT));
+            } else if ("wrapping".equals(twilio) && !settings.wrapUp().isZero()) {
+                if (completeIfOverdue(record, task.getKey(), state.get(), now)) {
+                    requests += 2;
+                } else {
+                    // Still within WRAP_UP_SECONDS: the call stays live until the agent or the timer ends it.
+                    wrapping = true;
+                }
             }
         }
-        Instant now = clock.instant();
+        boolean settled = !wrapping;
         records.update(record.taskSid, () -> record, r -> {
-            if (!r.ended() || r.settledAt != null) {
+            if (!r.ended() || r.settledAt != null || (!settled && moved.isEmpty())) {
                 return false;
             }
-            r.settledAt = now.toString();
+            if (settled) {
+                r.settledAt = now.toString();
+            }
             if (!moved.isEmpty()) {
                 r.audit(now, "reconciler", "tasks_settled", "TaskRouter still had tasks of the ended call open: " + String.join(", ", moved));
             }
             return true;
         });
-        return new Visit(0, false, moved.isEmpty() ? null : "tasks_settled", record.tasks.size() + moved.size());
+        return new Visit(0, false, moved.isEmpty() ? null : "tasks_settled", requests);
+    }
+
+    /**
+     * A live call's tasks in wrap-up ({@code WRAP_UP_SECONDS}): each the record says is wrapping is
+     * read from TaskRouter, and completed once its wrap-up has lasted the limit. Answers the requests made.
+     */
+    private int wrapUps(CallRecord record) {
+        if (settings.wrapUp().isZero() || record == null || record.ended()) {
+            return 0;
+        }
+        int requests = 0;
+        Instant now = clock.instant();
+        for (Map.Entry<String, String> task : record.tasks.entrySet()) {
+            if (!CallRecord.TASK_WRAPPING.equals(task.getValue())) {
+                continue;
+            }
+            Optional<Telephony.TaskState> state = telephony.taskStatus(task.getKey());
+            requests++;
+            if (state.isPresent() && "wrapping".equals(state.get().assignmentStatus()) && completeIfOverdue(record, task.getKey(), state.get(), now)) {
+                requests += 2;
+            } else if (state.isPresent() && !"wrapping".equals(state.get().assignmentStatus()) && !"assigned".equals(state.get().assignmentStatus())) {
+                // Completed in the agent's own UI (or canceled): the record learns it, so it is not read again.
+                String done = state.get().assignmentStatus();
+                records.update(record.taskSid, () -> record, r -> {
+                    if (!CallRecord.TASK_WRAPPING.equals(r.tasks.get(task.getKey()))) {
+                        return false;
+                    }
+                    r.tasks.put(task.getKey(), "canceled".equals(done) ? CallRecord.TASK_CANCELED : CallRecord.TASK_COMPLETED);
+                    return true;
+                });
+            }
+        }
+        return requests;
+    }
+
+    /** Completes a task whose wrap-up (since TaskRouter last changed it) has lasted {@code WRAP_UP_SECONDS}; answers whether it did. */
+    private boolean completeIfOverdue(CallRecord record, String taskSid, Telephony.TaskState state, Instant now) {
+        if (state.updatedAt() == null || state.updatedAt().plus(settings.wrapUp()).isAfter(now)) {
+            return false;
+        }
+        LOG.info("Reconciler: task {} has been in wrap-up since {}, past WRAP_UP_SECONDS; completing it", taskSid, state.updatedAt());
+        telephony.completeTask(taskSid, Map.of("wrap_up", Map.of("disposition", WrapUp.TIMED_OUT, "by", "product")),
+                "wrap-up time limit reached");
+        records.update(record.taskSid, () -> record, r -> {
+            r.tasks.put(taskSid, CallRecord.TASK_COMPLETED);
+            r.audit(now, "reconciler", "wrap_up_timed_out", "task " + taskSid + " in wrap-up since " + state.updatedAt()
+                    + ", completed after " + settings.wrapUp().toSeconds() + " s");
+            return true;
+        });
+        return true;
     }
 
     /** Where a task of an ended call must go, from what the record says of it and what TaskRouter says; null when it is where it belongs. */

@@ -35,8 +35,19 @@ public interface Telephony {
     record Queue(String sid, String name) {
     }
 
+    /** A task's assignment status and when TaskRouter last changed it ({@code date_updated}). */
+    record TaskState(String assignmentStatus, java.time.Instant updatedAt) {
+    }
+
     /** A task's assignment status ({@code pending}, {@code reserved}, {@code assigned}, {@code wrapping}, ...), or empty when TaskRouter no longer has it. One request. */
-    Optional<String> taskStatus(String taskSid);
+    Optional<TaskState> taskStatus(String taskSid);
+
+    /**
+     * Completes a task (its wrap-up over), adding {@code attributes} to the task's own: reads the
+     * task and updates it, two requests. Answers false when TaskRouter refuses for the task's
+     * state (completed or canceled already).
+     */
+    boolean completeTask(String taskSid, Map<String, Object> attributes, String reason);
 
     /**
      * The tasks a transfer created, found by the id their attributes carry ({@code transfer.transfer_id}),

@@ -147,6 +147,32 @@ public final class Config {
         throw new ConfigurationException(Setting.TRANSFER_TIMEOUT_SECONDS.name() + " must be a whole number of seconds from 30 to 86400, not '" + value + "'");
     }
 
+    /** How long a wrap-up may last before the reconciler completes it: 0 (no limit), or 10 seconds to a day. */
+    public int wrapUpSeconds() {
+        int seconds = bounded(Setting.WRAP_UP_SECONDS, 0, 86_400);
+        if (seconds > 0 && seconds < 10) {
+            throw new ConfigurationException(Setting.WRAP_UP_SECONDS.name() + " must be 0 or from 10 to 86400, not " + seconds);
+        }
+        return seconds;
+    }
+
+    /** The dispositions a wrap-up may end with; empty: any. */
+    public java.util.List<String> wrapUpDispositions() {
+        String value = get(Setting.WRAP_UP_DISPOSITIONS);
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String item : (value == null ? "" : value).split(",")) {
+            String disposition = item.trim();
+            if (disposition.isEmpty()) {
+                continue;
+            }
+            if (!disposition.matches("^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$")) {
+                throw new ConfigurationException(Setting.WRAP_UP_DISPOSITIONS.name() + " has a disposition that is not 1 to 64 letters, digits, spaces, '_', '.' or '-': '" + disposition + "'");
+            }
+            out.add(disposition);
+        }
+        return java.util.List.copyOf(out);
+    }
+
     /** How long a customer may be held before the watchdog brings them back: 30 seconds to two hours. */
     public int maxHoldSeconds() {
         return bounded(Setting.MAX_HOLD_SECONDS, 30, 7_200);

@@ -9,6 +9,7 @@ import com.twilio.rest.taskrouter.v1.workspace.task.Reservation;
 import dev.callcontrol.calls.Telephony.Acceptance;
 import dev.callcontrol.calls.Telephony.Queue;
 import dev.callcontrol.calls.Telephony.TaskContext;
+import dev.callcontrol.calls.Telephony.TaskState;
 import dev.callcontrol.calls.Telephony.TaskStatus;
 import dev.callcontrol.calls.Telephony.Worker;
 import dev.callcontrol.config.Lazy;
@@ -181,14 +182,45 @@ final class TwilioTaskRouter {
                 });
     }
 
-    Optional<String> taskStatus(String taskSid) {
+    Optional<TaskState> taskStatus(String taskSid) {
         return faults.run("fetching the status of task " + taskSid, FaultPolicy.Kind.READ, () -> {
             try {
                 Task task = Task.fetcher(workspaceSid, taskSid).fetch(client.get());
-                return Optional.ofNullable(task.getAssignmentStatus() == null ? null : task.getAssignmentStatus().toString());
+                if (task.getAssignmentStatus() == null) {
+                    return Optional.<TaskState>empty();
+                }
+                return Optional.of(new TaskState(task.getAssignmentStatus().toString(),
+                        task.getDateUpdated() == null ? null : task.getDateUpdated().toInstant()));
             } catch (ApiException e) {
                 if (TwilioTelephony.is404(e)) {
-                    return Optional.<String>empty();
+                    return Optional.<TaskState>empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    boolean completeTask(String taskSid, Map<String, Object> added, String reason) {
+        Task task = faults.run("fetching task " + taskSid, FaultPolicy.Kind.READ, () -> Task.fetcher(workspaceSid, taskSid).fetch(client.get()));
+        Map<String, Object> attributes;
+        try {
+            attributes = new LinkedHashMap<>(JsonValues.parseObject(task.getAttributes(), "task attributes"));
+        } catch (HttpError e) {
+            attributes = new LinkedHashMap<>();
+        }
+        attributes.putAll(added);
+        String merged = JsonValues.writeWithoutNulls(attributes);
+        return faults.run("completing task " + taskSid, FaultPolicy.Kind.UPDATE, () -> {
+            try {
+                var update = Task.updater(workspaceSid, taskSid).setAssignmentStatus(Task.Status.COMPLETED).setAttributes(merged);
+                if (reason != null) {
+                    update.setReason(reason);
+                }
+                update.update(client.get());
+                return true;
+            } catch (ApiException e) {
+                if (refusedForItsState(e)) {
+                    return false;
                 }
                 throw e;
             }

@@ -105,8 +105,13 @@ public final class TwilioTelephony implements Telephony {
     }
 
     @Override
-    public Optional<String> taskStatus(String taskSid) {
+    public Optional<TaskState> taskStatus(String taskSid) {
         return taskRouter.taskStatus(taskSid);
+    }
+
+    @Override
+    public boolean completeTask(String taskSid, Map<String, Object> attributes, String reason) {
+        return taskRouter.completeTask(taskSid, attributes, reason);
     }
 
     @Override

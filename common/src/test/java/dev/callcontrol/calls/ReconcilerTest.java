@@ -258,4 +258,42 @@ class ReconcilerTest {
         assertEquals(1, telephony.requests.stream().filter(r -> r.startsWith("endConference")).count(), telephony.requests.toString());
         assertTrue(records.find(TASK).orElseThrow().ended());
     }
+
+    @Test
+    void aWrapUpPastWrapUpSecondsIsCompletedAndTheCallStaysLiveUntilThen() {
+        telephony.conferences.put(CONFERENCE, new Telephony.ConferenceState(true, List.of()));
+        within(reconciler());
+        telephony.taskStatuses.put(TASK, "wrapping");
+        telephony.taskUpdates.put(TASK, NOW.minusSeconds(50));
+        Reconciler limited = new Reconciler(records, records, telephony, calls, new Reconciler.Settings(Duration.ZERO, Reconciler.Settings.MAX_REQUESTS,
+                Duration.ofMinutes(1), Duration.ofSeconds(300), Duration.ofSeconds(120), Duration.ofSeconds(60)), Clock.fixed(NOW, ZoneOffset.UTC));
+        telephony.requests.clear();
+        within(limited);
+        assertEquals(List.of("taskStatus " + TASK), telephony.requests, "50 s into a 60 s wrap-up: nothing yet");
+        assertEquals(1, records.live().size(), "the call stays live while its wrap-up runs");
+
+        telephony.taskUpdates.put(TASK, NOW.minusSeconds(60));
+        telephony.requests.clear();
+        within(limited);
+        assertEquals(List.of("taskStatus " + TASK, "completeTask " + TASK), telephony.requests);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> wrapUp = (Map<String, Object>) telephony.completed.get(TASK).get("wrap_up");
+        assertEquals("timed_out", wrapUp.get("disposition"));
+        CallRecord record = records.find(TASK).orElseThrow();
+        assertEquals(CallRecord.TASK_COMPLETED, record.tasks.get(TASK));
+        assertTrue(record.audit.stream().anyMatch(e -> e.event.equals("wrap_up_timed_out")), record.audit.toString());
+        assertEquals(List.of(), records.live(), "settled once nothing is in wrap-up");
+    }
+
+    @Test
+    void withoutAWrapUpLimitAWrappingTaskIsTheAgentsToEnd() {
+        telephony.conferences.put(CONFERENCE, new Telephony.ConferenceState(true, List.of()));
+        within(reconciler());
+        telephony.taskStatuses.put(TASK, "wrapping");
+        telephony.taskUpdates.put(TASK, NOW.minusSeconds(3600));
+        telephony.requests.clear();
+        within(reconciler(Duration.ZERO, Reconciler.Settings.MAX_REQUESTS));
+        assertEquals(List.of("taskStatus " + TASK), telephony.requests);
+        assertEquals(List.of(), records.live());
+    }
 }

@@ -66,14 +66,27 @@ public class FakeTelephony implements Telephony {
     /** What {@link #taskStatus} answers, by task SID; a task not listed answers as {@link #tasks} has it, or not at all. */
     public final Map<String, String> taskStatuses = new HashMap<>();
 
+    /** When TaskRouter last changed each task, for {@link #taskStatus}; null when not listed. */
+    public final Map<String, java.time.Instant> taskUpdates = new HashMap<>();
+
     @Override
-    public Optional<String> taskStatus(String taskSid) {
+    public Optional<TaskState> taskStatus(String taskSid) {
         record("taskStatus " + taskSid);
         String status = taskStatuses.get(taskSid);
         if (status == null && tasks.containsKey(taskSid)) {
             status = tasks.get(taskSid).assignmentStatus();
         }
-        return Optional.ofNullable(status);
+        return status == null ? Optional.empty() : Optional.of(new TaskState(status, taskUpdates.get(taskSid)));
+    }
+
+    /** The attributes each {@link #completeTask} added, by task SID. */
+    public final Map<String, Map<String, Object>> completed = new HashMap<>();
+
+    @Override
+    public boolean completeTask(String taskSid, Map<String, Object> attributes, String reason) {
+        record("completeTask " + taskSid);
+        completed.put(taskSid, attributes);
+        return true;
     }
 
     /** What {@link #transferTasks} finds, by transfer id: task SID to assignment status. */

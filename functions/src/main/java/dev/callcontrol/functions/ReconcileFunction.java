@@ -33,7 +33,7 @@ public final class ReconcileFunction implements RequestHandler<ScheduledEvent, M
     ReconcileFunction(Config config, CallStore store, Telephony telephony) {
         Reconciler.Settings settings = new Reconciler.Settings(Duration.ofSeconds(config.reconcileGraceSeconds()),
                 config.reconcileMaxRequests(), config.reconcilePeriod(), Duration.ofSeconds(config.maxHoldSeconds()),
-                Duration.ofSeconds(config.transferTimeoutSeconds()));
+                Duration.ofSeconds(config.transferTimeoutSeconds()), Duration.ofSeconds(config.wrapUpSeconds()));
         this.reconciler = new Reconciler(store, store, telephony, Wiring.callControl(config, store, telephony), settings, config.clock());
     }
 

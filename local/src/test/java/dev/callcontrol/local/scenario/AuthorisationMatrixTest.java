@@ -35,6 +35,8 @@ class AuthorisationMatrixTest extends CallCentreScenario {
     private static final Consumer<Connected> NOTHING = call -> { };
     private static final Consumer<Connected> WARM_RINGING = call ->
             signIn(call.agent()).post("/calls/" + call.task() + "/warm-transfer", Map.of("to", Map.of("worker", DemoWorkspace.CAROL)));
+    /** The agent hangs up, which ends the call: their task is in wrap-up. */
+    private static final Consumer<Connected> CALL_ENDED = call -> hangUp(call.agent());
     private static final Consumer<Connected> WARM_CONSULTING = WARM_RINGING.andThen(call -> sim.answer(sim.ringing("carol")));
 
     private static final Map<String, Row> ROWS = Map.ofEntries(
@@ -44,6 +46,7 @@ class AuthorisationMatrixTest extends CallCentreScenario {
             Map.entry("POST /calls/{taskSid}/supervisor", new Row(NOTHING, Map.of("mode", "monitor"), 403, 403, 200)),
             Map.entry("DELETE /calls/{taskSid}/supervisor", new Row(NOTHING, null, 403, 403, 200)),
             Map.entry("POST /calls/{taskSid}/hangup", new Row(NOTHING, Map.of(), 200, 403, 200)),
+            Map.entry("POST /calls/{taskSid}/wrap-up", new Row(CALL_ENDED, Map.of("disposition", "resolved"), 200, 403, 403)),
             Map.entry("POST /calls", new Row(NOTHING, Map.of("to", "+14155550199"), 202, 202, 202)),
             Map.entry("POST /calls/{taskSid}/warm-transfer", new Row(NOTHING, Map.of("to", Map.of("worker", DemoWorkspace.CAROL)), 201, 403, 403)),
             Map.entry("GET /calls/{taskSid}/warm-transfer", new Row(WARM_RINGING, null, 200, 403, 200)),
