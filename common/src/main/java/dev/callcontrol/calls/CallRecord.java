@@ -111,10 +111,19 @@ public final class CallRecord {
         public String callSid;
     }
 
-    /** An agent-API answer kept for an {@code Idempotency-Key}; {@code status} 0 while the first request is still running. */
+    /**
+     * An agent-API answer kept for an {@code Idempotency-Key}; {@code status} 0 while the first
+     * request is still running (an in-progress marker, which expires: see {@code Idempotency}).
+     */
     public static final class StoredAnswer {
         public int status;
         public String body;
+        /** The worker whose key this is: a caller's keys are theirs alone, and are only ever evicted by their own. */
+        public String by;
+        /** A hash of the request's body: the same key with another body is refused, not answered. */
+        public String fingerprint;
+        /** When the request that holds the key began, an ISO-8601 instant: an in-progress marker expires from it. */
+        public String startedAt;
     }
 
     /** Task states the record tracks, so that each task is moved on exactly once. */
@@ -145,7 +154,7 @@ public final class CallRecord {
     public Transfer transfer;
     /** The active warm transfer, or the last one (terminal), with its history. */
     public WarmTransfer warm;
-    /** Answers already given to agent requests with an {@code Idempotency-Key}, by key (the newest few). */
+    /** Answers already given to agent requests with an {@code Idempotency-Key}, by caller, route and key (each caller's newest few). */
     public Map<String, StoredAnswer> answers = new LinkedHashMap<>();
     /**
      * True when the conference instruction connected the call's own task, which TaskRouter moves to

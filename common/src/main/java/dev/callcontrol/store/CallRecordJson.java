@@ -175,6 +175,9 @@ public final class CallRecordJson {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("status", answer.status);
         out.put("body", answer.body);
+        out.put("by", answer.by);
+        out.put("fingerprint", answer.fingerprint);
+        out.put("startedAt", answer.startedAt);
         return out;
     }
 
@@ -182,6 +185,9 @@ public final class CallRecordJson {
         CallRecord.StoredAnswer answer = new CallRecord.StoredAnswer();
         answer.status = in.integer("status", answer.status);
         answer.body = in.text("body", answer.body);
+        answer.by = in.text("by", answer.by);
+        answer.fingerprint = in.text("fingerprint", answer.fingerprint);
+        answer.startedAt = in.text("startedAt", answer.startedAt);
         return answer;
     }
 

@@ -216,7 +216,7 @@ public final class CallStore implements CallRecords, LiveCalls {
      * {@link OutOfTime}; any other failure goes up as it is. Either way the invocation may use its
      * reserve from then on.
      */
-    private static <T> T call(String what, Supplier<T> request) {
+    static <T> T call(String what, Supplier<T> request) {
         try {
             return request.get();
         } catch (ConditionalCheckFailedException e) {
@@ -229,6 +229,11 @@ public final class CallStore implements CallRecords, LiveCalls {
             Deadline.releaseReserve();
             throw e;
         }
+    }
+
+    /** {@code Idempotency-Key}s of requests that have no call record yet, in this store's table, through its client. */
+    public RequestKeys requestKeys() {
+        return new RequestKeys(dynamo, table, clock);
     }
 
     @Override

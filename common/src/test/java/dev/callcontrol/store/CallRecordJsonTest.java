@@ -130,6 +130,9 @@ class CallRecordJsonTest {
             CallRecord.StoredAnswer answer = new CallRecord.StoredAnswer();
             answer.status = random.nextBoolean() ? 0 : 200 + random.nextInt(300);
             answer.body = sometimes(random, "{\"note\":" + RandomJson.text(random) + "}");
+            answer.by = sometimes(random, "WK4");
+            answer.fingerprint = sometimes(random, "sha256:" + random.nextInt());
+            answer.startedAt = sometimes(random, "2026-01-01T00:00:0" + random.nextInt(10) + "Z");
             record.answers.put("key-" + random.nextInt(100), answer);
         }
         record.ownTaskWrappedByTaskRouter = random.nextBoolean();

@@ -32,7 +32,7 @@ abstract class WarmTransferCommand extends AgentEndpoint {
     WarmTransferCommand(Config config, CallControl calls, CallRecords records) {
         super(config);
         this.calls = calls;
-        this.idempotency = new Idempotency(records);
+        this.idempotency = new Idempotency(records, config.clock());
     }
 
     /** The step this command takes on the call's transfer. */
@@ -41,6 +41,6 @@ abstract class WarmTransferCommand extends AgentEndpoint {
     @Override
     protected final APIGatewayV2HTTPResponse handle(ApiRequest request, Principal principal) {
         String taskSid = taskSid(request);
-        return idempotency.once(request, taskSid, () -> ApiResponses.json(200, run(calls.warm(), taskSid, principal).view()));
+        return idempotency.once(request, principal, taskSid, () -> ApiResponses.json(200, run(calls.warm(), taskSid, principal).view()));
     }
 }

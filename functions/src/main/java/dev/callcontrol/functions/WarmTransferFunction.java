@@ -35,13 +35,13 @@ public final class WarmTransferFunction extends AgentEndpoint {
     WarmTransferFunction(Config config, CallControl calls, CallRecords records) {
         super(config);
         this.calls = calls;
-        this.idempotency = new Idempotency(records);
+        this.idempotency = new Idempotency(records, config.clock());
     }
 
     @Override
     protected APIGatewayV2HTTPResponse handle(ApiRequest request, Principal principal) {
         String taskSid = taskSid(request);
         TransferTarget target = TransferTarget.parse(request.jsonBody());
-        return idempotency.once(request, taskSid, () -> ApiResponses.json(201, calls.warm().start(taskSid, principal, target).view()));
+        return idempotency.once(request, principal, taskSid, () -> ApiResponses.json(201, calls.warm().start(taskSid, principal, target).view()));
     }
 }

@@ -56,9 +56,14 @@ final class Wiring {
      * where it costs the invocation nothing.
      */
     static CallControl callControlWithoutRecords(Config config) {
+        return callControl(config, lazyCallStore(config), telephony(config));
+    }
+
+    /** The call store, its DynamoDB client built on first use (or by SnapStart's priming). */
+    static Lazily<CallStore> lazyCallStore(Config config) {
         Lazily<CallStore> records = lazily(() -> newCallStore(config));
         Priming.register("call records (the DynamoDB client built before the snapshot)", () -> records.records().prime());
-        return callControl(config, records, telephony(config));
+        return records;
     }
 
     static <R extends CallRecords> Lazily<R> lazily(Supplier<R> build) {

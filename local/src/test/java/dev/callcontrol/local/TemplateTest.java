@@ -83,6 +83,9 @@ class TemplateTest {
             for (SamTemplate.Route route : function.routes()) {
                 long caller = route.path().startsWith("/twilio/") ? 15_000 : 30_000;
                 assertTrue(timeout <= caller, function.logicalId() + " runs longer than " + route.path() + "'s caller waits");
+                // An Idempotency-Key's in-progress marker must never expire under a request still running.
+                assertTrue(route.path().startsWith("/twilio/") || timeout < dev.callcontrol.agent.Idempotency.IN_PROGRESS.toMillis(),
+                        function.logicalId() + " may run longer than an Idempotency-Key's in-progress marker lasts");
             }
         }
     }

@@ -4,7 +4,9 @@ import dev.callcontrol.http.Json;
 import dev.callcontrol.local.SamTemplate;
 import dev.callcontrol.local.sim.DemoWorkspace;
 import dev.callcontrol.testing.Project;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 import java.io.IOException;
@@ -19,11 +21,16 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every agent route of template.yaml × {no token, expired token, wrong issuer, wrong audience, the
  * connected agent, another agent, a supervisor}, with the status each must get. A route with no
- * row below fails the test, so a new route cannot be added without its authorisation rules.
+ * row below fails the test, so a new route cannot be added without its authorisation rules. And
+ * {@code Idempotency-Key} after authorisation (issue 19, finding 4): a key is the caller's own on
+ * the call, a refusal is not kept, a crashed request's key frees itself, and {@code POST /calls}
+ * with one key rings once.
  */
 class AuthorisationMatrixTest extends CallCentreScenario {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -98,6 +105,97 @@ class AuthorisationMatrixTest extends CallCentreScenario {
             assertEquals(expected, status, route + " as " + principal);
             resetCallCentre(sim, twilio);
         }
+    }
+
+    // ------------------------------------------------------------------ Idempotency-Key after authorisation
+
+    @AfterEach
+    void nothingLeftForTheNextCase() throws Exception {
+        noDynamoDbFaultsLeft();
+        resetCallCentre(sim, twilio);
+    }
+
+    private static void noDynamoDbFaultsLeft() throws Exception {
+        HTTP.send(HttpRequest.newBuilder(URI.create(runtime.baseUrl() + "/dev/faults/dynamodb")).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void anotherWorkersKeyOnACallIsNeitherPlantedForTheAgentNorAnsweredWithTheAgentsAnswer() throws Exception {
+        Connected call = connect("+14155550171");
+        String path = "/calls/" + call.task() + "/warm-transfer";
+        Map<String, Object> body = Map.of("to", Map.of("worker", DemoWorkspace.CAROL));
+        // Another agent sends the key first: refused, and nothing of theirs is kept on the call.
+        assertEquals(403, keyed(call.other(), path, body, "k-planted").statusCode());
+        HttpResponse<String> agents = keyed(call.agent(), path, body, "k-planted");
+        assertEquals(201, agents.statusCode(), "the agent's request with the same key runs: " + agents.body());
+        // Now the agent's answer is kept under that key: the other agent does not get it.
+        HttpResponse<String> others = keyed(call.other(), path, body, "k-planted");
+        assertEquals(403, others.statusCode(), "the other agent is refused, not answered with the agent's transfer: " + others.body());
+        assertEquals("not_allowed", Json.parse(others.body(), "answer").path("error").path("code").asText());
+        // And the agent's own repeat gets the agent's answer.
+        assertEquals(agents.body(), keyed(call.agent(), path, body, "k-planted").body());
+    }
+
+    @Test
+    void aRefusalIsNotKeptSoALaterRequestWithItsKeyRuns() throws Exception {
+        Connected call = connect("+14155550172");
+        String cancel = "/calls/" + call.task() + "/warm-transfer/cancel";
+        HttpResponse<String> early = keyed(call.agent(), cancel, Map.of(), "k-cancel");
+        assertEquals(409, early.statusCode(), "nothing to cancel yet: " + early.body());
+        assertEquals(201, keyed(call.agent(), "/calls/" + call.task() + "/warm-transfer",
+                Map.of("to", Map.of("worker", DemoWorkspace.CAROL)), "k-start").statusCode());
+        HttpResponse<String> later = keyed(call.agent(), cancel, Map.of(), "k-cancel");
+        assertEquals(200, later.statusCode(), "the cancel runs with the key its refusal did not keep: " + later.body());
+        assertEquals("CANCELED", Json.parse(later.body(), "answer").path("state").asText(), later.body());
+    }
+
+    @Test
+    void aCrashedRequestsKeyCanBeRetriedOnceItsMarkerHasExpired() throws Exception {
+        Connected call = connect("+14155550173");
+        String path = "/calls/" + call.task() + "/warm-transfer";
+        Map<String, Object> body = Map.of("to", Map.of("worker", DemoWorkspace.CAROL));
+        // Every DynamoDB write after the key's marker fails: the transfer's claim, and the marker's release.
+        HttpResponse<String> armed = HTTP.send(HttpRequest.newBuilder(URI.create(runtime.baseUrl() + "/dev/faults/dynamodb"))
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("operation", "PutItem", "status", 500, "nth", 2, "times", 1000))))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(armed.statusCode() < 300, armed.body());
+        HttpResponse<String> crashed = keyed(call.agent(), path, body, "k-crash");
+        assertTrue(crashed.statusCode() >= 500, "the request failed: " + crashed.statusCode() + " " + crashed.body());
+        noDynamoDbFaultsLeft();
+        HttpResponse<String> soon = keyed(call.agent(), path, body, "k-crash");
+        assertEquals(409, soon.statusCode(), "the marker holds the key for a while: " + soon.body());
+        assertEquals("request_in_progress", Json.parse(soon.body(), "answer").path("error").path("code").asText());
+        sim.advance(31);
+        HttpResponse<String> retried = keyed(call.agent(), path, body, "k-crash");
+        assertEquals(201, retried.statusCode(), "the retry runs once the marker has expired: " + retried.body());
+    }
+
+    @Test
+    void anOutboundCallSentTwiceWithOneKeyCreatesOneTaskAndRingsTheAgentOnce() throws Exception {
+        String customer = "+14155550174";
+        int tasksBefore = sim.tasks().size();
+        HttpResponse<String> first = keyed("alice", "/calls", Map.of("to", customer), "dial-once");
+        HttpResponse<String> again = keyed("alice", "/calls", Map.of("to", customer), "dial-once");
+        assertEquals(202, first.statusCode(), first.body());
+        assertEquals(202, again.statusCode(), again.body());
+        String task = Json.parse(first.body(), "answer").path("taskSid").asText();
+        assertEquals(task, Json.parse(again.body(), "answer").path("taskSid").asText(), "the same task");
+        assertEquals(1, sim.tasks().size() - tasksBefore, "one task");
+        assertEquals(1, sim.hearing().size(), "one phone rings (alice's): " + sim.hearing());
+        assertNotEquals(null, sim.liveCall("alice"), "alice is rung");
+        // Bob's request with the same key is his own.
+        HttpResponse<String> bobs = keyed("bob", "/calls", Map.of("to", customer), "dial-once");
+        assertEquals(202, bobs.statusCode(), bobs.body());
+        assertNotEquals(task, Json.parse(bobs.body(), "answer").path("taskSid").asText(), "bob's key is not alice's");
+    }
+
+    /** An agent-API request with an {@code Idempotency-Key}, as the worker named. */
+    private static HttpResponse<String> keyed(String worker, String path, Object body, String key) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(runtime.baseUrl() + path))
+                .header("Authorization", "Bearer " + token(worker, Map.of()))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String token(String worker, Map<String, Object> extra) {

@@ -58,7 +58,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * to the local runtime as the agent UI or (validly signed, so that the bad input itself is what is
  * tested) as Twilio would send it, after the call it needs has been set up. Each must get exactly
  * the status the case names, never a 5xx; agent routes a JSON error with the case's {@code code}
- * and no internals; TwiML routes valid TwiML or a 4xx. And each must leave no record behind: the
+ * and no internals; TwiML routes valid TwiML or a 4xx. A case may send a {@code first} request
+ * before it (the same {@code Idempotency-Key} with another body, say). And each must leave no record behind: the
  * call-records table is the same before and after, and the product made no mutating (POST or
  * DELETE) Twilio request. The format of a case is described in the catalogue's README.md.
  */
@@ -157,6 +158,9 @@ class BadInputCatalogueTest extends CallCentreScenario {
     private void run(Case c, int number) throws Exception {
         JsonNode spec = c.spec();
         Map<String, String> values = setUp(spec, number);
+        if (spec.has("first")) {
+            sendFirst(spec, values);
+        }
 
         // What the request is: a sample event of events/ altered by the case, or what the case spells out.
         JsonNode sample = spec.has("sample") ? Json.MAPPER.readTree(Project.event(spec.path("sample").asText()).toFile()) : null;
@@ -269,6 +273,30 @@ class BadInputCatalogueTest extends CallCentreScenario {
         expect.path("changes").forEach(change -> expectedChanges.add(fill(change.asText(), values)));
         assertEquals(expectedChanges, mutations, "the case made the product change something at Twilio; " + what);
         assertEquals(Map.of(), changes(recordsBefore, recordsAfter), "the case changed the call records; " + what);
+    }
+
+    /**
+     * The request a case's {@code first} names, sent by the case's caller before the case (and
+     * before the records are read for comparison): what an earlier request with the same
+     * {@code Idempotency-Key} left behind is part of the set-up. It must get {@code first.status}.
+     */
+    private static void sendFirst(JsonNode spec, Map<String, String> values) throws Exception {
+        JsonNode first = spec.path("first");
+        String worker = switch (spec.path("caller").asText()) {
+            case "other" -> values.get("other");
+            case "supervisor" -> "sam";
+            default -> values.get("agent");
+        };
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(runtime.baseUrl() + fill(first.path("path").asText(), values)))
+                .header("Authorization", "Bearer " + Agent.token(runtime.baseUrl(), worker))
+                .header("Content-Type", "application/json")
+                .method(first.path("method").asText("POST"), HttpRequest.BodyPublishers.ofString(Json.write(fillJson(first.path("json"), values))));
+        for (Iterator<Map.Entry<String, JsonNode>> headers = first.path("headers").fields(); headers.hasNext(); ) {
+            Map.Entry<String, JsonNode> header = headers.next();
+            request.header(header.getKey(), fill(header.getValue().asText(), values));
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        assertEquals(first.path("status").asInt(), response.statusCode(), "the case's first request: " + abbreviate(response.body()));
     }
 
     /** The call a case needs, and the values its placeholders stand for. */
