@@ -195,6 +195,9 @@ public final class LocalRuntime implements AutoCloseable {
                 // The simulator's clock moves only when asked, and only once the webhooks in flight have been answered:
                 // no webhook is ever on its way when the reconciler runs, so it needs no grace (unless asked for one).
                 processEnvironment.putIfAbsent(Setting.RECONCILE_GRACE_SECONDS.name(), "0");
+                // The same still clock would hold a whole session's dials in one minute: the simulated workspace's agents
+                // get a limit no session reaches, unless one is asked for.
+                processEnvironment.putIfAbsent(Setting.AGENT_DIALS_PER_MINUTE.name(), "1000");
             }
             try (var dynamo = DynamoDbClients.create(dynamoEndpoint, "us-east-1", false)) {
                 for (SamTemplate.Table table : template.tables()) {
