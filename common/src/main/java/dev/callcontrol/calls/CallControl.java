@@ -76,14 +76,25 @@ public final class CallControl {
      * @param numberPrefixes     E.164 prefixes a transfer may dial; none when empty
      * @param transferTimeoutSeconds how long a transfer task waits for its target before TaskRouter
      *                           cancels it and the customer goes back ({@code TRANSFER_TIMEOUT_SECONDS})
+     * @param destinations       what may be dialled: numbers under the allow-list and outside the deny-list,
+     *                           contact URIs in the workspace's forms (toll-fraud guard)
+     * @param dialsPerMinute     calls one agent may have the product place in a minute ({@code AGENT_DIALS_PER_MINUTE})
      */
     public record Settings(String publicBaseUrl, String callerId, int ringTimeoutSeconds, List<String> numberPrefixes,
-                           int transferTimeoutSeconds) {
+                           int transferTimeoutSeconds, dev.callcontrol.config.Destinations destinations, int dialsPerMinute) {
         /** The default transfer timeout, as {@code TRANSFER_TIMEOUT_SECONDS} has it. */
         public static final int TRANSFER_TIMEOUT_SECONDS = 120;
+        /** The default dial rate, as {@code AGENT_DIALS_PER_MINUTE} has it. */
+        public static final int DIALS_PER_MINUTE = 10;
 
         public Settings {
             numberPrefixes = List.copyOf(numberPrefixes);
+        }
+
+        /** {@code numberPrefixes} under the default deny-list ({@code DIAL_DENY_PREFIXES}), at the default dial rate. */
+        public Settings(String publicBaseUrl, String callerId, int ringTimeoutSeconds, List<String> numberPrefixes, int transferTimeoutSeconds) {
+            this(publicBaseUrl, callerId, ringTimeoutSeconds, numberPrefixes, transferTimeoutSeconds,
+                    dev.callcontrol.config.Destinations.allowing(numberPrefixes), DIALS_PER_MINUTE);
         }
 
         public Settings(String publicBaseUrl, String callerId, int ringTimeoutSeconds, List<String> numberPrefixes) {
@@ -127,7 +138,7 @@ public final class CallControl {
         this.cold = new ColdTransfer(ports, lookup, targets, requeue, acceptance);
         this.warmEvents = new WarmTransferEvents(ports, transitions, requeue);
         this.warm = new WarmTransfers(ports, lookup, targets, transitions, warmEvents);
-        this.supervision = new Supervision(ports, lookup);
+        this.supervision = new Supervision(ports, lookup, targets);
         this.outbound = new Outbound(ports, targets);
         this.hangup = new Hangup(ports, lookup);
         this.whisper = new PreCallWhisper(ports);

@@ -21,4 +21,11 @@ public interface CallRecords {
 
     /** Lets {@link #find} reach the call named by {@code callTaskSid} through another task's SID. */
     void alias(String taskSid, String callTaskSid);
+
+    /**
+     * Counts one call placed for a worker in the current minute of the store's clock, shared by
+     * every container: answers 0 when it is counted, or, when the worker already has
+     * {@code perMinute} this minute, the seconds until the next minute (nothing counted).
+     */
+    long countDial(String workerSid, int perMinute);
 }

@@ -32,6 +32,7 @@ final class Outbound {
             throw HttpError.badRequest("to must be an E.164 number: +, the country code and up to 14 more digits");
         }
         targets.requireDialable(number);
+        targets.requireDialQuota(principal);
         Map<String, Object> attributes = new LinkedHashMap<>();
         attributes.put("direction", "outbound");
         attributes.put("outbound_to", number);

@@ -20,10 +20,12 @@ final class Supervision {
 
     private final Ports ports;
     private final CallLookup lookup;
+    private final TransferTargets targets;
 
-    Supervision(Ports ports, CallLookup lookup) {
+    Supervision(Ports ports, CallLookup lookup, TransferTargets targets) {
         this.ports = ports;
         this.lookup = lookup;
+        this.targets = targets;
     }
 
     /**
@@ -63,6 +65,11 @@ final class Supervision {
         if (worker.contactUri() == null) {
             throw CallControlException.conflict("no_contact_uri", "worker " + principal.workerSid() + " has no contact_uri to ring");
         }
+        // Toll-fraud guard: whoever can edit worker attributes can point a contact_uri anywhere.
+        settings.destinations().contactUriRefusal(worker.contactUri()).ifPresent(reason -> {
+            throw CallControlException.conflict("invalid_contact_uri", "worker " + principal.workerSid() + " has a contact_uri the product will not ring: " + reason);
+        });
+        targets.requireDialQuota(principal);
         boolean[] taken = new boolean[1];
         records.update(call.taskSid, () -> call, record -> {
             taken[0] = record.supervisor != null || record.ended();

@@ -89,6 +89,7 @@ final class TransferTargets {
             }
             case TransferTarget.ToNumber number -> {
                 requireDialable(number.number());
+                requireDialQuota(principal);
                 transfer.target = "number";
                 transfer.to = number.number();
             }
@@ -113,10 +114,27 @@ final class TransferTargets {
         }
     }
 
-    /** Toll-fraud guard: the product dials only numbers under the configured prefixes. */
+    /**
+     * Toll-fraud guard: the product dials only numbers under the configured prefixes and outside
+     * the premium and high-cost ranges of the deny-list.
+     */
     void requireDialable(String number) {
-        if (settings.numberPrefixes().stream().noneMatch(number::startsWith)) {
-            throw new CallControlException(403, "destination_not_allowed", "the product may not dial that number: it is outside DIAL_PREFIXES");
+        settings.destinations().numberRefusal(number).ifPresent(reason -> {
+            throw new CallControlException(403, "destination_not_allowed", "the product may not dial that number: " + reason);
+        });
+    }
+
+    /**
+     * Toll-fraud guard: one agent has at most {@code AGENT_DIALS_PER_MINUTE} calls placed for
+     * them a minute, counted across containers in the call store; 429 with {@code Retry-After}
+     * beyond it. Counted before the call is placed, so a dial that then fails still counts.
+     */
+    void requireDialQuota(Principal principal) {
+        long wait = ports.records().countDial(principal.workerSid(), settings.dialsPerMinute());
+        if (wait > 0) {
+            LOG.warn("Refused a dial: the agent reached AGENT_DIALS_PER_MINUTE ({})", settings.dialsPerMinute());
+            throw HttpError.rateLimited("at most " + settings.dialsPerMinute() + " calls a minute may be placed for one agent; try again in "
+                    + wait + " s", wait);
         }
     }
 

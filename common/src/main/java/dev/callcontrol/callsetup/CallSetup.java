@@ -1,5 +1,6 @@
 package dev.callcontrol.callsetup;
 
+import dev.callcontrol.config.Destinations;
 import dev.callcontrol.twilio.WebhookUrls;
 
 import java.util.List;
@@ -33,7 +34,7 @@ public final class CallSetup {
     private final int agentRingTimeoutSeconds;
     private final boolean recordConferences;
     private final boolean agentWhisper;
-    private final List<String> dialPrefixes;
+    private final Destinations destinations;
 
     public CallSetup(String callerId, String publicBaseUrl, int agentRingTimeoutSeconds, boolean recordConferences) {
         this(callerId, publicBaseUrl, agentRingTimeoutSeconds, recordConferences, false);
@@ -52,12 +53,23 @@ public final class CallSetup {
      */
     public CallSetup(String callerId, String publicBaseUrl, int agentRingTimeoutSeconds, boolean recordConferences, boolean agentWhisper,
                      List<String> dialPrefixes) {
+        this(callerId, publicBaseUrl, agentRingTimeoutSeconds, recordConferences, agentWhisper, Destinations.allowing(dialPrefixes));
+    }
+
+    /**
+     * @param destinations what may be dialled ({@code DIAL_PREFIXES}, {@code DIAL_DENY_PREFIXES},
+     *                     {@code SIP_DOMAINS}): an outbound task's {@code outbound_to}, which the
+     *                     conference instruction makes TaskRouter dial, and the worker's
+     *                     {@code contact_uri}, which every instruction makes TaskRouter ring
+     */
+    public CallSetup(String callerId, String publicBaseUrl, int agentRingTimeoutSeconds, boolean recordConferences, boolean agentWhisper,
+                     Destinations destinations) {
         this.callerId = callerId;
         this.publicBaseUrl = publicBaseUrl;
         this.agentRingTimeoutSeconds = agentRingTimeoutSeconds;
         this.recordConferences = recordConferences;
         this.agentWhisper = agentWhisper;
-        this.dialPrefixes = List.copyOf(dialPrefixes);
+        this.destinations = destinations;
     }
 
     /**
@@ -82,10 +94,10 @@ public final class CallSetup {
                 throw new AssignmentRejected(AssignmentRejected.Reason.INVALID_NUMBER,
                         "outbound task " + assignment.taskSid() + " has an outbound_to that is not an E.164 number");
             }
-            if (dialPrefixes.stream().noneMatch(outboundTo::startsWith)) {
+            destinations.numberRefusal(outboundTo).ifPresent(reason -> {
                 throw new AssignmentRejected(AssignmentRejected.Reason.DESTINATION_NOT_ALLOWED,
-                        "outbound task " + assignment.taskSid() + " asks to dial a number outside DIAL_PREFIXES");
-            }
+                        "outbound task " + assignment.taskSid() + " asks to dial a number the product may not dial: " + reason);
+            });
         }
         String contactUri = contactUri(assignment);
         String from = Optional.ofNullable(assignment.calledNumber()).orElse(callerId);
@@ -127,12 +139,17 @@ public final class CallSetup {
                 false);
     }
 
-    private static String contactUri(TaskAssignment assignment) {
+    private String contactUri(TaskAssignment assignment) {
         String contactUri = assignment.workerContactUri();
         if (contactUri == null) {
             throw new AssignmentRejected(AssignmentRejected.Reason.MISSING_CONTACT_URI,
                     "worker " + assignment.workerSid() + " has no contact_uri attribute to ring");
         }
+        // Toll-fraud guard: whoever can edit worker attributes could point TaskRouter at any number.
+        destinations.contactUriRefusal(contactUri).ifPresent(reason -> {
+            throw new AssignmentRejected(AssignmentRejected.Reason.INVALID_CONTACT_URI,
+                    "worker " + assignment.workerSid() + " has a contact_uri the product will not ring: " + reason);
+        });
         return contactUri;
     }
 }

@@ -268,6 +268,46 @@ public final class Config {
         return java.util.List.copyOf(prefixes);
     }
 
+    /**
+     * The E.164 prefixes never dialled, even inside {@link #dialPrefixes}: {@link Destinations#DEFAULT_DENY}
+     * when unset, none when {@code none}.
+     */
+    public java.util.List<String> dialDenyPrefixes() {
+        String value = get(Setting.DIAL_DENY_PREFIXES);
+        try {
+            return Destinations.prefixes(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(Setting.DIAL_DENY_PREFIXES.name() + " must list E.164 prefixes such as +1900,+449, or be none, not '" + value + "'");
+        }
+    }
+
+    /** The SIP domains a worker's {@code sip:} contact_uri may name, lower-cased; empty when none. */
+    public java.util.List<String> sipDomains() {
+        String value = get(Setting.SIP_DOMAINS);
+        java.util.List<String> domains = new java.util.ArrayList<>();
+        for (String part : value.split(",")) {
+            String domain = part.trim().toLowerCase(java.util.Locale.ROOT);
+            if (domain.isEmpty()) {
+                continue;
+            }
+            if (!domain.matches("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$")) {
+                throw new ConfigurationException(Setting.SIP_DOMAINS.name() + " must list domain names such as example.sip.twilio.com, not '" + value + "'");
+            }
+            domains.add(domain);
+        }
+        return java.util.List.copyOf(domains);
+    }
+
+    /** Twilio's {@code TimeLimit} for a leg the product places to a number or a SIP address: a minute to a day. */
+    public int externalCallTimeLimitSeconds() {
+        return bounded(Setting.EXTERNAL_CALL_TIME_LIMIT_SECONDS, 60, 86_400);
+    }
+
+    /** How many calls one agent may have the product place in a minute: 1 to 10000. */
+    public int agentDialsPerMinute() {
+        return bounded(Setting.AGENT_DIALS_PER_MINUTE, 1, 10_000);
+    }
+
     public String authWorkerClaim() {
         return require(Setting.AUTH_WORKER_CLAIM);
     }

@@ -30,6 +30,14 @@ public enum Setting {
             "http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3"),
     DIAL_PREFIXES("Comma-separated E.164 prefixes (such as +1,+44) the product may dial for transfers to numbers "
             + "and outbound calls; numbers outside them are refused. Empty: none.", ""),
+    DIAL_DENY_PREFIXES("Comma-separated E.164 prefixes the product never dials, even inside DIAL_PREFIXES: premium and high-cost ranges "
+            + "(NANP 900 and the Caribbean NANP area codes billed as international, UK 09, 070, 084 and 087). "
+            + "Empty: this list; none: no deny-list.", Destinations.DEFAULT_DENY),
+    SIP_DOMAINS("Comma-separated SIP domains a worker's contact_uri may name (sip:user@domain); empty: no sip: contact_uri is dialled.", ""),
+    EXTERNAL_CALL_TIME_LIMIT_SECONDS("The longest, in seconds, a leg the product places to a number or a SIP address may last "
+            + "(Twilio's TimeLimit on the call or participant it creates).", "3600"),
+    AGENT_DIALS_PER_MINUTE("The most calls one agent may have the product place in a minute (outbound calls, transfers to numbers, "
+            + "supervisor joins); more get 429 rate_limited with Retry-After.", "10"),
     AGENT_WHISPER("true to have the agent hear who is calling, from which queue, how long they waited and why, "
             + "before being connected; the customer hears the queue's music meanwhile.", "false"),
     RECONCILE_SCHEDULE("How often the reconciler runs, as an EventBridge rate expression (rate(1 minute), rate(5 minutes)): "

@@ -35,6 +35,12 @@ public final class ApiResponses {
     }
 
     public static APIGatewayV2HTTPResponse error(HttpError error) {
-        return error(error.status(), error.code(), error.getMessage());
+        APIGatewayV2HTTPResponse response = error(error.status(), error.code(), error.getMessage());
+        if (error.retryAfterSeconds() >= 0) {
+            Map<String, String> headers = new LinkedHashMap<>(response.getHeaders());
+            headers.put("Retry-After", String.valueOf(error.retryAfterSeconds()));
+            response.setHeaders(headers);
+        }
+        return response;
     }
 }

@@ -27,6 +27,20 @@ public class HttpError extends RuntimeException {
         return new HttpError(503, "temporarily_unavailable", "the service could not complete the request; try again");
     }
 
+    /** A 429 {@code rate_limited}, to be repeated after {@code seconds} (the {@code Retry-After} header). */
+    public static HttpError rateLimited(String message, long seconds) {
+        HttpError error = new HttpError(429, "rate_limited", message);
+        error.retryAfterSeconds = seconds;
+        return error;
+    }
+
+    private long retryAfterSeconds = -1;
+
+    /** Seconds after which the request may be repeated ({@code Retry-After}), or -1 when the answer says nothing of it. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
     public int status() {
         return status;
     }

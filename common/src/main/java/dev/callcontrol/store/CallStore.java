@@ -261,6 +261,29 @@ public final class CallStore implements CallRecords, LiveCalls {
         return out;
     }
 
+    /**
+     * One conditional update of a counter item per worker and minute ({@code DIALS#<worker>#<minute>}):
+     * it adds one while the count is under the limit and expires (TTL) an hour after its minute.
+     * A fixed window: a worker gets at most {@code perMinute} in any minute of the clock, and at
+     * most twice that across a minute's boundary.
+     */
+    @Override
+    public long countDial(String workerSid, int perMinute) {
+        Instant now = clock.instant();
+        long minute = Math.floorDiv(now.getEpochSecond(), 60);
+        Map<String, AttributeValue> key = Map.of("pk", AttributeValue.fromS("DIALS#" + workerSid + "#" + minute), "sk", AttributeValue.fromS("COUNT"));
+        try {
+            call("counting the agent's dials", () -> dynamo.updateItem(b -> b.tableName(table).key(key)
+                    .updateExpression("ADD dials :one SET expiresAt = :expires")
+                    .conditionExpression("attribute_not_exists(dials) OR dials < :limit")
+                    .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"), ":limit", AttributeValue.fromN(String.valueOf(perMinute)),
+                            ":expires", AttributeValue.fromN(String.valueOf((minute + 61) * 60))))));
+            return 0;
+        } catch (ConditionalCheckFailedException e) {
+            return Math.max(1, (minute + 1) * 60 - now.getEpochSecond());
+        }
+    }
+
     static String liveShard(String taskSid) {
         return "live#" + Math.floorMod(taskSid.hashCode(), LIVE_SHARDS);
     }

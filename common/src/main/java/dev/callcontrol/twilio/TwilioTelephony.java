@@ -40,6 +40,8 @@ public final class TwilioTelephony implements Telephony {
     private final Clock clock;
     private final FaultPolicy faults;
     private final TwilioTaskRouter taskRouter;
+    /** Twilio's {@code TimeLimit} for a leg to a number or a SIP address; 0 leaves Twilio's own (four hours). */
+    private final int externalTimeLimitSeconds;
 
     public TwilioTelephony(TwilioRestClient client, String workspaceSid, String workflowSid) {
         this(Lazy.built(client), workspaceSid, workflowSid, Clock.systemUTC(), FaultPolicy.standard());
@@ -59,12 +61,32 @@ public final class TwilioTelephony implements Telephony {
     }
 
     private TwilioTelephony(Lazy<TwilioRestClient> client, String workspaceSid, String workflowSid, Clock clock, FaultPolicy faults) {
+        this(client, workspaceSid, workflowSid, clock, faults, 0);
+    }
+
+    private TwilioTelephony(Lazy<TwilioRestClient> client, String workspaceSid, String workflowSid, Clock clock, FaultPolicy faults,
+                            int externalTimeLimitSeconds) {
+        this.externalTimeLimitSeconds = externalTimeLimitSeconds;
         this.client = client;
         this.workspaceSid = workspaceSid;
         this.workflowSid = workflowSid;
         this.clock = clock;
         this.faults = faults;
         this.taskRouter = new TwilioTaskRouter(client, workspaceSid, workflowSid, clock, faults);
+    }
+
+    /**
+     * The same adapter, but every leg it places to a number or a SIP address (not a {@code client:})
+     * carries Twilio's {@code TimeLimit}, so a call to a destination that keeps the line open
+     * ends after {@code seconds} ({@code EXTERNAL_CALL_TIME_LIMIT_SECONDS}).
+     */
+    public TwilioTelephony limitingExternalLegs(int seconds) {
+        return new TwilioTelephony(client, workspaceSid, workflowSid, clock, faults, seconds);
+    }
+
+    /** The time limit for a leg to {@code to}, or null to leave Twilio's. */
+    private Integer timeLimit(String to) {
+        return externalTimeLimitSeconds > 0 && !to.startsWith("client:") ? externalTimeLimitSeconds : null;
     }
 
     /**
@@ -185,8 +207,10 @@ public final class TwilioTelephony implements Telephony {
 
     @Override
     public String dial(String from, String to, String twimlUrl, String statusCallbackUrl, int timeoutSeconds) {
+        Integer timeLimit = timeLimit(to);
         return faults.create("dialling " + Redact.phone(to), () -> Call
                         .creator(new PhoneNumber(to), new PhoneNumber(from), URI.create(twimlUrl))
+                        .setTimeLimit(timeLimit)
                         .setStatusCallback(URI.create(statusCallbackUrl))
                         .setStatusCallbackMethod(HttpMethod.POST)
                         .setStatusCallbackEvent(List.of("completed"))
@@ -306,8 +330,10 @@ public final class TwilioTelephony implements Telephony {
 
     @Override
     public String addParticipant(String conferenceSid, String from, String to, String label, String statusCallbackUrl, int timeoutSeconds) {
+        Integer timeLimit = timeLimit(to);
         return faults.create("adding " + Redact.phone(to) + " to the conference", () -> Participant
                         .creator(conferenceSid, new PhoneNumber(from), new PhoneNumber(to))
+                        .setTimeLimit(timeLimit)
                         .setLabel(label)
                         .setStatusCallback(URI.create(statusCallbackUrl))
                         .setStatusCallbackMethod(HttpMethod.POST)

@@ -32,7 +32,55 @@ public abstract class TwilioWebhook extends ApiFunction {
         return CallLog.invocation(context, () -> Deadline.within(context, () -> serve(event)));
     }
 
+    /** An HMAC-SHA1 in base64, the only signature {@link SignatureVerifier} can match: 27 characters and one {@code =}. */
+    private static final java.util.regex.Pattern SIGNATURE_SHAPE = java.util.regex.Pattern.compile("^[A-Za-z0-9+/]{27}=$");
+    /** The time of the last logged unsigned refusal, and how many were not logged since. */
+    private static final java.util.concurrent.atomic.AtomicLong LAST_UNSIGNED_LOG = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicLong UNSIGNED_UNLOGGED = new java.util.concurrent.atomic.AtomicLong();
+    private static final HttpError UNSIGNED = new HttpError(403, "invalid_signature", "the Twilio signature is missing or does not match");
+
+    /**
+     * A request with no signature that could match, and a body certainly within the size limit,
+     * is refused from the event's headers alone: its body is not decoded nor its form read, nothing
+     * else is built, and under a flood one line a second is logged (with the count) rather than one
+     * per request. A body that may be over the limit goes the usual way, so its answer stays 413.
+     */
+    private static boolean unsignedAndSmall(APIGatewayV2HTTPEvent event) {
+        if (event == null || event.getHeaders() == null) {
+            return false;
+        }
+        String signature = null;
+        for (java.util.Map.Entry<String, String> header : event.getHeaders().entrySet()) {
+            if (SignatureVerifier.HEADER.equalsIgnoreCase(header.getKey())) {
+                signature = header.getValue();
+                break;
+            }
+        }
+        if (signature != null && SIGNATURE_SHAPE.matcher(signature).matches()) {
+            return false;
+        }
+        String body = event.getBody();
+        long largest = body == null ? 0 : event.getIsBase64Encoded() ? body.length() / 4L * 3 + 3 : body.length() * 3L;
+        return largest <= ApiRequest.MAX_BODY_BYTES;
+    }
+
+    private static void logUnsigned(APIGatewayV2HTTPEvent event) {
+        long now = System.nanoTime();
+        long last = LAST_UNSIGNED_LOG.get();
+        if (last != 0 && now - last < 1_000_000_000L || !LAST_UNSIGNED_LOG.compareAndSet(last, now)) {
+            UNSIGNED_UNLOGGED.incrementAndGet();
+            return;
+        }
+        long unlogged = UNSIGNED_UNLOGGED.getAndSet(0);
+        LOG.warn("Rejected webhook with a missing or malformed {} on {}{}", SignatureVerifier.HEADER, event.getRawPath(),
+                unlogged == 0 ? "" : " (and " + unlogged + " more since the last line)");
+    }
+
     private APIGatewayV2HTTPResponse serve(APIGatewayV2HTTPEvent event) {
+        if (unsignedAndSmall(event)) {
+            logUnsigned(event);
+            return rejection(UNSIGNED);
+        }
         ApiRequest request;
         try {
             request = ApiRequest.from(event);

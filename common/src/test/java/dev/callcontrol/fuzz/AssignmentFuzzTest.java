@@ -52,6 +52,18 @@ class AssignmentFuzzTest {
     private static final Pattern WORKER = Pattern.compile("^WK[0-9a-fA-F]{32}$");
     private static final Pattern E164 = Pattern.compile("^\\+[1-9]\\d{1,14}$");
     private static final String DIAL_PREFIX = "+1";
+    /** The default deny-list (DIAL_DENY_PREFIXES), as documented in docs/decisions.md, "Toll fraud". */
+    private static final List<String> DENIED = List.of(dev.callcontrol.config.Destinations.DEFAULT_DENY.split(","));
+
+    /** Under the allowed prefix and outside the deny-list. */
+    private static boolean dialable(String number) {
+        return number.startsWith(DIAL_PREFIX) && DENIED.stream().noneMatch(number::startsWith);
+    }
+
+    /** The forms a contact URI is rung in with no SIP_DOMAINS: a client identity, or an E.164 number the guard allows. */
+    private static boolean ringable(String contact) {
+        return contact.matches("^client:[A-Za-z0-9_.@-]{1,121}$") || (E164.matcher(contact).matches() && dialable(contact));
+    }
     private static final ObjectMapper STRICT = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
     /** Writes attributes as TaskRouter does, JSON nulls included (the product's mapper leaves nulls out). */
     private static final ObjectMapper TASKROUTER = new ObjectMapper();
@@ -109,8 +121,11 @@ class AssignmentFuzzTest {
                 equal(AssignmentRejected.Reason.MALFORMED_TRANSFER, e.reason(), "rejection");
             } else if (outboundTo != null && !E164.matcher(outboundTo).matches()) {
                 equal(AssignmentRejected.Reason.INVALID_NUMBER, e.reason(), "rejection");
-            } else if (outboundTo != null && !outboundTo.startsWith(DIAL_PREFIX)) {
+            } else if (outboundTo != null && !dialable(outboundTo)) {
                 equal(AssignmentRejected.Reason.DESTINATION_NOT_ALLOWED, e.reason(), "rejection");
+            } else if (contact != null) {
+                equal(AssignmentRejected.Reason.INVALID_CONTACT_URI, e.reason(), "rejection");
+                check(!ringable(contact), "rejected a contact URI the product rings: " + e.getMessage());
             } else {
                 equal(AssignmentRejected.Reason.MISSING_CONTACT_URI, e.reason(), "rejection");
                 check(contact == null && (assignment.isTransfer() || assignment.isVoice()), "rejected with a contact URI: " + e.getMessage());
@@ -123,9 +138,10 @@ class AssignmentFuzzTest {
         }
         check(answer.isPresent(), "a call's task got no instruction");
         if (!assignment.isTransfer() && assignment.outboundTo() != null) {
-            check(E164.matcher(assignment.outboundTo()).matches() && assignment.outboundTo().startsWith(DIAL_PREFIX),
+            check(E164.matcher(assignment.outboundTo()).matches() && dialable(assignment.outboundTo()),
                     "an outbound task to a number that is not allowed was answered: " + assignment.outboundTo());
         }
+        check(ringable(contact), "a contact URI the product does not ring was answered: " + contact);
         Instruction instruction = answer.get();
         equal(contact, instruction.to(), "to");
         equal(from, instruction.from(), "from");

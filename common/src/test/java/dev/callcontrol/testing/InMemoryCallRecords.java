@@ -49,6 +49,21 @@ public final class InMemoryCallRecords implements CallRecords, LiveCalls {
         aliases.put(taskSid, callTaskSid);
     }
 
+    private final Map<String, Integer> dials = new HashMap<>();
+
+    /** Counted per worker and minute of {@link #now}, as the DynamoDB store counts them. */
+    @Override
+    public synchronized long countDial(String workerSid, int perMinute) {
+        long minute = now.getEpochSecond() / 60;
+        String key = workerSid + "#" + minute;
+        int count = dials.getOrDefault(key, 0);
+        if (count >= perMinute) {
+            return Math.max(1, (minute + 1) * 60 - now.getEpochSecond());
+        }
+        dials.put(key, count + 1);
+        return 0;
+    }
+
     @Override
     public synchronized List<Entry> live() {
         return documents.entrySet().stream()

@@ -46,7 +46,8 @@ public final class AssignmentCallbackFunction extends dev.callcontrol.twilio.Twi
         super(config);
         this.refusal = dev.callcontrol.config.Lazy.of(() -> new AssignmentRefusal(telephony.get()));
         this.callSetup = new CallSetup(config.callerId(), config.publicBaseUrl(),
-                config.agentRingTimeoutSeconds(), config.recordConferences(), config.agentWhisper(), config.dialPrefixes());
+                config.agentRingTimeoutSeconds(), config.recordConferences(), config.agentWhisper(),
+                dev.callcontrol.config.Destinations.of(config));
         Priming.register("assignment instructions", this::prime);
     }
 

@@ -40,7 +40,8 @@ final class Wiring {
      */
     static Telephony telephony(Config config) {
         TwilioClients.Settings twilio = TwilioClients.Settings.of(config);
-        TwilioTelephony telephony = TwilioTelephony.lazily(() -> TwilioClients.restClient(twilio), config.workspaceSid(), config.workflowSid());
+        TwilioTelephony telephony = TwilioTelephony.lazily(() -> TwilioClients.restClient(twilio), config.workspaceSid(), config.workflowSid())
+                .limitingExternalLegs(config.externalCallTimeLimitSeconds());
         Priming.register("Twilio requests", telephony::prime);
         return telephony;
     }
@@ -96,11 +97,17 @@ final class Wiring {
         public void alias(String taskSid, String callTaskSid) {
             records().alias(taskSid, callTaskSid);
         }
+
+        @Override
+        public long countDial(String workerSid, int perMinute) {
+            return records().countDial(workerSid, perMinute);
+        }
     }
 
     static CallControl callControl(Config config, CallRecords store, Telephony telephony) {
         return new CallControl(store, telephony,
                 new CallControl.Settings(config.publicBaseUrl(), config.callerId(), config.agentRingTimeoutSeconds(),
-                        config.dialPrefixes(), config.transferTimeoutSeconds()), config.clock());
+                        config.dialPrefixes(), config.transferTimeoutSeconds(), dev.callcontrol.config.Destinations.of(config),
+                        config.agentDialsPerMinute()), config.clock());
     }
 }

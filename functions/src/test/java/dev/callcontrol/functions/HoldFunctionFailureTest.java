@@ -33,6 +33,11 @@ class HoldFunctionFailureTest {
         @Override
         public void alias(String taskSid, String callTaskSid) {
         }
+
+        @Override
+        public long countDial(String workerSid, int perMinute) {
+            throw software.amazon.awssdk.core.exception.SdkClientException.create("Unable to execute HTTP request: connect timed out");
+        }
     };
 
     private static CallControl broken(Config config) {

@@ -20,8 +20,12 @@ public final class LocalDefaults {
     private LocalDefaults() {
     }
 
-    /** Values for template parameters that have no default of their own. */
-    static Map<String, String> parameters(String publicBaseUrl) {
+    /**
+     * Values for template parameters that have no default of their own. {@code DialPrefixes} is
+     * {@code +1} only against the simulator (or another stand-in), whose calls cost nothing; against real Twilio it keeps
+     * the template's empty default, so nothing is dialled until {@code DIAL_PREFIXES} says so.
+     */
+    static Map<String, String> parameters(String publicBaseUrl, boolean simulated) {
         return Map.of(
                 "TwilioAccountSid", ACCOUNT_SID,
                 "PublicBaseUrl", publicBaseUrl,
@@ -31,7 +35,7 @@ public final class LocalDefaults {
                 "JwtIssuer", publicBaseUrl + "/dev",
                 "JwtAudience", LocalAuthorizer.AUDIENCE,
                 "AgentUiOrigin", "http://127.0.0.1:5173",
-                "DialPrefixes", "+1");
+                "DialPrefixes", simulated ? "+1" : "");
     }
 
     /** Local stand-ins for values the deployment resolves from Secrets Manager or SSM. */

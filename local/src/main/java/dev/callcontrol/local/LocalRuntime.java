@@ -182,7 +182,8 @@ public final class LocalRuntime implements AutoCloseable {
                 Object declared = table.properties().get("TableName");
                 tableNames.put(table.logicalId(), declared instanceof String name ? name : table.logicalId());
             }
-            Intrinsics intrinsics = new Intrinsics(references(template, publicBaseUrl, tableNames, options.environment()));
+            Intrinsics intrinsics = new Intrinsics(references(template, publicBaseUrl, tableNames, options.environment(),
+                    options.twilio() != TwilioMode.REAL));
             Map<String, String> processEnvironment = new LinkedHashMap<>(options.environment());
             if (options.twilio() == TwilioMode.SIMULATOR) {
                 Path specs = ContractCheck.defaultDirectory(options.environment(), options.template().toAbsolutePath().getParent());
@@ -195,6 +196,9 @@ public final class LocalRuntime implements AutoCloseable {
                 // The simulator's clock moves only when asked, and only once the webhooks in flight have been answered:
                 // no webhook is ever on its way when the reconciler runs, so it needs no grace (unless asked for one).
                 processEnvironment.putIfAbsent(Setting.RECONCILE_GRACE_SECONDS.name(), "0");
+                // The same still clock would hold a whole session's dials in one minute: the simulated workspace's agents
+                // get a limit no session reaches, unless one is asked for.
+                processEnvironment.putIfAbsent(Setting.AGENT_DIALS_PER_MINUTE.name(), "1000");
             }
             try (var dynamo = DynamoDbClients.create(dynamoEndpoint, "us-east-1", false)) {
                 for (SamTemplate.Table table : template.tables()) {
@@ -233,9 +237,12 @@ public final class LocalRuntime implements AutoCloseable {
             LocalAuthorizer authorizer = new LocalAuthorizer(publicBaseUrl + "/dev", java.time.Clock.systemUTC());
             server.createContext("/", new ApiGatewayEmulator(bindings, 10 * 1024 * 1024, authorizer));
             Map<String, String> anyEnvironment = environments.values().stream().findFirst().orElse(Map.of());
-            server.createContext(DevTokens.PATH, new DevTokens(authorizer, dev.callcontrol.config.Config.of(anyEnvironment)));
-            server.createContext(Schedules.RECONCILE_PATH, schedules);
-            server.createContext(DynamoDbFaultControl.PATH, new DynamoDbFaultControl(faults));
+            // Against real Twilio the workers are real: /dev/* is 404 unless LOCAL_DEV_SECRET is set and sent.
+            boolean devOpen = options.twilio() != TwilioMode.REAL;
+            String devSecret = options.environment().get(DevGate.SECRET_VARIABLE);
+            server.createContext(DevTokens.PATH, DevGate.guard(new DevTokens(authorizer, dev.callcontrol.config.Config.of(anyEnvironment)), devOpen, devSecret));
+            server.createContext(Schedules.RECONCILE_PATH, DevGate.guard(schedules, devOpen, devSecret));
+            server.createContext(DynamoDbFaultControl.PATH, DevGate.guard(new DynamoDbFaultControl(faults), devOpen, devSecret));
             server.setExecutor(executor);
             server.start();
             schedules.start(java.util.Optional.ofNullable(simulator));
@@ -334,6 +341,10 @@ public final class LocalRuntime implements AutoCloseable {
             String apiBase = anyEnvironment.get(Setting.TWILIO_API_BASE_URL.name());
             out.append("  Twilio          ").append(apiBase == null || apiBase.isBlank() ? "Twilio's own API (LOCAL_TWILIO=real)" : apiBase).append('\n');
         }
+        String twilioBase = anyEnvironment.get(Setting.TWILIO_API_BASE_URL.name());
+        if (simulator == null && (twilioBase == null || twilioBase.isBlank())) {
+            out.append("  /dev/*          404 against real Twilio unless LOCAL_DEV_SECRET is set and sent in ").append(DevGate.HEADER).append('\n');
+        }
         out.append("  Agent tokens    POST ").append(baseUrl()).append(DevTokens.PATH)
                 .append(" {\"worker\":\"alice\"} (local only; agent routes need Authorization: Bearer <token>)\n");
         out.append("  Webhooks are signed with the auth token in TWILIO_AUTH_TOKEN")
@@ -344,8 +355,8 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     private static java.util.function.Function<String, String> references(SamTemplate template, String publicBaseUrl,
-                                                                         Map<String, String> tableNames, Map<String, String> env) {
-        Map<String, String> localParameters = LocalDefaults.parameters(publicBaseUrl);
+                                                                         Map<String, String> tableNames, Map<String, String> env, boolean simulated) {
+        Map<String, String> localParameters = LocalDefaults.parameters(publicBaseUrl, simulated);
         String region = env.getOrDefault("AWS_REGION", "us-east-1");
         return name -> switch (name) {
             case "AWS::Region" -> region;
