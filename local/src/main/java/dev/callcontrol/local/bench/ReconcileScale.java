@@ -269,7 +269,7 @@ public final class ReconcileScale {
             out.printf(Locale.ROOT, "%nEvery call was visited after %d run(s) (%s of the schedule); %d run(s) expected (%,d calls / %d visits a run).%n",
                     runsToVisitAll, describe(period.multipliedBy(runsToVisitAll)), expectedRuns, size, visitsPerRun);
         } else {
-            out.printf(Locale.ROOT, "%n%,d of %,d calls were never visited in %d runs (%d expected to visit them all).%n",
+            out.printf(Locale.ROOT, "%n%,d of %,d calls were not visited in %d runs (%d expected to visit them all).%n",
                     neverVisited, size, runs.size(), expectedRuns);
         }
 
@@ -403,7 +403,7 @@ public final class ReconcileScale {
             }
             out.printf(Locale.ROOT, "| %,d | %s (%d) | %s | %d (%,d), %.0f | %,d | %.1f + %.1f = %.1f | %.0f / %.0f | %.1f | %.0f | %s | %s | %s | %.0f |%n",
                     summary.calls(),
-                    summary.runsToVisitAll() != null ? String.valueOf(summary.runsToVisitAll()) : "not all in " + runs.size() + " (" + summary.neverVisited() + " never)",
+                    summary.runsToVisitAll() != null ? String.valueOf(summary.runsToVisitAll()) : String.format(Locale.ROOT, "not all in %d (%,d not visited)", runs.size(), summary.neverVisited()),
                     summary.cap(), Report.summary(walls), dynamo.queryPages(), dynamo.maxPageItems(),
                     median(runs.stream().map(run -> run.dynamo().queryMillis()).toList()), typical.twilioRequests(),
                     dynamo.queryUnits(), dynamo.getUnits(), dynamo.computedUnits(), entry, record, median(allocated),
