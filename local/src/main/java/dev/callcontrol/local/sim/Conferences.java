@@ -262,6 +262,66 @@ final class Conferences {
         return null;
     }
 
+    // ---------------------------------------------------------------- seeding, for benchmarks
+
+    /** One live call to seed: the conference's name (a task SID), the customer's number and the agent's address. */
+    record Seed(String name, String customer, String agent) {
+    }
+
+    /**
+     * Live calls in bulk, for benchmarks ({@code POST /sim/conferences/seed}). For each seed: an
+     * answered inbound call from {@code customer} to the demo number and an answered call from the
+     * demo number to {@code agent}, both connected to a new in-progress conference named
+     * {@code name}, joined with the settings the {@code conference} instruction gives them by
+     * default (no label, unmuted, start on enter, no end on exit). That is the state a call set up
+     * by the conference instruction is in once both legs have joined, and nothing more: no
+     * TaskRouter task or reservation exists for it, no TwiML runs, no status callback and no
+     * conference event is sent for the joins (whoever seeds writes the product's records itself, as
+     * though those events had been delivered). The conference's later events (a leave, its end)
+     * go to {@code callback}, when it has a URL. A name already in use by a live conference, or
+     * given twice, is refused (400) and nothing is seeded.
+     */
+    List<Map<String, String>> seedLive(List<Seed> seeds, Callback callback) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        conferences.values().stream().filter(Conference::active).forEach(c -> names.add(c.friendlyName));
+        for (Seed seed : seeds) {
+            if (seed.name() == null || seed.name().isBlank() || !names.add(seed.name())) {
+                throw new TwilioError(400, 20001, "conference name '" + seed.name() + "' is empty, in use, or given twice");
+            }
+            if (seed.customer() == null || !Voice.E164.matcher(seed.customer()).matches()) {
+                throw new TwilioError(400, 21212, "the customer's number must be E.164, not " + seed.customer());
+            }
+            Voice.checkAddress(seed.agent() == null ? "" : seed.agent(), 21211, "Invalid agent address: " + seed.agent());
+        }
+        List<Map<String, String>> seeded = new ArrayList<>();
+        for (Seed seed : seeds) {
+            Conference conference = new Conference(world, seed.name());
+            conferences.put(conference.sid, conference);
+            SimCall agent = connectedCall(DemoWorkspace.PHONE_NUMBER, seed.agent(), "outbound-api");
+            SimCall customer = connectedCall(seed.customer(), DemoWorkspace.PHONE_NUMBER, "inbound");
+            JoinSpec spec = new JoinSpec(null, false, true, true, false, false, null, null, "POST", null);
+            join(agent, conference, world.participants.newParticipant(conference, agent), spec);
+            join(customer, conference, world.participants.newParticipant(conference, customer), spec);
+            conference.callback = callback;
+            Map<String, String> out = new LinkedHashMap<>();
+            out.put("name", seed.name());
+            out.put("conferenceSid", conference.sid);
+            out.put("customerCallSid", customer.sid);
+            out.put("agentCallSid", agent.sid);
+            seeded.add(out);
+        }
+        return seeded;
+    }
+
+    /** A call that is already in progress, as an answered one is, with no TwiML and no status callback. */
+    private SimCall connectedCall(String from, String to, String direction) {
+        SimCall call = world.calls.newCall(from, to, direction, null);
+        call.status = "in-progress";
+        call.started = world.now();
+        call.updated = call.started;
+        return call;
+    }
+
     // ---------------------------------------------------------------- events
 
     /** Conference events go to the first participant's callback, for the events it asked for, numbered in order. */

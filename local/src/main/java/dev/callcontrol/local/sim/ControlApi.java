@@ -23,7 +23,8 @@ import static dev.callcontrol.local.sim.TwilioSimulator.twilioJson;
  * set a worker's activity, move the simulated clock, and read back the hearing, tasks, alerts,
  * request log, faults and replayed webhooks, the webhooks delivered (with every attempt) and the
  * faults between Twilio and the product ({@link WebhookFaults}), and list the rules register and choose among the
- * readings of an ambiguous rule ({@link Rules}). {@link SimClient} is its client. {@link TwilioSimulator}
+ * readings of an ambiguous rule ({@link Rules}); and, for benchmarks, seed live calls in bulk
+ * ({@link Conferences#seedLive}). {@link SimClient} is its client. {@link TwilioSimulator}
  * hands it the world, the request log, the fault rules and whether requests are contract-checked.
  */
 record ControlApi(SimWorld world, RequestLog log, Faults faults, boolean contractChecked) {
@@ -80,6 +81,20 @@ record ControlApi(SimWorld world, RequestLog log, Faults faults, boolean contrac
                     RawJson answer = locked(() -> Map.of("callSid", world.calls.dialIn(from, to).sid));
                     settle();
                     yield answer;
+                }
+                case "POST /sim/conferences/seed" -> {
+                    JsonNode request = Json.parse(body, "the seeding");
+                    List<Conferences.Seed> seeds = new java.util.ArrayList<>();
+                    request.path("calls").forEach(call -> seeds.add(new Conferences.Seed(call.path("name").asText(null),
+                            call.path("customer").asText(null), call.path("agent").asText(null))));
+                    if (seeds.isEmpty()) {
+                        throw new TwilioError(400, 20001, "'calls' must list the calls to seed");
+                    }
+                    List<String> events = new java.util.ArrayList<>();
+                    request.path("conferenceStatusCallbackEvent").forEach(event -> events.add(event.asText()));
+                    Callback callback = Voice.callback(request.path("conferenceStatusCallback").asText(null), "POST",
+                            Voice.events(events, java.util.Set.of("start", "end")));
+                    yield locked(() -> Map.of("seeded", world.conferences.seedLive(seeds, callback)));
                 }
                 case "GET /sim/tasks" -> locked(() -> world.tasks.describe());
                 case "GET /sim/clock" -> locked(() -> {

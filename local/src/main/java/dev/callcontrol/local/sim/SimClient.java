@@ -101,6 +101,38 @@ public final class SimClient {
         return send("POST", "/sim/calls", request).path("callSid").asText();
     }
 
+    /** A live call seeded in bulk: its conference's name and SID, and the customer's and the agent's call SIDs. */
+    public record SeededCall(String name, String conferenceSid, String customerCallSid, String agentCallSid) {
+    }
+
+    /**
+     * Seeds live calls in bulk, for benchmarks ({@code POST /sim/conferences/seed}, a thousand a
+     * request): for each name, a call from {@code customers[i]} and a call to {@code agents[i]}
+     * connected to a conference of that name, with no task behind it and no event sent for the
+     * joins. {@code conferenceStatusCallback} (may be null) receives the conferences' later events.
+     */
+    public List<SeededCall> seedConferences(List<String> names, List<String> customers, List<String> agents, String conferenceStatusCallback,
+                                            List<String> events) {
+        List<SeededCall> out = new ArrayList<>();
+        for (int from = 0; from < names.size(); from += 1000) {
+            List<Map<String, Object>> calls = new ArrayList<>();
+            for (int i = from; i < Math.min(names.size(), from + 1000); i++) {
+                calls.add(Map.of("name", names.get(i), "customer", customers.get(i), "agent", agents.get(i)));
+            }
+            Map<String, Object> request = new java.util.LinkedHashMap<>();
+            request.put("calls", calls);
+            if (conferenceStatusCallback != null) {
+                request.put("conferenceStatusCallback", conferenceStatusCallback);
+                request.put("conferenceStatusCallbackEvent", events);
+            }
+            for (JsonNode seeded : send("POST", "/sim/conferences/seed", request).path("seeded")) {
+                out.add(new SeededCall(seeded.path("name").asText(), seeded.path("conferenceSid").asText(),
+                        seeded.path("customerCallSid").asText(), seeded.path("agentCallSid").asText()));
+            }
+        }
+        return out;
+    }
+
     /** Delivers the last {@code count} status callbacks again, newest first (duplicated and reordered). */
     public int replayWebhooks(int count) {
         return send("POST", "/sim/webhooks/replay", Map.of("count", count)).path("replayed").asInt();
