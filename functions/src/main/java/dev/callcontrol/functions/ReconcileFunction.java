@@ -10,6 +10,7 @@ import dev.callcontrol.http.Deadline;
 import dev.callcontrol.logging.CallLog;
 import dev.callcontrol.store.CallStore;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
