@@ -15,4 +15,14 @@ public interface LiveCalls {
 
     /** Every live call, in task SID order. */
     List<Entry> live();
+
+    /**
+     * Where the last reconciler run stopped: the task SID of the last call it came to, so that the
+     * next run goes on from there (empty before the first run). Runs at once may both move it; at
+     * worst a call is visited twice.
+     */
+    java.util.Optional<String> cursor();
+
+    /** Keeps where this run stopped, for the next one. */
+    void cursor(String taskSid);
 }

@@ -104,9 +104,17 @@ public final class Reconciler {
         Instant now = clock.instant();
         List<LiveCalls.Entry> calls = live.live();
         int visits = Math.min(calls.size(), settings.maxRequests() / REQUESTS_PER_VISIT);
-        // A run that cannot visit every call starts where the clock says, so that successive runs cover them all.
-        int offset = calls.isEmpty() || visits == calls.size() ? 0
-                : (int) Math.floorMod(now.getEpochSecond() / Math.max(1, settings.period().toSeconds()) * visits, (long) calls.size());
+        // A run that cannot visit every call goes on from where the last run stopped (the cursor), so that
+        // successive runs cover them all, also when a run stops early (its deadline, a 429).
+        int offset = 0;
+        if (!calls.isEmpty() && visits < calls.size()) {
+            String after = live.cursor().orElse("");
+            while (offset < calls.size() && calls.get(offset).taskSid().compareTo(after) <= 0) {
+                offset++;
+            }
+            offset %= calls.size();
+        }
+        String last = null;
         int visited = 0;
         int repaired = 0;
         int events = 0;
@@ -120,6 +128,8 @@ public final class Reconciler {
                 break;
             }
             LiveCalls.Entry entry = calls.get((offset + i) % calls.size());
+            String previous = last;
+            last = entry.taskSid();
             if (entry.changedAt() != null && entry.changedAt().isAfter(now.minus(settings.grace()))) {
                 continue;
             }
@@ -140,6 +150,8 @@ public final class Reconciler {
                 // A visit that failed made requests too: counted as a visit's.
                 requests += REQUESTS_PER_VISIT;
                 if ("twilio_rate_limited".equals(e.code())) {
+                    // Not visited: the next run starts with it.
+                    last = previous;
                     LOG.warn("Twilio is limiting requests; the reconciler stops this run after {} calls", visited);
                     stoppedEarly = true;
                     break;
@@ -148,6 +160,15 @@ public final class Reconciler {
             } catch (RuntimeException e) {
                 requests += REQUESTS_PER_VISIT;
                 LOG.warn("Reconciling task {} failed; the next run tries again", entry.taskSid(), e);
+            }
+        }
+        if (last != null && visits < calls.size()) {
+            String stoppedAt = last;
+            try {
+                live.cursor(stoppedAt);
+            } catch (RuntimeException e) {
+                // The next run starts from the old cursor: calls are visited again, none is skipped.
+                LOG.warn("The reconciler's cursor could not be kept; the next run starts where this one did", e);
             }
         }
         Outcome outcome = new Outcome(calls.size(), visited, repaired, events, limits, requests, stoppedEarly || visits < calls.size());

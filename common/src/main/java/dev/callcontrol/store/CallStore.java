@@ -284,6 +284,23 @@ public final class CallStore implements CallRecords, LiveCalls {
         }
     }
 
+    /** The reconciler's cursor: one small item with no {@code liveShard}, so outside the live index. */
+    private static final Map<String, AttributeValue> CURSOR = Map.of("pk", AttributeValue.fromS("RECONCILER"), "sk", AttributeValue.fromS("CURSOR"));
+
+    @Override
+    public Optional<String> cursor() {
+        GetItemResponse response = call("reading the reconciler's cursor", () -> dynamo.getItem(b -> b.tableName(table).key(CURSOR)));
+        AttributeValue at = response.hasItem() ? response.item().get("after") : null;
+        return at == null ? Optional.empty() : Optional.of(at.s());
+    }
+
+    @Override
+    public void cursor(String taskSid) {
+        Map<String, AttributeValue> item = new HashMap<>(CURSOR);
+        item.put("after", AttributeValue.fromS(taskSid));
+        call("keeping the reconciler's cursor", () -> dynamo.putItem(b -> b.tableName(table).item(item)));
+    }
+
     static String liveShard(String taskSid) {
         return "live#" + Math.floorMod(taskSid.hashCode(), LIVE_SHARDS);
     }

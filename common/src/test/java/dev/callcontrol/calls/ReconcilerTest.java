@@ -296,4 +296,24 @@ class ReconcilerTest {
         assertEquals(List.of("taskStatus " + TASK), telephony.requests);
         assertEquals(List.of(), records.live());
     }
+
+    @Test
+    void runsThatCannotVisitEveryCallGoOnWhereTheLastOneStopped() {
+        List<String> tasks = new java.util.ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            String task = String.format("WT%032x", i);
+            tasks.add(task);
+            records.update(task, () -> new CallRecord(task), r -> true);
+        }
+        // Five live calls (the connected one and four without a conference), two visits a run.
+        List<String> all = records.live().stream().map(LiveCalls.Entry::taskSid).toList();
+        assertEquals(5, all.size());
+        List<String> seen = new java.util.ArrayList<>();
+        for (int run = 0; run < 3; run++) {
+            Reconciler.Outcome outcome = within(reconciler(Duration.ZERO, 2 * Reconciler.REQUESTS_PER_VISIT));
+            assertEquals(2, outcome.visited(), outcome.toString());
+            seen.add(records.cursor().orElseThrow());
+        }
+        assertEquals(List.of(all.get(1), all.get(3), all.get(0)), seen, "each run goes on after the last call the one before came to");
+    }
 }

@@ -106,4 +106,15 @@ class CallStoreTest {
         });
         assertEquals(List.of(), store.live(), "ended and settled: out of the index");
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.callcontrol.testing.DynamoDbEngines#engines")
+    void theReconcilersCursorIsKeptOutsideTheLiveIndex(DynamoDbEngines.Source source) {
+        var engine = source.get();
+        CallStore store = new CallStore(engine.client(), engine.createCallsTable(), Clock.fixed(NOW, ZoneOffset.UTC));
+        assertTrue(store.cursor().isEmpty());
+        store.cursor(TASK);
+        assertEquals(java.util.Optional.of(TASK), store.cursor());
+        assertEquals(List.of(), store.live(), "the cursor is no live call");
+    }
 }

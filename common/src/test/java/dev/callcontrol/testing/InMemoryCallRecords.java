@@ -64,6 +64,18 @@ public final class InMemoryCallRecords implements CallRecords, LiveCalls {
         return 0;
     }
 
+    private String cursor;
+
+    @Override
+    public synchronized java.util.Optional<String> cursor() {
+        return java.util.Optional.ofNullable(cursor);
+    }
+
+    @Override
+    public synchronized void cursor(String taskSid) {
+        cursor = taskSid;
+    }
+
     @Override
     public synchronized List<Entry> live() {
         return documents.entrySet().stream()
