@@ -225,6 +225,14 @@ public final class ReconcileScale {
         out.printf(Locale.ROOT, "Template record: a call set up through the simulator (customer dials in, %s answers); its item is %d bytes "
                 + "(the record's JSON %d), legs %d.%n", call.agent(), itemSize(item), templateJson.length(), template.legs.size());
         live.reset();
+        // The template call has ended; its record would stay live until a run settled its tasks, and be one call too many.
+        seedStore.update(call.taskSid(), () -> template, r -> {
+            if (!r.ended() || r.settledAt != null) {
+                return false;
+            }
+            r.settledAt = Instant.now().toString();
+            return true;
+        });
     }
 
     private SizeSummary measure(int size, int timeout) throws Exception {
