@@ -25,7 +25,7 @@ import java.util.Map;
  * the authorizer, {@code "issuer"} or {@code "audience"} other than its own): mints a token
  * for a TaskRouter worker, found in the workspace the functions use (the simulator's demo
  * workspace by default). A worker whose attributes list the {@code supervisor} role gets the
- * supervisor group. Only the local runtime has this route; deployments use the identity provider.
+ * supervisor group; a request's {@code groups} (a JSON array) replaces the groups. Only the local runtime has this route; deployments use the identity provider.
  */
 final class DevTokens implements HttpHandler {
     static final String PATH = "/dev/token";
@@ -64,6 +64,12 @@ final class DevTokens implements HttpHandler {
                     supervisor |= role.asText().equals("supervisor");
                 }
                 List<String> groups = supervisor ? List.of(config.supervisorGroup()) : List.of();
+                if (request.has("groups")) {
+                    // Groups as given, to show how the functions read a claim the identity provider filled.
+                    List<String> given = new java.util.ArrayList<>();
+                    request.path("groups").forEach(group -> given.add(group.asText()));
+                    groups = List.copyOf(given);
+                }
                 // "issuer" and "audience" exist to show the authorizer refusing a token minted for somewhere else.
                 String token = authorizer.mint(worker.getSid(), worker.getFriendlyName(), groups, config.authWorkerClaim(), config.authGroupsClaim(),
                         Duration.ofSeconds(ttl), request.path("issuer").asText(authorizer.issuer()), request.path("audience").asText(LocalAuthorizer.AUDIENCE));
