@@ -30,7 +30,13 @@ public record Principal(String workerSid, boolean supervisor) {
         return new Principal(worker.trim(), groups(claims.get(groupsClaim)).contains(supervisorGroup));
     }
 
-    /** HTTP APIs pass an array claim as {@code [a b]}; a plain or comma-separated string is accepted too. */
+    /**
+     * The groups in a claim, each exactly as named. HTTP APIs pass an array claim as {@code [a b]},
+     * its elements separated by spaces; a plain string is one group or several separated by spaces.
+     * Only whitespace separates: Cognito's group names cannot hold it (GroupName's pattern is
+     * {@code [\p{L}\p{M}\p{S}\p{N}\p{P}]+}), but they can hold commas and quotes, so a group named
+     * {@code x,supervisors} is that one group and never the supervisor group (issue 19, finding 8).
+     */
     static Set<String> groups(String claim) {
         if (claim == null || claim.isBlank()) {
             return Set.of();
@@ -39,6 +45,6 @@ public record Principal(String workerSid, boolean supervisor) {
         if (inner.startsWith("[") && inner.endsWith("]")) {
             inner = inner.substring(1, inner.length() - 1);
         }
-        return Arrays.stream(inner.split("[\\s,]+")).map(g -> g.replace("\"", "").trim()).filter(g -> !g.isEmpty()).collect(Collectors.toSet());
+        return Arrays.stream(inner.split("\\s+")).filter(g -> !g.isEmpty()).collect(Collectors.toSet());
     }
 }

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
  */
 public final class Config {
     private static final Pattern ACCOUNT_SID = Pattern.compile("^AC[0-9a-fA-F]{32}$");
+    private static final Pattern API_KEY_SID = Pattern.compile("^SK[0-9a-fA-F]{32}$");
     private static final Pattern WORKSPACE_SID = Pattern.compile("^WS[0-9a-fA-F]{32}$");
     private static final Pattern WORKFLOW_SID = Pattern.compile("^WW[0-9a-fA-F]{32}$");
     private static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{6,14}$");
@@ -82,6 +83,30 @@ public final class Config {
 
     public String authToken() {
         return require(Setting.TWILIO_AUTH_TOKEN);
+    }
+
+    /** The secondary auth token, or empty. */
+    public String secondaryAuthToken() {
+        return get(Setting.TWILIO_SECONDARY_AUTH_TOKEN);
+    }
+
+    /** The API key SID REST requests authenticate with, or empty for the account SID and auth token. */
+    public String apiKeySid() {
+        String value = get(Setting.TWILIO_API_KEY_SID);
+        if (!value.isEmpty() && !API_KEY_SID.matcher(value).matches()) {
+            throw new ConfigurationException(Setting.TWILIO_API_KEY_SID.name() + " must be an API key SID (SK followed by 32 hex digits), not '" + value + "'");
+        }
+        return value;
+    }
+
+    /** The API key's secret, or empty. */
+    public String apiKeySecret() {
+        return get(Setting.TWILIO_API_KEY_SECRET);
+    }
+
+    /** The Secrets Manager secret (ARN or name) the Twilio secrets are read from, or empty to read them from the environment. */
+    public String twilioSecretId() {
+        return get(Setting.TWILIO_SECRET_ID);
     }
 
     public String workspaceSid() {

@@ -6,7 +6,16 @@ package dev.callcontrol.config;
  */
 public enum Setting {
     TWILIO_ACCOUNT_SID("Twilio account SID (AC...) that owns the TaskRouter workspace.", null),
-    TWILIO_AUTH_TOKEN("Twilio auth token: signs webhooks and authenticates REST calls. Deployed from Secrets Manager.", null),
+    TWILIO_AUTH_TOKEN("Twilio auth token, with which webhook signatures are checked (and REST requests authenticated when no API key is set). "
+            + "Deployed empty: the functions read it from the secret TWILIO_SECRET_ID names. Set it for the local runtime and tests.", null),
+    TWILIO_SECONDARY_AUTH_TOKEN("Optional: Twilio's secondary auth token during a rotation; webhooks signed with it are accepted too. "
+            + "Deployed empty (it is read from the secret).", ""),
+    TWILIO_API_KEY_SID("Twilio API key SID (SK...) that REST requests authenticate with, with TWILIO_API_KEY_SECRET. "
+            + "Empty: REST requests use the account SID and auth token (the local runtime's default).", ""),
+    TWILIO_API_KEY_SECRET("The API key's secret. Deployed empty (it is read from the secret).", ""),
+    TWILIO_SECRET_ID("ARN or name of the Secrets Manager secret holding, as JSON, TWILIO_AUTH_TOKEN, TWILIO_API_KEY_SECRET and, "
+            + "during a rotation, TWILIO_SECONDARY_AUTH_TOKEN. Read once when a container starts (and after a SnapStart restore); "
+            + "its values replace those variables. Empty: the variables themselves are used.", ""),
     PUBLIC_BASE_URL("Base URL Twilio uses to reach the API (scheme, host, base path; no trailing slash). "
             + "Signatures are checked against it and every callback URL handed to Twilio starts with it.", null),
     TASKROUTER_WORKSPACE_SID("TaskRouter workspace SID (WS...).", null),

@@ -20,11 +20,19 @@ import java.util.Map;
  * twilio-node's validators keep a fragment when the URL handed to them has one) or the URL it
  * requests, so a signature over either is accepted: the URL as rebuilt, or the URL followed by one
  * of the fragments the product hands out ({@link WebhookUrls#FRAGMENTS}).
+ *
+ * <p>A signature made with any of the tokens is accepted: the auth token and, while a rotation is
+ * under way, Twilio's secondary auth token ({@code TWILIO_SECONDARY_AUTH_TOKEN}), so that a function
+ * keeps accepting webhooks whichever of the two Twilio signs with (docs/decisions.md).
+ *
+ * <p>A form parameter that appears more than once is signed as Twilio's own validators compute it
+ * (twilio-node's {@code getExpectedTwilioSignature}, src/webhooks/webhooks.ts): names sorted, and
+ * for a repeated name each of its distinct values, sorted, as name followed by value.
  */
 public final class SignatureVerifier {
     public static final String HEADER = "X-Twilio-Signature";
 
-    private final RequestValidator validator;
+    private final java.util.function.Supplier<List<String>> tokens;
     private final String publicBaseUrl;
     private final String origin;
     private final String basePath;
@@ -37,8 +45,25 @@ public final class SignatureVerifier {
 
     /** @param fragments the fragments (without {@code #}) that a signed URL may end with */
     public SignatureVerifier(String authToken, String publicBaseUrl, List<String> fragments) {
+        this(List.of(authToken), publicBaseUrl, fragments);
+    }
+
+    /** @param tokens the tokens a valid signature may be made with: the auth token, then the secondary, if any */
+    public SignatureVerifier(List<String> tokens, String publicBaseUrl) {
+        this(tokens, publicBaseUrl, WebhookUrls.FRAGMENTS);
+    }
+
+    public SignatureVerifier(List<String> tokens, String publicBaseUrl, List<String> fragments) {
+        this(constant(tokens), publicBaseUrl, fragments);
+    }
+
+    /**
+     * @param tokens asked for the tokens on every check, so that tokens loaded again (after a
+     *               SnapStart restore, or once a signature failed) count at once
+     */
+    public SignatureVerifier(java.util.function.Supplier<List<String>> tokens, String publicBaseUrl, List<String> fragments) {
         this.fragments = List.copyOf(fragments);
-        this.validator = new RequestValidator(authToken);
+        this.tokens = tokens;
         this.publicBaseUrl = publicBaseUrl;
         java.net.URI uri = java.net.URI.create(publicBaseUrl);
         this.basePath = uri.getRawPath() == null ? "" : uri.getRawPath();
@@ -61,6 +86,38 @@ public final class SignatureVerifier {
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA1 is unavailable", e);
         }
+    }
+
+    private static java.util.function.Supplier<List<String>> constant(List<String> tokens) {
+        List<String> copy = tokens.stream().filter(t -> t != null && !t.isEmpty()).toList();
+        if (copy.isEmpty()) {
+            throw new IllegalArgumentException("no auth token to check signatures with");
+        }
+        return () -> copy;
+    }
+
+    /**
+     * What Twilio signs for a form whose parameters may repeat: the URL, then for each name in order
+     * each of its distinct values in order, as name followed by value (twilio-node's
+     * {@code toFormUrlEncodedParam}). For a form without repeated names this is {@link #sign}.
+     */
+    public static String signForm(String authToken, String url, Map<String, List<String>> parameters) {
+        return sign(authToken, url, joined(parameters));
+    }
+
+    /**
+     * The form as a map of one value per name that makes twilio-java's validator, which appends
+     * each sorted name and its value, append exactly what Twilio signs: a repeated name's distinct
+     * sorted values {@code v1, v2} become {@code v1 + name + v2}, so {@code name + value} reads
+     * {@code name v1 name v2}.
+     */
+    static Map<String, String> joined(Map<String, List<String>> parameters) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        parameters.forEach((name, values) -> {
+            List<String> distinct = new java.util.TreeSet<>(values).stream().toList();
+            out.put(name, distinct.isEmpty() ? "" : String.join(name, distinct));
+        });
+        return out;
     }
 
     /** The URL Twilio requested: what it signed, unless it signed the fragment too. */
@@ -87,9 +144,12 @@ public final class SignatureVerifier {
         if (bodyHash != null) {
             // JSON webhooks: the body's SHA-256 rides in the signed URL and the body is checked against it.
             try {
-                for (String candidate : candidates(url)) {
-                    if (validator.validate(candidate, request.body(), signature)) {
-                        return true;
+                for (String token : tokens.get()) {
+                    RequestValidator validator = new RequestValidator(token);
+                    for (String candidate : candidates(url)) {
+                        if (validator.validate(candidate, request.body(), signature)) {
+                            return true;
+                        }
                     }
                 }
                 return false;
@@ -104,14 +164,17 @@ public final class SignatureVerifier {
                 return false;
             }
             try {
-                parameters = request.form();
+                parameters = joined(request.formParameters());
             } catch (HttpError malformed) {
                 return false;
             }
         }
-        for (String candidate : candidates(url)) {
-            if (validator.validate(candidate, parameters, signature)) {
-                return true;
+        for (String token : tokens.get()) {
+            RequestValidator validator = new RequestValidator(token);
+            for (String candidate : candidates(url)) {
+                if (validator.validate(candidate, parameters, signature)) {
+                    return true;
+                }
             }
         }
         return false;

@@ -25,16 +25,41 @@ public final class TwilioClients {
     /**
      * What a client is built from, read (and checked) from the configuration when a function is
      * built, so a misconfigured function fails at its start even when it builds its client later.
+     * The client authenticates as {@code username} with {@code password}: an API key's SID and
+     * secret when {@code TWILIO_API_KEY_SID} is set (deployments; the auth token then only checks
+     * signatures), otherwise the account SID and auth token (the local runtime's default).
      */
-    public record Settings(String accountSid, String authToken, String baseUrl) {
-        public static Settings of(Config config) {
-            return new Settings(config.accountSid(), config.authToken(), config.twilioApiBaseUrl());
+    public record Settings(String accountSid, String username, String password, String baseUrl) {
+        /** With the account SID and auth token. */
+        public Settings(String accountSid, String authToken, String baseUrl) {
+            this(accountSid, accountSid, authToken, baseUrl);
         }
 
-        /** Without the auth token, which is never logged. */
+        public static Settings of(Config config) {
+            return of(config, TwilioSecretStore.of(config).current());
+        }
+
+        public static Settings of(Config config, TwilioSecrets secrets) {
+            String keySid = config.apiKeySid();
+            if (keySid.isEmpty()) {
+                return new Settings(config.accountSid(), secrets.authToken(), config.twilioApiBaseUrl());
+            }
+            if (secrets.apiKeySecret().isEmpty()) {
+                throw new dev.callcontrol.config.ConfigurationException("TWILIO_API_KEY_SID is set but its secret, TWILIO_API_KEY_SECRET, is not"
+                        + (config.twilioSecretId().isEmpty() ? "" : " in the secret " + config.twilioSecretId()));
+            }
+            return new Settings(config.accountSid(), keySid, secrets.apiKeySecret(), config.twilioApiBaseUrl());
+        }
+
+        /** Whether REST requests authenticate with an API key rather than the auth token. */
+        public boolean apiKey() {
+            return !username.equals(accountSid);
+        }
+
+        /** Without the password (auth token or key secret), which is never logged. */
         @Override
         public String toString() {
-            return "Settings[accountSid=" + accountSid + ", authToken=<redacted>, baseUrl=" + baseUrl + "]";
+            return "Settings[accountSid=" + accountSid + ", username=" + username + ", password=<redacted>, baseUrl=" + baseUrl + "]";
         }
     }
 
@@ -43,7 +68,9 @@ public final class TwilioClients {
     }
 
     public static TwilioRestClient restClient(Settings settings) {
-        return new TwilioRestClient.Builder(settings.accountSid(), settings.authToken())
+        // twilio-java's builder takes the key SID and secret as username and password, with the account they act for.
+        return new TwilioRestClient.Builder(settings.username(), settings.password())
+                .accountSid(settings.accountSid())
                 .httpClient(new UrlConnectionTwilioClient(settings.baseUrl(), CONNECT_TIMEOUT, RESPONSE_TIMEOUT))
                 .build();
     }

@@ -15,16 +15,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Base of every {@code /twilio/*} function: parse the API Gateway event, refuse anything whose
- * Twilio signature does not check out (403, nothing executed), then hand the request to the
- * operation. Failures become clear 4xx answers; no stack trace ever leaves the function.
+ * Twilio signature does not check out with the auth token or the secondary auth token
+ * ({@link TwilioSecretStore}) (403, nothing executed), then hand the request to the operation. Failures become clear 4xx answers; no stack trace ever leaves the function.
  */
 public abstract class TwilioWebhook extends ApiFunction {
     private static final Logger LOG = LoggerFactory.getLogger(TwilioWebhook.class);
 
+    private final TwilioSecretStore secrets;
     private final SignatureVerifier signatures;
 
     protected TwilioWebhook(Config config) {
-        this.signatures = new SignatureVerifier(config.authToken(), config.publicBaseUrl());
+        this.secrets = TwilioSecretStore.of(config);
+        this.signatures = new SignatureVerifier(secrets::signingTokens, config.publicBaseUrl(), WebhookUrls.FRAGMENTS);
     }
 
     @Override
@@ -88,7 +90,7 @@ public abstract class TwilioWebhook extends ApiFunction {
             LOG.warn("Rejected unreadable webhook: {}", e.getMessage());
             return rejection(e);
         }
-        if (!signatures.isValid(request)) {
+        if (!signed(signatures, secrets, request)) {
             LOG.warn("Rejected webhook with a missing or invalid {} on {} {}", SignatureVerifier.HEADER, request.method(), request.path());
             return rejection(new HttpError(403, "invalid_signature", "the Twilio signature is missing or does not match"));
         }
@@ -103,6 +105,18 @@ public abstract class TwilioWebhook extends ApiFunction {
             LOG.error("Webhook on {} failed", request.path(), e);
             return rejection(HttpError.unavailable());
         }
+    }
+
+    /**
+     * Whether Twilio signed the request with a token the secrets hold. A signature that matches none
+     * of the tokens held may be made with one put into the secret since this container read it (a
+     * rotation): the secret is then read again, at most once a minute, and the check repeated. What
+     * the container holds is read again first when it is ten minutes old, so that a token taken out
+     * of the secret (the old one, after a rotation) stops counting.
+     */
+    public static boolean signed(SignatureVerifier signatures, TwilioSecretStore secrets, ApiRequest request) {
+        secrets.refreshIfOld();
+        return signatures.isValid(request) || (secrets.reloadIfStale() && signatures.isValid(request));
     }
 
     /** Serves a request whose signature has been verified. */

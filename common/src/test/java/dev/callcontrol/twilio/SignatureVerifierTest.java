@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -177,5 +178,54 @@ class SignatureVerifierTest {
         assertTrue(verifier.isValid(ApiRequest.from(event)));
         event.setBody("{}");
         assertFalse(verifier.isValid(ApiRequest.from(event)));
+    }
+
+    // Issue 19, finding 8: a repeated form parameter, signed the way Twilio signs it.
+
+    /** HMAC-SHA1 over {@code data}, computed here rather than through the code under test. */
+    private static String hmac(String token, String data) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
+        mac.init(new javax.crypto.spec.SecretKeySpec(token.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+        return java.util.Base64.getEncoder().encodeToString(mac.doFinal(data.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static APIGatewayV2HTTPEvent postBody(String path, String body, String signature) {
+        APIGatewayV2HTTPEvent event = post(path, "", Map.of(), signature);
+        event.setBody(body);
+        return event;
+    }
+
+    @Test
+    void aRepeatedParameterIsVerifiedOverAllItsValuesAsTwilioSignsIt() throws Exception {
+        // twilio-node (src/webhooks/webhooks.ts): names sorted; a repeated name adds each distinct value, sorted.
+        String body = "To=%2B18005551212&Tag=b&CallSid=CA1&Tag=a&Tag=b";
+        String signature = hmac(TOKEN, BASE + "/twilio/call-events" + "CallSidCA1" + "TagaTagb" + "To+18005551212");
+        assertTrue(verifier.isValid(ApiRequest.from(postBody("/twilio/call-events", body, signature))));
+        assertEquals(signature, SignatureVerifier.signForm(TOKEN, BASE + "/twilio/call-events",
+                Map.of("To", java.util.List.of("+18005551212"), "Tag", java.util.List.of("b", "a", "b"), "CallSid", java.util.List.of("CA1"))));
+    }
+
+    @Test
+    void aSignatureOverOnlyTheFirstOfARepeatedParametersValuesIsRefused() throws Exception {
+        String body = "CallSid=CA1&Tag=a&Tag=injected";
+        String firstOnly = hmac(TOKEN, BASE + "/twilio/call-events" + "CallSidCA1" + "Taga");
+        assertFalse(verifier.isValid(ApiRequest.from(postBody("/twilio/call-events", body, firstOnly))));
+        String lastOnly = hmac(TOKEN, BASE + "/twilio/call-events" + "CallSidCA1" + "Taginjected");
+        assertFalse(verifier.isValid(ApiRequest.from(postBody("/twilio/call-events", body, lastOnly))));
+    }
+
+    // Issue 19, finding 2: the secondary auth token during a rotation.
+
+    @Test
+    void aSignatureWithEitherTokenIsAcceptedAndNoOther() {
+        SignatureVerifier both = new SignatureVerifier(java.util.List.of(TOKEN, "secondary"), BASE);
+        for (String token : java.util.List.of(TOKEN, "secondary")) {
+            String signature = SignatureVerifier.sign(token, BASE + "/myapp.php?foo=1&bar=2", params());
+            assertTrue(both.isValid(ApiRequest.from(post("/myapp.php", "foo=1&bar=2", params(), signature))), token);
+        }
+        String other = SignatureVerifier.sign("revoked", BASE + "/myapp.php?foo=1&bar=2", params());
+        assertFalse(both.isValid(ApiRequest.from(post("/myapp.php", "foo=1&bar=2", params(), other))));
+        assertFalse(verifier.isValid(ApiRequest.from(post("/myapp.php", "foo=1&bar=2", params(),
+                SignatureVerifier.sign("secondary", BASE + "/myapp.php?foo=1&bar=2", params())))), "one token: the secondary's signature fails");
     }
 }

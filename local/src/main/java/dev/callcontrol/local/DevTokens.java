@@ -25,10 +25,11 @@ import java.util.Map;
  * the authorizer, {@code "issuer"} or {@code "audience"} other than its own): mints a token
  * for a TaskRouter worker, found in the workspace the functions use (the simulator's demo
  * workspace by default). A worker whose attributes list the {@code supervisor} role gets the
- * supervisor group. The token's {@code sub} is the worker's {@code auth_sub} attribute (the user the
- * worker is bound to) or, without one, the worker SID; {@code "workerClaim"} puts another worker's SID
- * in the worker claim, as a user who could edit their own attribute would. Only the local runtime has
- * this route; deployments use the identity provider.
+ * supervisor group; a request's {@code groups} (a JSON array) replaces the groups. The token's
+ * {@code sub} is the worker's {@code auth_sub} attribute (the user the worker is bound to) or, without
+ * one, the worker SID; {@code "workerClaim"} puts another worker's SID in the worker claim, as a user
+ * who could edit their own attribute would. Only the local runtime has this route; deployments use
+ * the identity provider.
  */
 final class DevTokens implements HttpHandler {
     static final String PATH = "/dev/token";
@@ -67,6 +68,12 @@ final class DevTokens implements HttpHandler {
                     supervisor |= role.asText().equals("supervisor");
                 }
                 List<String> groups = supervisor ? List.of(config.supervisorGroup()) : List.of();
+                if (request.has("groups")) {
+                    // Groups as given, to show how the functions read a claim the identity provider filled.
+                    List<String> given = new java.util.ArrayList<>();
+                    request.path("groups").forEach(group -> given.add(group.asText()));
+                    groups = List.copyOf(given);
+                }
                 // The user is the one the worker is bound to (auth_sub), as an identity provider's sub would be.
                 String subject = attributes.path("auth_sub").isTextual() ? attributes.path("auth_sub").asText() : worker.getSid();
                 // "workerClaim" stands for a user who edited their own worker attribute: the token names another worker.

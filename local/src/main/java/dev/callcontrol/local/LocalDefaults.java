@@ -10,6 +10,9 @@ import java.util.Map;
 public final class LocalDefaults {
     public static final String ACCOUNT_SID = "AC00000000000000000000000000000001";
     public static final String AUTH_TOKEN = "local-auth-token";
+    /** The API key the functions' REST requests authenticate with; the simulator accepts it. */
+    public static final String API_KEY_SID = "SK00000000000000000000000000000001";
+    public static final String API_KEY_SECRET = "local-api-key-secret";
     public static final String WORKSPACE_SID = "WS00000000000000000000000000000001";
     public static final String WORKFLOW_SID = "WW00000000000000000000000000000001";
     public static final String CALLER_ID = "+15005550006";
@@ -28,6 +31,7 @@ public final class LocalDefaults {
     static Map<String, String> parameters(String publicBaseUrl, boolean simulated) {
         return Map.of(
                 "TwilioAccountSid", ACCOUNT_SID,
+                "TwilioApiKeySid", API_KEY_SID,
                 "PublicBaseUrl", publicBaseUrl,
                 "TaskRouterWorkspaceSid", WORKSPACE_SID,
                 "TaskRouterWorkflowSid", WORKFLOW_SID,
@@ -38,8 +42,11 @@ public final class LocalDefaults {
                 "DialPrefixes", simulated ? "+1" : "");
     }
 
-    /** Local stand-ins for values the deployment resolves from Secrets Manager or SSM. */
+    /**
+     * Local stand-ins for values the deployment reads from Secrets Manager (or resolves from a secret
+     * store): the functions get the secrets themselves and no secret to read them from.
+     */
     static Map<String, String> secrets() {
-        return Map.of("TWILIO_AUTH_TOKEN", AUTH_TOKEN);
+        return Map.of("TWILIO_AUTH_TOKEN", AUTH_TOKEN, "TWILIO_API_KEY_SECRET", API_KEY_SECRET, "TWILIO_SECRET_ID", "");
     }
 }

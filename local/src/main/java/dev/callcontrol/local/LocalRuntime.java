@@ -193,6 +193,11 @@ public final class LocalRuntime implements AutoCloseable {
                         processEnvironment.getOrDefault(Setting.TWILIO_AUTH_TOKEN.name(), LocalDefaults.AUTH_TOKEN),
                         ContractCheck.load(specs)));
                 processEnvironment.put(Setting.TWILIO_API_BASE_URL.name(), simulator.baseUrl());
+                // REST requests authenticate with an API key, as deployed; the simulator knows it as Twilio would.
+                String keySid = processEnvironment.get(Setting.TWILIO_API_KEY_SID.name());
+                String keySecret = processEnvironment.get(Setting.TWILIO_API_KEY_SECRET.name());
+                simulator.acceptApiKey(keySid == null || keySid.isBlank() ? LocalDefaults.API_KEY_SID : keySid.trim(),
+                        keySecret == null || keySecret.isBlank() ? LocalDefaults.API_KEY_SECRET : keySecret.trim());
                 // The simulator's clock moves only when asked, and only once the webhooks in flight have been answered:
                 // no webhook is ever on its way when the reconciler runs, so it needs no grace (unless asked for one).
                 processEnvironment.putIfAbsent(Setting.RECONCILE_GRACE_SECONDS.name(), "0");
@@ -212,6 +217,12 @@ public final class LocalRuntime implements AutoCloseable {
             Map<String, RequestHandler<?, ?>> handlers = new LinkedHashMap<>();
             for (SamTemplate.Function function : template.functions()) {
                 Map<String, String> environment = environment(function, intrinsics, dynamoEndpoint, processEnvironment);
+                String keySid = processEnvironment.get(Setting.TWILIO_API_KEY_SID.name());
+                if (options.twilio() == TwilioMode.REAL && (keySid == null || keySid.isBlank())) {
+                    // Against a real account without a key of its own: the account SID and auth token, not the local key.
+                    environment.put(Setting.TWILIO_API_KEY_SID.name(), "");
+                    environment.put(Setting.TWILIO_API_KEY_SECRET.name(), "");
+                }
                 environments.put(function.logicalId(), environment);
                 var handler = instantiate(function, environment, simulator == null ? java.time.Clock.systemUTC() : simulator.clock());
                 handlers.put(function.logicalId(), handler);
@@ -398,6 +409,8 @@ public final class LocalRuntime implements AutoCloseable {
             }
             environment.put(name, resolved);
         });
+        // The deployment's functions read their Twilio secrets from Secrets Manager; these get them directly.
+        environment.putAll(LocalDefaults.secrets());
         environment.put(Setting.DYNAMODB_ENDPOINT.name(), dynamoEndpoint.toString());
         environment.put("AWS_REGION", processEnvironment.getOrDefault("AWS_REGION", "us-east-1"));
         environment.put("AWS_LAMBDA_FUNCTION_NAME", function.logicalId());

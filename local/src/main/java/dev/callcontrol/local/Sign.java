@@ -10,8 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -48,17 +50,25 @@ public final class Sign {
             }
             return;
         }
-        Map<String, String> parameters = new LinkedHashMap<>();
-        for (int i = 1; i < args.length; i++) {
-            int eq = args[i].indexOf('=');
-            parameters.put(eq < 0 ? args[i] : args[i].substring(0, eq), eq < 0 ? "" : args[i].substring(eq + 1));
-        }
-        System.out.println(signature(token, args[0], parameters));
+        System.out.println(signature(token, args[0], parameters(java.util.Arrays.asList(args).subList(1, args.length))));
     }
 
-    /** Base64(HMAC-SHA1(token, url + each parameter's name and value, sorted by name)). */
-    public static String signature(String token, String url, Map<String, String> parameters) {
-        return SignatureVerifier.sign(token, url, parameters);
+    /** {@code name=value} arguments as a form: a name given twice keeps both values, as a form body would. */
+    static Map<String, List<String>> parameters(List<String> arguments) {
+        Map<String, List<String>> parameters = new LinkedHashMap<>();
+        for (String argument : arguments) {
+            int eq = argument.indexOf('=');
+            parameters.computeIfAbsent(eq < 0 ? argument : argument.substring(0, eq), k -> new ArrayList<>()).add(eq < 0 ? "" : argument.substring(eq + 1));
+        }
+        return parameters;
+    }
+
+    /**
+     * Base64(HMAC-SHA1(token, url + each parameter's name and value, sorted by name)); a repeated
+     * name contributes each of its distinct values, sorted, as Twilio signs it.
+     */
+    public static String signature(String token, String url, Map<String, List<String>> parameters) {
+        return SignatureVerifier.signForm(token, url, parameters);
     }
 
     private static boolean resignEvent(Path file, String base, String token) throws IOException {
@@ -71,13 +81,14 @@ public final class Sign {
         if (event.path("isBase64Encoded").asBoolean(false)) {
             body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
         }
-        Map<String, String> parameters = new LinkedHashMap<>();
+        Map<String, List<String>> parameters = new LinkedHashMap<>();
         for (String pair : body.split("&")) {
             if (!pair.isEmpty()) {
                 int eq = pair.indexOf('=');
                 String name = eq < 0 ? pair : pair.substring(0, eq);
                 String value = eq < 0 ? "" : pair.substring(eq + 1);
-                parameters.putIfAbsent(URLDecoder.decode(name, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+                parameters.computeIfAbsent(URLDecoder.decode(name, StandardCharsets.UTF_8), k -> new ArrayList<>())
+                        .add(URLDecoder.decode(value, StandardCharsets.UTF_8));
             }
         }
         String query = event.path("rawQueryString").asText("");

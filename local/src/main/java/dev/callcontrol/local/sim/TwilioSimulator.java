@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 /**
  * A stateful stand-in for Twilio's REST API on loopback, at Twilio's own paths: the product reaches
  * it only through {@code TWILIO_API_BASE_URL}. It authenticates like Twilio (HTTP basic with the
- * account SID and auth token), answers Twilio-shaped resources and errors, checks every request
+ * account SID and auth token, or with an API key's SID and secret, {@link #acceptApiKey}), answers Twilio-shaped resources and errors, checks every request
  * against Twilio's OpenAPI contract, logs every request, and injects faults on demand. The control
  * API under {@code /sim} ({@link ControlApi}) drives and inspects it. The paths of each product are
  * {@link VoiceRoutes} and {@link TaskRouterRoutes}.
@@ -336,13 +336,33 @@ public final class TwilioSimulator implements AutoCloseable {
         throw TwilioError.notFound(path);
     }
 
+    /**
+     * Accepts HTTP basic credentials of an API key from now on: its SID as the username, its secret
+     * as the password, acting for the simulator's account. [rule rest.auth.api-key]
+     */
+    public void acceptApiKey(String keySid, String keySecret) {
+        if (keySid == null || !keySid.matches("^SK[0-9a-fA-F]{32}$") || keySecret == null || keySecret.isEmpty()) {
+            throw new IllegalArgumentException("an API key is an SK SID and a secret");
+        }
+        apiKeys.put(keySid, keySecret);
+    }
+
+    private final Map<String, String> apiKeys = new java.util.concurrent.ConcurrentHashMap<>();
+
     private boolean authenticated(String authorization) {
         if (authorization == null || !authorization.startsWith("Basic ")) {
             return false;
         }
-        String expected = settings.accountSid() + ":" + settings.authToken();
         try {
             String given = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            int colon = given.indexOf(':');
+            String username = colon < 0 ? given : given.substring(0, colon);
+            // The account SID and auth token, or an API key's SID and secret (rest.auth.api-key).
+            String password = username.equals(settings.accountSid()) ? settings.authToken() : apiKeys.get(username);
+            if (password == null) {
+                return false;
+            }
+            String expected = username + ":" + password;
             return java.security.MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
             return false;

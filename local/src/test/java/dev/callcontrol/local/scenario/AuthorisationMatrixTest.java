@@ -198,6 +198,31 @@ class AuthorisationMatrixTest extends CallCentreScenario {
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    // Issue 19, finding 8: roles come from the group exactly as named, and a supervisor's session is theirs.
+
+    @org.junit.jupiter.api.Test
+    void aGroupWhoseNameHoldsTheSupervisorGroupAfterACommaGrantsNothing() throws Exception {
+        Connected call = connect("+14155550931");
+        String path = "/calls/" + call.task();
+        assertEquals(403, send("GET", path, token(call.other(), Map.of("groups", List.of("x,supervisors"))), null), "one group named x,supervisors");
+        assertEquals(403, send("POST", path + "/supervisor", token(call.other(), Map.of("groups", List.of("supervisors,x"))), Map.of("mode", "monitor")));
+        assertEquals(200, send("GET", path, token(call.other(), Map.of("groups", List.of("agents", "supervisors"))), null), "the group itself, beside another");
+        resetCallCentre(sim, twilio);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aSupervisorCannotEndAnotherSupervisorsSession() throws Exception {
+        Connected call = connect("+14155550932");
+        String path = "/calls/" + call.task() + "/supervisor";
+        assertEquals(200, send("POST", path, token("sam", Map.of()), Map.of("mode", "monitor")));
+        String otherSupervisor = token("carol", Map.of("groups", List.of("supervisors")));
+        assertEquals(403, send("DELETE", path, otherSupervisor, null), "carol, a supervisor too, cannot take sam off");
+        assertEquals(DemoWorkspace.SAM, signIn("sam").get("/calls/" + call.task()).body().path("supervisor").path("workerSid").asText(), "sam is still supervising");
+        assertEquals(200, send("DELETE", path, token("sam", Map.of()), null), "sam ends his own session");
+        assertEquals(200, send("DELETE", path, otherSupervisor, null), "with nobody supervising, leaving changes nothing");
+        resetCallCentre(sim, twilio);
+    }
+
     private static String token(String worker, Map<String, Object> extra) {
         Map<String, Object> request = new java.util.HashMap<>(extra);
         request.put("worker", worker);

@@ -44,7 +44,15 @@ public final class PersonalDataInLogs implements BeforeAllCallback, BeforeEachCa
 
     @Override
     public void afterEach(ExtensionContext context) {
-        List<String> leaks = leaks(new ArrayList<>(LINES), LocalDefaults.AUTH_TOKEN, LocalDefaults.ACCOUNT_SID);
+        List<String> lines = new ArrayList<>(LINES);
+        List<String> leaks = leaks(lines, LocalDefaults.AUTH_TOKEN, LocalDefaults.ACCOUNT_SID);
+        // REST requests authenticate with the local API key: its secret, plain or in the Basic credentials, is a secret too.
+        String keyBasic = Base64.getEncoder().encodeToString((LocalDefaults.API_KEY_SID + ":" + LocalDefaults.API_KEY_SECRET).getBytes(StandardCharsets.UTF_8));
+        for (String line : lines) {
+            if (line.contains(LocalDefaults.API_KEY_SECRET) || line.contains(keyBasic)) {
+                leaks.add("API key secret: " + line);
+            }
+        }
         LINES.clear();
         if (!leaks.isEmpty()) {
             throw new AssertionError(leaks.size() + " log line(s) with personal data or a secret, e.g.\n" + String.join("\n", leaks.subList(0, Math.min(5, leaks.size()))));

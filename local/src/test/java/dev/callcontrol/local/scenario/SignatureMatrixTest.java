@@ -34,7 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Every {@code /twilio/*} route of template.yaml (so a new route is covered without editing this
  * test) gets its sample request with a valid signature, with none, with a wrong one, with one
  * computed for another URL, with one over other parameters, and as a JSON body whose
- * {@code bodySHA256} does not match. Only the validly signed request runs; every other one gets
+ * {@code bodySHA256} does not match, and (posts) with a repeated parameter signed over its first value
+ * only. The validly signed post carries a repeated parameter signed over all its values, as Twilio
+ * signs it. Only the validly signed request runs; every other one gets
  * 403 and leaves no trace: no Twilio request in the simulator's log and no call record.
  */
 class SignatureMatrixTest extends CallCentreScenario {
@@ -73,6 +75,12 @@ class SignatureMatrixTest extends CallCentreScenario {
         refused.put("a signature over other parameters", send(route.method(), url, body,
                 SignatureVerifier.sign(LocalDefaults.AUTH_TOKEN, url, tampered), "application/x-www-form-urlencoded"));
         if (route.method().equals("POST")) {
+            // Issue 19, finding 8: a repeated parameter whose signature covers only its first value.
+            String repeated = body + (body.isEmpty() ? "" : "&") + "Extra=signed&Extra=smuggled";
+            Map<String, String> firstOnly = new LinkedHashMap<>(form);
+            firstOnly.put("Extra", "signed");
+            refused.put("a signature over the first of a repeated parameter's values", send("POST", url, repeated,
+                    SignatureVerifier.sign(LocalDefaults.AUTH_TOKEN, url, firstOnly), "application/x-www-form-urlencoded"));
             String json = "{\"CallSid\":\"CA00000000000000000000000000000a01\"}";
             String hashOfAnotherBody = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest("{}".getBytes(StandardCharsets.UTF_8)));
             String jsonUrl = url + (url.contains("?") ? "&" : "?") + "bodySHA256=" + hashOfAnotherBody;
@@ -86,7 +94,17 @@ class SignatureMatrixTest extends CallCentreScenario {
             assertEquals(recordBefore, signIn("sam").get("/calls/" + taskSid).toString(), "refused requests changed no call record");
         }
 
-        String accepted = send(route.method(), url, body, SignatureVerifier.sign(LocalDefaults.AUTH_TOKEN, url, form), "application/x-www-form-urlencoded");
+        String accepted;
+        if (route.method().equals("POST")) {
+            // Signed as Twilio signs a repeated parameter: every value, sorted (twilio-node's validateRequest).
+            Map<String, List<String>> all = new LinkedHashMap<>();
+            form.forEach((name, value) -> all.put(name, List.of(value)));
+            all.put("Extra", List.of("two", "one"));
+            accepted = send("POST", url, body + (body.isEmpty() ? "" : "&") + "Extra=two&Extra=one",
+                    SignatureVerifier.signForm(LocalDefaults.AUTH_TOKEN, url, all), "application/x-www-form-urlencoded");
+        } else {
+            accepted = send(route.method(), url, body, SignatureVerifier.sign(LocalDefaults.AUTH_TOKEN, url, form), "application/x-www-form-urlencoded");
+        }
         assertNotEquals("403", accepted, route.method() + " " + route.path() + " with a valid signature ran");
         sim.clearAlerts();
     }

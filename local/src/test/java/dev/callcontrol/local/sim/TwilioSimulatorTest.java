@@ -131,6 +131,22 @@ class TwilioSimulatorTest {
     }
 
     @Test
+    void anApiKeysSidAndSecretAuthenticateForTheAccount() {
+        String keySid = "SK000000000000000000000000000000a7";
+        simulator.acceptApiKey(keySid, "key-secret");
+        var key = dev.callcontrol.twilio.TwilioClients.restClient(
+                new dev.callcontrol.twilio.TwilioClients.Settings(LocalDefaults.ACCOUNT_SID, keySid, "key-secret", simulator.baseUrl()));
+        assertEquals(DemoWorkspace.ALICE, Worker.fetcher(WS, DemoWorkspace.ALICE).fetch(key).getSid());
+        for (String[] wrong : new String[][] {{keySid, "other-secret"}, {"SK000000000000000000000000000000a8", "key-secret"}, {keySid, LocalDefaults.AUTH_TOKEN}}) {
+            var refused = dev.callcontrol.twilio.TwilioClients.restClient(
+                    new dev.callcontrol.twilio.TwilioClients.Settings(LocalDefaults.ACCOUNT_SID, wrong[0], wrong[1], simulator.baseUrl()));
+            ApiException error = assertThrows(ApiException.class, () -> Worker.fetcher(WS, DemoWorkspace.ALICE).fetch(refused));
+            assertEquals(401, error.getStatusCode(), wrong[0]);
+            assertEquals(20003, error.getCode());
+        }
+    }
+
+    @Test
     void unknownResourcesAre20404() {
         ApiException error = assertThrows(ApiException.class,
                 () -> Worker.fetcher(WS, "WK" + "f".repeat(32)).fetch(client()));
