@@ -50,7 +50,8 @@ class AssignmentFuzzTest {
     private static final Pattern TASK = Pattern.compile("^WT[0-9a-fA-F]{32}$");
     private static final Pattern RESERVATION = Pattern.compile("^WR[0-9a-fA-F]{32}$");
     private static final Pattern WORKER = Pattern.compile("^WK[0-9a-fA-F]{32}$");
-    private static final Pattern E164 = Pattern.compile("^\\+[1-9]\\d{1,14}$");
+    /** E.164 as the product reads it (Destinations.E164: at least seven digits). */
+    private static final Pattern E164 = dev.callcontrol.config.Destinations.E164;
     private static final String DIAL_PREFIX = "+1";
     /** The default deny-list (DIAL_DENY_PREFIXES), as documented in docs/decisions.md, "Toll fraud". */
     private static final List<String> DENIED = List.of(dev.callcontrol.config.Destinations.DEFAULT_DENY.split(","));
