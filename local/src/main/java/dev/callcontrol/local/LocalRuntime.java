@@ -30,6 +30,11 @@ import java.util.concurrent.CountDownLatch;
  * Runs every route of template.yaml on localhost with no Docker: an API Gateway emulator in front
  * of the handlers (invoked in-process, one instance per function as Lambda keeps one per
  * container) and DynamoDB Local in memory with the template's tables.
+ *
+ * <p>Why it is this long: it is the one place that starts and wires the pieces in order (the
+ * simulator bound before the product's environment is built, the tables before the handlers, the
+ * schedules and /dev routes after them) and undoes a half-done start; the pieces themselves live in
+ * their own classes (ApiGatewayEmulator, Schedules, DevTokens, DynamoDbFaults, SamTemplate).
  */
 public final class LocalRuntime implements AutoCloseable {
     /** What to start; {@link #fromEnvironment} reads it from LOCAL_* variables and the usual settings. */

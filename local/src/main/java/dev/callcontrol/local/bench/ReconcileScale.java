@@ -76,6 +76,10 @@ import java.util.regex.Pattern;
  * skipped), {@code --timeout-s} replaces the function's timeout, {@code --runs} caps the capped runs
  * per size (by default they go on until every call was visited, or three times the runs that
  * should take), {@code --warmups} sets the runs made before the first size's, not shown (3).
+ *
+ * <p>Why it is this long: it is a report as much as a program; most of its lines print the figures
+ * and their units, and splitting the seeding, the runs and the report would spread one benchmark's
+ * narrative over several files without making any piece reusable.
  */
 public final class ReconcileScale {
     private static final Pattern CONFERENCE_FETCH = Pattern.compile("/Conferences/(CF[0-9a-fA-F]{32})\\.json$");
