@@ -186,7 +186,12 @@ public final class CallControl {
 
     /** An outbound call for the calling agent: one request, answering the new task's SID ({@link Outbound}). */
     public String dialOut(Principal principal, String number) {
-        return outbound.dial(principal, number);
+        return outbound.dial(principal, number, null);
+    }
+
+    /** As {@link #dialOut(Principal, String)}, showing the customer the caller ID {@code from} (one of {@code OUTBOUND_CALLER_IDS}). */
+    public String dialOut(Principal principal, String number, String from) {
+        return outbound.dial(principal, number, from);
     }
 
     /** Ends the call for everyone: one request that ends the conference ({@link Hangup}). */

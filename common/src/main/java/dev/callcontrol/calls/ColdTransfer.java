@@ -60,7 +60,8 @@ final class ColdTransfer {
         // Step 1: hold the customer and create the target's task, side by side.
         boolean wasHeld = customer.hold;
         Map<String, Object> attributes = TransferTargets.transferAttributes(call, transfer, principal.workerSid(), "cold");
-        var step1 = targets.holdAndReach(call, customer, transfer.target, transfer.to, attributes, transfer.label);
+        var step1 = targets.holdAndReach(call, customer, transfer.target, transfer.to, attributes, transfer.label,
+                TransferTargets.callerIdOf(target));
         if (!step1.first().ok() || !step1.second().ok()) {
             undo(call, transfer, wasHeld, step1.second().ok() ? step1.second().value() : null);
             throw step1.first().ok() ? step1.second().failure() : step1.first().failure();

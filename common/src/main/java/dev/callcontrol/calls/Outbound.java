@@ -26,16 +26,23 @@ final class Outbound {
         this.targets = targets;
     }
 
-    /** One request; answers the new task's SID. */
-    String dial(Principal principal, String number) {
+    /**
+     * One request; answers the new task's SID. {@code from}, when not null, is the caller ID the
+     * customer sees (one of {@code OUTBOUND_CALLER_IDS}); the task carries it as {@code outbound_from}.
+     */
+    String dial(Principal principal, String number, String from) {
         if (!TransferTarget.E164.matcher(number).matches()) {
             throw HttpError.badRequest("to must be an E.164 number: +, the country code and up to 14 more digits");
         }
         targets.requireDialable(number);
+        targets.requireCallerId(from);
         targets.requireDialQuota(principal);
         Map<String, Object> attributes = new LinkedHashMap<>();
         attributes.put("direction", "outbound");
         attributes.put("outbound_to", number);
+        if (from != null) {
+            attributes.put("outbound_from", from);
+        }
         attributes.put("route", TransferTargets.ROUTE_TO_AGENT);
         attributes.put("requested_agent", principal.workerSid());
         String task = telephony.createTask(attributes, CallControl.OUTBOUND_PRIORITY, 0);

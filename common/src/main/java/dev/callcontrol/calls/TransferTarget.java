@@ -21,14 +21,50 @@ public sealed interface TransferTarget {
     record ToQueue(String queue) implements TransferTarget {
     }
 
-    /** An E.164 number outside the contact centre. */
-    record ToNumber(String number) implements TransferTarget {
+    /**
+     * An E.164 number outside the contact centre, dialled from {@code from} (one of
+     * {@code OUTBOUND_CALLER_IDS}) or, when that is null, from {@code CALLER_ID}.
+     */
+    record ToNumber(String number, String from) implements TransferTarget {
+        public ToNumber(String number) {
+            this(number, null);
+        }
     }
 
     String KINDS = "{\"to\": {\"worker\": \"WK...\"}}, {\"to\": {\"queue\": \"WQ... or a queue name\"}} or {\"to\": {\"number\": \"+E.164\"}}";
 
-    /** Reads {@code {"to": {...}}}; anything else is a 400 that says what is expected. */
+    /**
+     * Reads {@code {"to": {...}}}, with an optional {@code "from"} caller ID for a number; anything
+     * else is a 400 that says what is expected.
+     */
     static TransferTarget parse(Map<String, Object> body) {
+        String from = callerId(body);
+        TransferTarget target = parseTo(body);
+        if (from == null) {
+            return target;
+        }
+        if (!(target instanceof ToNumber number)) {
+            throw HttpError.badRequest("from applies to a transfer to a number only");
+        }
+        return new ToNumber(number.number(), from);
+    }
+
+    /**
+     * The optional {@code "from"} of a body: a caller ID in E.164, or null when the body has none.
+     * Whether it is one of {@code OUTBOUND_CALLER_IDS} is decided where the number is dialled.
+     */
+    public static String callerId(Map<String, Object> body) {
+        Object from = body == null ? null : body.get("from");
+        if (from == null) {
+            return null;
+        }
+        if (!(from instanceof String given) || !E164.matcher(given.trim()).matches()) {
+            throw HttpError.badRequest("from must be an E.164 number: +, the country code and up to 14 more digits");
+        }
+        return given.trim();
+    }
+
+    private static TransferTarget parseTo(Map<String, Object> body) {
         Object to = body == null ? null : body.get("to");
         if (!(to instanceof Map<?, ?> target) || target.size() != 1) {
             throw HttpError.badRequest("the body must be one of " + KINDS);

@@ -44,7 +44,7 @@ final class TransferTargets {
      * a worker's or queue's task created with these attributes (its task SID).
      */
     Concurrently.Pair<Boolean, String> holdAndReach(CallRecord call, CallRecord.Leg customer, String target, String to, Map<String, Object> attributes,
-                                                    String numberLabel) {
+                                                    String numberLabel, String from) {
         return Concurrently.run(
                 () -> {
                     // Always sent: the record's hold flag may not yet reflect a resume the agent has just made.
@@ -52,7 +52,7 @@ final class TransferTargets {
                     return true;
                 },
                 () -> "number".equals(target)
-                        ? telephony.addParticipant(call.conferenceSid, settings.callerId(), to, numberLabel,
+                        ? telephony.addParticipant(call.conferenceSid, from == null ? settings.callerId() : from, to, numberLabel,
                                 ports.transferLegEvents(call.taskSid), settings.ringTimeoutSeconds())
                         : telephony.createTask(attributes, CallControl.TRANSFER_PRIORITY, settings.transferTimeoutSeconds()));
     }
@@ -89,6 +89,7 @@ final class TransferTargets {
             }
             case TransferTarget.ToNumber number -> {
                 requireDialable(number.number());
+                requireCallerId(number.from());
                 requireDialQuota(principal);
                 transfer.target = "number";
                 transfer.to = number.number();
@@ -122,6 +123,21 @@ final class TransferTargets {
         settings.destinations().numberRefusal(number).ifPresent(reason -> {
             throw new CallControlException(403, "destination_not_allowed", "the product may not dial that number: " + reason);
         });
+    }
+
+    /** The caller ID an agent chose ({@code "from"}, null for none) must be one of {@code OUTBOUND_CALLER_IDS}: 403 otherwise. */
+    void requireCallerId(String from) {
+        if (from == null) {
+            return;
+        }
+        settings.destinations().callerIdRefusal(from).ifPresent(reason -> {
+            throw new CallControlException(403, "caller_id_not_allowed", "the call may not show that caller ID: " + reason);
+        });
+    }
+
+    /** The caller ID chosen for a transfer to a number, or null (the product's {@code CALLER_ID}). */
+    static String callerIdOf(TransferTarget target) {
+        return target instanceof TransferTarget.ToNumber number ? number.from() : null;
     }
 
     /**

@@ -78,7 +78,8 @@ public final class WarmTransfers {
         boolean toNumber = "number".equals(transfer.target);
         boolean wasHeld = customer.hold;
         Map<String, Object> attributes = TransferTargets.transferAttributes(call, transfer.target, transfer.to, principal.workerSid(), "warm", transfer.id);
-        var step = targets.holdAndReach(call, customer, transfer.target, transfer.to, attributes, transfer.label);
+        var step = targets.holdAndReach(call, customer, transfer.target, transfer.to, attributes, transfer.label,
+                TransferTargets.callerIdOf(target));
         if (!step.first().ok() || !step.second().ok()) {
             undo(call, transfer, customer, wasHeld, step.second().ok() ? step.second().value() : null);
             throw step.first().ok() ? step.second().failure() : step.first().failure();

@@ -18,7 +18,9 @@ public final class AssignmentRejected extends RuntimeException {
         /** An outbound task's {@code outbound_to} is not an E.164 number. */
         INVALID_NUMBER(true),
         /** An outbound task's {@code outbound_to} is outside {@code DIAL_PREFIXES} or inside {@code DIAL_DENY_PREFIXES} (toll-fraud guard). */
-        DESTINATION_NOT_ALLOWED(true);
+        DESTINATION_NOT_ALLOWED(true),
+        /** An outbound task's {@code outbound_from} is not one of {@code OUTBOUND_CALLER_IDS}. */
+        CALLER_ID_NOT_ALLOWED(true);
 
         private final boolean ofTheTask;
 

@@ -99,8 +99,16 @@ public final class CallSetup {
                         "outbound task " + assignment.taskSid() + " asks to dial a number the product may not dial: " + reason);
             });
         }
+        String outboundFrom = assignment.outboundFrom();
+        if (outboundTo != null && outboundFrom != null) {
+            // Written by POST /calls after the same check; anyone who can create a task could write it too.
+            if (!E164.matcher(outboundFrom).matches() || destinations.callerIdRefusal(outboundFrom).isPresent()) {
+                throw new AssignmentRejected(AssignmentRejected.Reason.CALLER_ID_NOT_ALLOWED,
+                        "outbound task " + assignment.taskSid() + " asks for a caller ID that is not one of OUTBOUND_CALLER_IDS");
+            }
+        }
         String contactUri = contactUri(assignment);
-        String from = Optional.ofNullable(assignment.calledNumber()).orElse(callerId);
+        String from = outboundTo != null && outboundFrom != null ? outboundFrom : Optional.ofNullable(assignment.calledNumber()).orElse(callerId);
         if (agentWhisper && assignment.outboundTo() == null) {
             String call = "?call=" + assignment.taskSid();
             String reservation = "&reservation=" + assignment.reservationSid();

@@ -32,6 +32,11 @@ public record TaskAssignment(
         return text(taskAttributes, "outbound_to");
     }
 
+    /** The caller ID an outbound call shows the customer ({@code outbound_from}, chosen by the agent), else {@code null}. */
+    public String outboundFrom() {
+        return text(taskAttributes, "outbound_from");
+    }
+
     /** The customer's call SID for voice tasks, else {@code null}. */
     public String customerCallSid() {
         return text(taskAttributes, "call_sid");

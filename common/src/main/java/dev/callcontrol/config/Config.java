@@ -306,6 +306,31 @@ public final class Config {
         }
     }
 
+    /**
+     * The caller IDs an agent may choose ({@code OUTBOUND_CALLER_IDS}), with {@link #callerId} first
+     * when it is set: the product's own caller ID is always allowed.
+     */
+    public java.util.List<String> outboundCallerIds() {
+        java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
+        String own = get(Setting.CALLER_ID);
+        if (own != null && !own.isBlank()) {
+            ids.add(callerId());
+        }
+        String value = get(Setting.OUTBOUND_CALLER_IDS);
+        for (String part : value.split(",")) {
+            String id = part.trim();
+            if (id.isEmpty()) {
+                continue;
+            }
+            if (!E164.matcher(id).matches()) {
+                throw new ConfigurationException(Setting.OUTBOUND_CALLER_IDS.name() + " must list E.164 numbers such as +14155550100,+442071838750, not '"
+                        + value + "'");
+            }
+            ids.add(id);
+        }
+        return java.util.List.copyOf(ids);
+    }
+
     /** The SIP domains a worker's {@code sip:} contact_uri may name, lower-cased; empty when none. */
     public java.util.List<String> sipDomains() {
         String value = get(Setting.SIP_DOMAINS);

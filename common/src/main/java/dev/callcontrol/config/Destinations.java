@@ -37,11 +37,18 @@ public final class Destinations {
     private final List<String> allow;
     private final List<String> deny;
     private final List<String> sipDomains;
+    private final List<String> callerIds;
 
     public Destinations(List<String> allow, List<String> deny, List<String> sipDomains) {
+        this(allow, deny, sipDomains, List.of());
+    }
+
+    /** As above, with the caller IDs an agent may choose ({@code OUTBOUND_CALLER_IDS} and {@code CALLER_ID}). */
+    public Destinations(List<String> allow, List<String> deny, List<String> sipDomains, List<String> callerIds) {
         this.allow = List.copyOf(allow);
         this.deny = List.copyOf(deny);
         this.sipDomains = sipDomains.stream().map(domain -> domain.toLowerCase(Locale.ROOT)).toList();
+        this.callerIds = List.copyOf(callerIds);
     }
 
     /** Numbers under {@code allow}, less the default deny-list; no SIP domain. */
@@ -50,7 +57,22 @@ public final class Destinations {
     }
 
     public static Destinations of(Config config) {
-        return new Destinations(config.dialPrefixes(), config.dialDenyPrefixes(), config.sipDomains());
+        return new Destinations(config.dialPrefixes(), config.dialDenyPrefixes(), config.sipDomains(), config.outboundCallerIds());
+    }
+
+    /** The caller IDs an agent may choose, {@code CALLER_ID} first when it is set. */
+    public List<String> callerIds() {
+        return callerIds;
+    }
+
+    /**
+     * Why an agent may not show this caller ID ({@code "from"}), or empty when they may: it must be
+     * one of {@code OUTBOUND_CALLER_IDS} (or {@code CALLER_ID}). Twilio itself refuses a {@code From}
+     * that is neither a number of the account nor a verified caller ID (error 21210); this list is
+     * how an operator says which of those agents may use.
+     */
+    public Optional<String> callerIdRefusal(String from) {
+        return callerIds.contains(from) ? Optional.empty() : Optional.of("it is not one of OUTBOUND_CALLER_IDS");
     }
 
     public List<String> allow() {

@@ -21,6 +21,9 @@ public enum Setting {
     TASKROUTER_WORKSPACE_SID("TaskRouter workspace SID (WS...).", null),
     TASKROUTER_WORKFLOW_SID("TaskRouter workflow SID (WW...) that routes calls and transfers.", null),
     CALLER_ID("Caller ID (E.164) for calls the product places when the task carries no called number.", null),
+    OUTBOUND_CALLER_IDS("Comma-separated caller IDs (E.164; Twilio numbers of the account or its verified caller IDs) an agent may "
+            + "choose with \"from\" for an outbound call or a transfer to a number; any other is refused (403 caller_id_not_allowed). "
+            + "CALLER_ID is always allowed. Empty: CALLER_ID only.", ""),
     TABLE_NAME("DynamoDB table that tracks calls and in-flight transfers.", null),
     DYNAMODB_ENDPOINT("Optional DynamoDB endpoint override (DynamoDB Local, LocalStack).", ""),
     TWILIO_API_BASE_URL("Optional base URL for every Twilio REST request instead of https://*.twilio.com "

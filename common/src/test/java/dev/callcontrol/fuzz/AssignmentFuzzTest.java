@@ -68,7 +68,7 @@ class AssignmentFuzzTest {
     private static final ObjectMapper STRICT = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
     /** Writes attributes as TaskRouter does, JSON nulls included (the product's mapper leaves nulls out). */
     private static final ObjectMapper TASKROUTER = new ObjectMapper();
-    private static final String[] TASK_KEYS = {"call_sid", "outbound_to", "transfer", "called", "to", "caller_name", "from"};
+    private static final String[] TASK_KEYS = {"call_sid", "outbound_to", "outbound_from", "transfer", "called", "to", "caller_name", "from"};
     private static final Set<String> CALL_KEYS = Set.of("instruction", "from", "to", "url", "status_callback_url", "timeout", "accept");
     private static final Set<String> CONFERENCE_KEYS = Set.of("instruction", "from", "to", "timeout", "conference_status_callback",
             "conference_status_callback_method", "conference_status_callback_event", "end_conference_on_exit",
@@ -124,6 +124,9 @@ class AssignmentFuzzTest {
                 equal(AssignmentRejected.Reason.INVALID_NUMBER, e.reason(), "rejection");
             } else if (outboundTo != null && !dialable(outboundTo)) {
                 equal(AssignmentRejected.Reason.DESTINATION_NOT_ALLOWED, e.reason(), "rejection");
+            } else if (outboundTo != null && assignment.outboundFrom() != null) {
+                // No OUTBOUND_CALLER_IDS here: any caller ID an outbound task asks for is refused.
+                equal(AssignmentRejected.Reason.CALLER_ID_NOT_ALLOWED, e.reason(), "rejection");
             } else if (contact != null) {
                 equal(AssignmentRejected.Reason.INVALID_CONTACT_URI, e.reason(), "rejection");
                 check(!ringable(contact), "rejected a contact URI the product rings: " + e.getMessage());

@@ -6,6 +6,7 @@ import dev.callcontrol.agent.Idempotency;
 import dev.callcontrol.agent.IdempotencyKeys;
 import dev.callcontrol.agent.Principal;
 import dev.callcontrol.calls.CallControl;
+import dev.callcontrol.calls.TransferTarget;
 import dev.callcontrol.config.Config;
 import dev.callcontrol.config.Lazy;
 import dev.callcontrol.http.ApiRequest;
@@ -18,7 +19,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * {@code POST /calls} {@code {"to": "+E.164"}}: an outbound call for the calling agent. TaskRouter
+ * {@code POST /calls} {@code {"to": "+E.164", "from": "+E.164"}}: an outbound call for the calling agent,
+ * showing the customer {@code from} (one of {@code OUTBOUND_CALLER_IDS}; {@code CALLER_ID} without it). TaskRouter
  * rings the agent, then dials the customer into a conference named by the new task; the answer
  * (202) names that task, which {@code GET /calls/{taskSid}} follows from then on. Honours
  * {@code Idempotency-Key}: a repeat with the same key and body gets the same task and rings nobody
@@ -50,10 +52,11 @@ public final class OutboundCallFunction extends AgentEndpoint {
     @Override
     protected APIGatewayV2HTTPResponse handle(ApiRequest request, Principal principal) {
         if (!(request.jsonBody().get("to") instanceof String to)) {
-            throw HttpError.badRequest("the body must be {\"to\": \"+E.164\"}");
+            throw HttpError.badRequest("the body must be {\"to\": \"+E.164\"}, with an optional \"from\": \"+E.164\"");
         }
+        String from = TransferTarget.callerId(request.jsonBody());
         return idempotency.once(request, principal, () -> {
-            String task = calls.dialOut(principal, to.trim());
+            String task = calls.dialOut(principal, to.trim(), from);
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("taskSid", task);
             view.put("status", "connecting");

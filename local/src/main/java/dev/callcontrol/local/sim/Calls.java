@@ -38,11 +38,24 @@ final class Calls {
 
     Calls(SimWorld world) {
         this.world = world;
-        numbers.put(DemoWorkspace.PHONE_NUMBER,
-                "<Response><Enqueue workflowSid=\"" + DemoWorkspace.WORKFLOW_SID + "\"/></Response>");
+        for (String number : List.of(DemoWorkspace.PHONE_NUMBER, DemoWorkspace.SECOND_NUMBER)) {
+            numbers.put(number, "<Response><Enqueue workflowSid=\"" + DemoWorkspace.WORKFLOW_SID + "\"/></Response>");
+        }
     }
 
     // ---------------------------------------------------------------- lookups
+
+    /**
+     * [rule voice.from.account-number] A phone number placed as a call's or a participant's
+     * {@code From} must be one of the account's numbers (or a verified caller ID, of which the
+     * simulated account has none): 21210 otherwise. A {@code client:} identity is not a number.
+     */
+    void requireOwnCallerId(String from) {
+        if (from.startsWith("+") && !numbers.containsKey(from)) {
+            throw new TwilioError(400, 21210, "The source phone number provided, " + from + ", is not yet verified for your account. "
+                    + "You may only make calls from phone numbers that you've verified or purchased from Twilio.");
+        }
+    }
 
     SimCall find(String callSid) {
         return calls.get(callSid);
@@ -70,6 +83,7 @@ final class Calls {
         String from = required(request, "From", 21213, "No 'From' number is specified");
         checkAddress(to, 21211, "Invalid 'To' Phone Number: " + to);
         checkFrom(from);
+        requireOwnCallerId(from);
         String url = request.first("Url");
         String twiml = request.first("Twiml");
         if ((url == null || url.isBlank()) && (twiml == null || twiml.isBlank()) && request.first("ApplicationSid") == null) {

@@ -13,6 +13,8 @@ public final class DemoWorkspace {
     public static final String WORKSPACE_SID = LocalDefaults.WORKSPACE_SID;
     public static final String WORKFLOW_SID = LocalDefaults.WORKFLOW_SID;
     public static final String PHONE_NUMBER = "+15005550006";
+    /** A second number of the demo account: callers reach the same queue on it, and agents may show it as their caller ID. */
+    public static final String SECOND_NUMBER = "+15005550007";
 
     public static final String AVAILABLE = "WA00000000000000000000000000000001";
     public static final String UNAVAILABLE = "WA00000000000000000000000000000002";

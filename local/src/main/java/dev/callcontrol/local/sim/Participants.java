@@ -68,6 +68,7 @@ final class Participants {
         String from = required(request, "From", 21213, "No 'From' number is specified");
         checkAddress(to, 21211, "Invalid 'To' Phone Number: " + to);
         checkFrom(from);
+        world.calls.requireOwnCallerId(from);
         String label = request.first("Label");
         Conference target = conference;
         if (label != null && target.participants.values().stream().anyMatch(p -> label.equals(p.label))) {

@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.stream.StreamSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -168,6 +169,25 @@ class VoiceRulesTest {
         assertEquals(Set.of(second, starter), sim.hears(first));
         assertEquals(Set.of(first, starter), sim.hears(second));
         assertEquals(Set.of(first, second), sim.hears(starter));
+    }
+
+    @Test
+    void aCallerIdThatIsNoNumberOfTheAccountIsRefused() {
+        // Rule voice.from.account-number: a From that is neither a Twilio number of the account nor a verified caller ID is 21210,
+        // for calls and for participants alike; nothing rings. The account's own numbers are accepted.
+        String foreign = "+14155550188";
+        ApiException call = assertThrows(ApiException.class, () -> Call.creator(new PhoneNumber("+14155550187"), new PhoneNumber(foreign),
+                new Twiml("<Response><Say>Hi</Say></Response>")).create(twilio));
+        assertEquals(400, call.getStatusCode());
+        assertEquals(21210, call.getCode());
+        ApiException participant = assertThrows(ApiException.class,
+                () -> Participant.creator("caller-id-room", new PhoneNumber(foreign), new PhoneNumber("+14155550187")).create(twilio));
+        assertEquals(21210, participant.getCode());
+        assertNull(sim.liveCall("+14155550187"), "nothing rings");
+
+        Call second = Call.creator(new PhoneNumber("+14155550187"), new PhoneNumber(DemoWorkspace.SECOND_NUMBER),
+                new Twiml("<Response><Say>Hi</Say></Response>")).create(twilio);
+        assertEquals(DemoWorkspace.SECOND_NUMBER, second.getFrom());
     }
 
     // ---------------------------------------------------------------- participants
