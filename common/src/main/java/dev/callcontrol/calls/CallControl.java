@@ -121,6 +121,7 @@ public final class CallControl {
     private final UnfinishedTransfers unfinished;
     private final PendingEffects pendingEffects;
     private final WrapUp wrapUp;
+    private final CallReports reports;
 
     public CallControl(CallRecords records, Telephony telephony, Settings settings) {
         this(records, telephony, settings, Clock.systemUTC());
@@ -133,6 +134,7 @@ public final class CallControl {
         Requeue requeue = new Requeue(ports);
         WarmTransitions transitions = new WarmTransitions(ports);
         this.records = records;
+        this.reports = new CallReports(ports);
         this.acceptance = new LegAcceptance(ports);
         this.hold = new Hold(ports, lookup);
         this.cold = new ColdTransfer(ports, lookup, targets, requeue, acceptance);
@@ -288,6 +290,18 @@ public final class CallControl {
             return;
         }
         cold.onTaskCanceled(callTaskSid, transferTaskSid, reason);
+    }
+
+    /**
+     * A call's own task canceled before any agent took it (TaskRouter cancels the task of a caller
+     * who hangs up while queued): the abandon is reported on the task ({@link CallReports#abandoned}).
+     * A task the product itself refused is not an abandon.
+     */
+    public void onCallTaskCanceled(String taskSid, String reason) {
+        if (reason != null && reason.startsWith(dev.callcontrol.callsetup.AssignmentRefusal.REASON_PREFIX)) {
+            return;
+        }
+        reports.abandoned(taskSid);
     }
 
     /**

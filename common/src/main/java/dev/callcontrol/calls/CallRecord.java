@@ -82,6 +82,30 @@ public final class CallRecord {
         public String id;
         /** For a number: the label its participant is given, recorded with the claim, by which the conference lists it. */
         public String label;
+        /** The task of the agent who started it, whose segment of the call the transfer ends ({@link CallReports}). */
+        public String fromTaskSid;
+    }
+
+    /**
+     * A transfer that ended, cold or warm, as the tasks' reports give it ({@link CallReports}): what
+     * it was, whose segment it ended, and how it came out.
+     */
+    public static final class TransferOutcome {
+        public String id;
+        /** {@code cold}, {@code warm}, or {@code requeue} (the product put the customer back in a queue). */
+        public String kind;
+        /** {@code worker}, {@code queue} or {@code number}, and the worker SID, queue name or number. */
+        public String target;
+        public String to;
+        /** The transferring agent's task, and the target's task (workers and queues). */
+        public String fromTaskSid;
+        public String targetTaskSid;
+        /** {@code completed}, {@code customer_hung_up}, {@code undone}, or a warm transfer's reason ({@code no_answer}, {@code canceled_by_agent}, ...). */
+        public String outcome;
+        /** Whether the target was ever on the call (a warm transfer's target who consulted). */
+        public boolean targetJoined;
+        public int requeues;
+        public String at;
     }
 
     /**
@@ -180,6 +204,15 @@ public final class CallRecord {
      * Null when there are none.
      */
     public List<String> pendingEffects;
+    /**
+     * Who ended the call ({@link CallReports}): {@code customer}, {@code agent}, {@code transfer_target},
+     * {@code external_party}, {@code supervisor} or {@code product}; the first to be known wins. Null until then.
+     */
+    public String endedBy;
+    /** The call's ended transfers, oldest first (the newest {@link CallReports#TRANSFERS_KEPT}); null until the first. */
+    public List<TransferOutcome> transferLog;
+    /** The tasks whose report is written in TaskRouter now that the call ended; null until the first. */
+    public List<String> reportedTasks;
     /** Optimistic-locking version, kept by the store (not part of the document). */
     @JsonIgnore
     public long version;

@@ -49,6 +49,7 @@ final class ColdTransfer {
         CallRecord.Transfer transfer = targets.resolve(target, principal);
         transfer.state = "starting";
         transfer.fromWorkerSid = principal.workerSid();
+        transfer.fromTaskSid = agent == null ? null : agent.taskSid;
         transfer.fallbackQueue = call.queue;
         transfer.startedAt = ports.clock().instant().toString();
         // Recorded with the claim, before Twilio is asked anything: what the first step reaches can be found by them.
@@ -122,6 +123,7 @@ final class ColdTransfer {
             if (record.transfer == null || !Set.of("starting", "routing").contains(record.transfer.state) || !transfer.id.equals(record.transfer.id)) {
                 return false;
             }
+            CallReports.coldEnded(record, "undone", null, ports.clock().instant());
             record.transfer = null;
             if (reached != null && !toNumber) {
                 record.tasks.put(reached, CallRecord.TASK_CANCELED);

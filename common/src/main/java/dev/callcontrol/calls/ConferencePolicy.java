@@ -70,6 +70,7 @@ final class ConferencePolicy {
             boolean changed = record.apply(event, ports.clock().instant());
             if (changed) {
                 decide(record, event, effects[0]);
+                CallReports.warmEnded(record);
             }
             return changed || learned;
         });
@@ -99,7 +100,13 @@ final class ConferencePolicy {
 
     private void decide(CallRecord record, ConferenceEvent event, Effects effects) {
         if (event.type().equals("conference-end")) {
+            // The customer's leg ends the conference on exit; an end through the API was claimed by whoever asked for it.
+            if (record.endedBy == null && !event.endedViaApi()) {
+                record.endedBy = CallReports.CUSTOMER;
+            }
             warm.decide(record, event, null, effects);
+            CallReports.coldEnded(record, CallReports.CUSTOMER.equals(record.endedBy) ? "customer_hung_up" : "call_ended", null, ports.clock().instant());
+            effects.report = true;
             record.tasks.replaceAll((task, state) -> {
                 if (CallRecord.TASK_ROUTING.equals(state)) {
                     effects.cancel.add(task);
@@ -119,6 +126,9 @@ final class ConferencePolicy {
             return;
         }
         CallRecord.Leg leg = event.callSid() == null ? null : record.legs.get(event.callSid());
+        if (leg != null && leg.role == Role.CUSTOMER && event.type().equals("participant-leave") && !event.leftWithConference() && !event.neverJoined()) {
+            CallReports.endedBy(record, CallReports.CUSTOMER);
+        }
         if (warm.decide(record, event, leg, effects)) {
             return;
         }
@@ -137,6 +147,7 @@ final class ConferencePolicy {
         CallRecord.Transfer transfer = record.transfer;
         if (leg != null && leg.role == Role.TRANSFER && event.type().equals("participant-join") && leg.present
                 && transfer != null && "number".equals(transfer.target) && (transfer.callSid == null || transfer.callSid.equals(leg.callSid))) {
+            CallReports.coldEnded(record, "completed", null, ports.clock().instant());
             record.transfer = null;
             CallRecord.Leg customer = record.customer();
             effects.unholdCustomer = customer != null && customer.present;
@@ -157,6 +168,7 @@ final class ConferencePolicy {
         }
         if (event.type().equals("participant-join") && leg.present && leg.taskSid != null && !leg.taskSid.equals(record.taskSid)
                 && transfer != null && (transfer.taskSid == null || transfer.taskSid.equals(leg.taskSid))) {
+            CallReports.coldEnded(record, "completed", leg.taskSid, ports.clock().instant());
             record.transfer = null;
             record.workerSid = leg.workerSid;
             record.agentCallSid = leg.callSid;
@@ -169,6 +181,11 @@ final class ConferencePolicy {
             CallRecord.Leg customer = record.customer();
             effects.endConference = record.present(Role.AGENT).isEmpty() && record.present(Role.TRANSFER).isEmpty()
                     && !TransferTargets.transferPending(record) && customer != null && customer.present;
+            if (effects.endConference) {
+                // The last-agent rule ends the call: whoever left last ended it (an agent a transfer brought is its target).
+                CallReports.endedBy(record, leg.role == Role.TRANSFER && leg.taskSid == null ? CallReports.EXTERNAL_PARTY
+                        : leg.taskSid != null && !leg.taskSid.equals(record.taskSid) ? CallReports.TRANSFER_TARGET : CallReports.AGENT);
+            }
             if (leg.taskSid != null && CallRecord.TASK_ASSIGNED.equals(record.tasks.get(leg.taskSid))) {
                 record.tasks.put(leg.taskSid, CallRecord.TASK_WRAPPING);
                 // Ending the conference wraps the conference instruction's task by itself; asking as well would be refused.

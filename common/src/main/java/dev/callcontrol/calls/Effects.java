@@ -24,11 +24,15 @@ final class Effects {
     boolean endConference;
     final List<String> wrap = new ArrayList<>();
     final List<String> cancel = new ArrayList<>();
+    /** The call ended: each task gets its report ({@link CallReports}). */
+    boolean report;
+    private final CallReports reports;
 
     Effects(Ports ports) {
         this.telephony = ports.telephony();
         this.holdUrl = ports.holdUrl();
         this.records = ports.records();
+        this.reports = new CallReports(ports);
     }
 
     void run(CallRecord record) {
@@ -51,6 +55,10 @@ final class Effects {
         if (endConference) {
             FollowUps.quietly("ending the conference after the last agent left", () -> telephony.endConference(record.conferenceSid));
             LOG.info("Last agent left with no transfer pending; conference ended");
+        }
+        if (report) {
+            // Before the tasks move on: a canceled task may take no attributes (rule taskrouter.task.attributes-after-end).
+            reports.writeFinal(record);
         }
         wrap.forEach(task -> FollowUps.quietly("moving task " + task + " to wrapping", () -> telephony.updateTask(task, Telephony.TaskStatus.WRAPPING, null)));
         cancel.forEach(task -> FollowUps.cancelTask(telephony, task, "the call ended before the transfer was answered"));

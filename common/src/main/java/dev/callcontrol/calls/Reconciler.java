@@ -90,6 +90,7 @@ public final class Reconciler {
     private final CallControl control;
     private final Settings settings;
     private final Clock clock;
+    private final CallReports reports;
 
     public Reconciler(CallRecords records, LiveCalls live, Telephony telephony, CallControl control, Settings settings, Clock clock) {
         this.records = records;
@@ -98,6 +99,7 @@ public final class Reconciler {
         this.control = control;
         this.settings = settings;
         this.clock = clock;
+        this.reports = new CallReports(telephony, records);
     }
 
     public Outcome run() {
@@ -217,6 +219,11 @@ public final class Reconciler {
         // and what is left to check is whether an effect of the rules (ending the conference) failed.
         if (missed.isEmpty() && state.isPresent() && !state.get().ended() && lastAgentRuleBroken(record, state.get())) {
             LOG.info("Reconciler: the customer is alone in the conference with no transfer coming; ending it (the last-agent rule)");
+            FollowUps.quietly("recording who ended the call", () -> records.update(record.taskSid, () -> record, r -> {
+                boolean unclaimed = r.endedBy == null && !r.ended();
+                CallReports.endedBy(r, CallReports.PRODUCT);
+                return unclaimed;
+            }));
             telephony.endConference(record.conferenceSid);
             return new Visit(0, true, null);
         }
@@ -261,6 +268,11 @@ public final class Reconciler {
                     wrapping = true;
                 }
             }
+        }
+        if (!CallReports.reported(record)) {
+            // A report the call's end could not write (its effects only logged then): written now, or on the next run.
+            requests += 2 * record.tasks.size();
+            wrapping |= !reports.writeFinal(record);
         }
         boolean settled = !wrapping;
         records.update(record.taskSid, () -> record, r -> {
@@ -317,8 +329,9 @@ public final class Reconciler {
             return false;
         }
         LOG.info("Reconciler: task {} has been in wrap-up since {}, past WRAP_UP_SECONDS; completing it", taskSid, state.updatedAt());
-        telephony.completeTask(taskSid, Map.of("wrap_up", Map.of("disposition", WrapUp.TIMED_OUT, "by", "product")),
-                "wrap-up time limit reached");
+        Map<String, Object> added = new java.util.LinkedHashMap<>(CallReports.report(record, taskSid, record.tasks.get(taskSid)));
+        added.put("wrap_up", Map.of("disposition", WrapUp.TIMED_OUT, "by", "product"));
+        telephony.completeTask(taskSid, added, "wrap-up time limit reached");
         records.update(record.taskSid, () -> record, r -> {
             r.tasks.put(taskSid, CallRecord.TASK_COMPLETED);
             r.audit(now, "reconciler", "wrap_up_timed_out", "task " + taskSid + " in wrap-up since " + state.updatedAt()

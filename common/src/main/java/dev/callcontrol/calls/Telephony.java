@@ -50,6 +50,13 @@ public interface Telephony {
     boolean completeTask(String taskSid, Map<String, Object> attributes, String reason);
 
     /**
+     * Adds {@code attributes} to a task's own, objects merged one level down (so another
+     * integration's {@code conversations} keys stay): reads the task and updates it, two requests.
+     * Answers false when TaskRouter no longer has the task, or refuses it for its state (400).
+     */
+    boolean addTaskAttributes(String taskSid, Map<String, Object> attributes);
+
+    /**
      * The tasks a transfer created, found by the id their attributes carry ({@code transfer.transfer_id}),
      * with their assignment status, by task SID. One list request (TaskRouter allows few of these a
      * second: for repairs, never on a call's path).

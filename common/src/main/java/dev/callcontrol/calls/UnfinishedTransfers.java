@@ -74,6 +74,7 @@ final class UnfinishedTransfers {
             if (!claimed[0]) {
                 return false;
             }
+            CallReports.coldEnded(r, "undone", null, now);
             r.transfer = null;
             withdrawn.forEach(task -> r.tasks.put(task, CallRecord.TASK_CANCELED));
             if (!withAgent && r.customer() != null && r.customer().present) {

@@ -66,6 +66,7 @@ public final class WarmTransfers {
         records.update(call.taskSid, () -> call, record -> {
             refused[0] = TransferTargets.transferPending(record) || record.ended();
             if (!refused[0]) {
+                CallReports.warmEnded(record);
                 record.warm = transfer;
             }
             return !refused[0];

@@ -36,6 +36,7 @@ final class WarmTransitions {
                     && transfer.move(to, reason, by, clock.instant());
             if (moved[0]) {
                 change.accept(record);
+                CallReports.warmEnded(record);
             }
             return moved[0];
         });

@@ -63,7 +63,10 @@ final class WrapUp {
         }
         wrapUp.put("by", principal.workerSid());
         // TaskRouter first: a write that fails after it leaves the record saying wrapping, which a repeat (or the reconciler) corrects.
-        boolean completed = ports.telephony().completeTask(task, Map.of("wrap_up", wrapUp), "wrap-up: " + said.disposition());
+        // The task's report goes with it: a report written beside the completion could be lost to it, both merging what they read.
+        Map<String, Object> added = new LinkedHashMap<>(CallReports.report(call, task, call.tasks.get(task)));
+        added.put("wrap_up", wrapUp);
+        boolean completed = ports.telephony().completeTask(task, added, "wrap-up: " + said.disposition());
         Instant now = ports.clock().instant();
         CallRecord written = ports.records().update(call.taskSid, () -> call, r -> {
             if (!CallRecord.TASK_WRAPPING.equals(r.tasks.get(task))) {

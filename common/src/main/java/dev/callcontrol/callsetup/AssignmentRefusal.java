@@ -30,6 +30,9 @@ import java.util.Locale;
  * worker's activity alone where TaskRouter accepts a reject without {@code activity_sid}.
  */
 public final class AssignmentRefusal {
+    /** How the reason of every task the product cancels itself begins (so that its task.canceled is not taken for an abandon). */
+    public static final String REASON_PREFIX = "call-control refused the task: ";
+
     private static final Logger LOG = LoggerFactory.getLogger(AssignmentRefusal.class);
 
     /** How the callback answers after refusing. */
@@ -50,7 +53,7 @@ public final class AssignmentRefusal {
         String reason = refused.reason().name().toLowerCase(Locale.ROOT);
         try {
             if (refused.reason().ofTheTask()) {
-                boolean canceled = telephony.updateTask(taskSid, Telephony.TaskStatus.CANCELED, "call-control refused the task: " + reason);
+                boolean canceled = telephony.updateTask(taskSid, Telephony.TaskStatus.CANCELED, REASON_PREFIX + reason);
                 LOG.warn("Canceled the task, which no worker can take ({}): {}{}", reason, refused.getMessage(), canceled ? "" : " (it had already moved on)");
             } else {
                 boolean rejected = telephony.rejectReservationOfUnreachableWorker(taskSid, reservationSid);

@@ -49,6 +49,9 @@ public final class CallRecordJson {
         doc.put("aliasOf", record.aliasOf);
         doc.put("settledAt", record.settledAt);
         doc.put("pendingEffects", record.pendingEffects);
+        doc.put("endedBy", record.endedBy);
+        doc.put("transferLog", record.transferLog == null ? null : record.transferLog.stream().map(CallRecordJson::outcome).toList());
+        doc.put("reportedTasks", record.reportedTasks);
         return JsonValues.writeWithoutNulls(doc);
     }
 
@@ -82,6 +85,9 @@ public final class CallRecordJson {
         record.aliasOf = doc.text("aliasOf", record.aliasOf);
         record.settledAt = doc.text("settledAt", record.settledAt);
         record.pendingEffects = doc.list("pendingEffects", record.pendingEffects, value -> Fields.text(value, "a pending effect"));
+        record.endedBy = doc.text("endedBy", record.endedBy);
+        record.transferLog = doc.list("transferLog", record.transferLog, value -> readOutcome(Fields.of(value, "a transfer's outcome")));
+        record.reportedTasks = doc.list("reportedTasks", record.reportedTasks, value -> Fields.text(value, "a reported task"));
         return record;
     }
 
@@ -134,7 +140,38 @@ public final class CallRecordJson {
         out.put("startedAt", transfer.startedAt);
         out.put("id", transfer.id);
         out.put("label", transfer.label);
+        out.put("fromTaskSid", transfer.fromTaskSid);
         return out;
+    }
+
+    private static Map<String, Object> outcome(CallRecord.TransferOutcome outcome) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", outcome.id);
+        out.put("kind", outcome.kind);
+        out.put("target", outcome.target);
+        out.put("to", outcome.to);
+        out.put("fromTaskSid", outcome.fromTaskSid);
+        out.put("targetTaskSid", outcome.targetTaskSid);
+        out.put("outcome", outcome.outcome);
+        out.put("targetJoined", outcome.targetJoined);
+        out.put("requeues", outcome.requeues);
+        out.put("at", outcome.at);
+        return out;
+    }
+
+    private static CallRecord.TransferOutcome readOutcome(Fields in) {
+        CallRecord.TransferOutcome outcome = new CallRecord.TransferOutcome();
+        outcome.id = in.text("id", outcome.id);
+        outcome.kind = in.text("kind", outcome.kind);
+        outcome.target = in.text("target", outcome.target);
+        outcome.to = in.text("to", outcome.to);
+        outcome.fromTaskSid = in.text("fromTaskSid", outcome.fromTaskSid);
+        outcome.targetTaskSid = in.text("targetTaskSid", outcome.targetTaskSid);
+        outcome.outcome = in.text("outcome", outcome.outcome);
+        outcome.targetJoined = in.bool("targetJoined", outcome.targetJoined);
+        outcome.requeues = in.integer("requeues", outcome.requeues);
+        outcome.at = in.text("at", outcome.at);
+        return outcome;
     }
 
     private static CallRecord.Transfer readTransfer(Fields in) {
@@ -150,6 +187,7 @@ public final class CallRecordJson {
         transfer.startedAt = in.text("startedAt", transfer.startedAt);
         transfer.id = in.text("id", transfer.id);
         transfer.label = in.text("label", transfer.label);
+        transfer.fromTaskSid = in.text("fromTaskSid", transfer.fromTaskSid);
         return transfer;
     }
 

@@ -208,8 +208,7 @@ final class TwilioTaskRouter {
         } catch (HttpError e) {
             attributes = new LinkedHashMap<>();
         }
-        attributes.putAll(added);
-        String merged = JsonValues.writeWithoutNulls(attributes);
+        String merged = JsonValues.writeWithoutNulls(merge(attributes, added));
         return faults.run("completing task " + taskSid, FaultPolicy.Kind.UPDATE, () -> {
             try {
                 var update = Task.updater(workspaceSid, taskSid).setAssignmentStatus(Task.Status.COMPLETED).setAttributes(merged);
@@ -225,6 +224,64 @@ final class TwilioTaskRouter {
                 throw e;
             }
         });
+    }
+
+    /**
+     * Adds {@code added} to a task's attributes: reads the task and writes them back merged, two
+     * requests. False when TaskRouter no longer has the task (deleted some minutes after it ended).
+     */
+    boolean addAttributes(String taskSid, Map<String, Object> added) {
+        Task task = faults.run("fetching task " + taskSid, FaultPolicy.Kind.READ, () -> {
+            try {
+                return Task.fetcher(workspaceSid, taskSid).fetch(client.get());
+            } catch (ApiException e) {
+                if (TwilioTelephony.is404(e)) {
+                    return null;
+                }
+                throw e;
+            }
+        });
+        if (task == null) {
+            return false;
+        }
+        Map<String, Object> attributes;
+        try {
+            attributes = new LinkedHashMap<>(JsonValues.parseObject(task.getAttributes(), "task attributes"));
+        } catch (HttpError e) {
+            attributes = new LinkedHashMap<>();
+        }
+        String merged = JsonValues.writeWithoutNulls(merge(attributes, added));
+        return faults.run("adding to the attributes of task " + taskSid, FaultPolicy.Kind.UPDATE, () -> {
+            try {
+                Task.updater(workspaceSid, taskSid).setAttributes(merged).update(client.get());
+                return true;
+            } catch (ApiException e) {
+                // Gone, or no longer taking attributes once it ended (docs/decisions.md, "Reporting on the task").
+                if (refusedForItsState(e)) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    /**
+     * {@code added} over {@code attributes}, objects merged one level down: {@code conversations}
+     * keys written by Studio, Flex or another integration stay beside the product's own.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> merge(Map<String, Object> attributes, Map<String, Object> added) {
+        Map<String, Object> out = new LinkedHashMap<>(attributes);
+        added.forEach((key, value) -> {
+            if (value instanceof Map<?, ?> inner && out.get(key) instanceof Map<?, ?> existing) {
+                Map<String, Object> both = new LinkedHashMap<>((Map<String, Object>) existing);
+                both.putAll((Map<String, Object>) inner);
+                out.put(key, both);
+            } else {
+                out.put(key, value);
+            }
+        });
+        return out;
     }
 
     Map<String, String> transferTasks(String transferId) {

@@ -137,6 +137,11 @@ public final class TwilioTelephony implements Telephony {
     }
 
     @Override
+    public boolean addTaskAttributes(String taskSid, Map<String, Object> attributes) {
+        return taskRouter.addAttributes(taskSid, attributes);
+    }
+
+    @Override
     public Map<String, String> transferTasks(String transferId) {
         return taskRouter.transferTasks(transferId);
     }

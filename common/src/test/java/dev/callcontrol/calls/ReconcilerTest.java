@@ -133,6 +133,25 @@ class ReconcilerTest {
     }
 
     @Test
+    void aTaskReportTheCallsEndCouldNotWriteIsWrittenBeforeTheCallIsSettled() {
+        telephony.failures.put("addTaskAttributes", request -> CallControlException.upstream("Twilio failed"));
+        calls.onConferenceEvent(CallRecordTest.event("participant-leave", 3, CUSTOMER_LEG, false));
+        calls.onConferenceEvent(new ConferenceEvent(CONFERENCE, TASK, "conference-end", 5, null, null, false, false, false, null, null, null, null));
+        assertEquals(CallReports.CUSTOMER, records.find(TASK).orElseThrow().endedBy);
+        assertFalse(CallReports.reported(records.find(TASK).orElseThrow()));
+        telephony.taskStatuses.put(TASK, "wrapping");
+        within(reconciler(Duration.ZERO, Reconciler.Settings.MAX_REQUESTS));
+        assertEquals(1, records.live().size(), "not settled while a report is missing");
+
+        telephony.failures.clear();
+        within(reconciler(Duration.ZERO, Reconciler.Settings.MAX_REQUESTS));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> conversations = (Map<String, Object>) telephony.addedAttributes.get(TASK).get("conversations");
+        assertEquals("Customer", conversations.get("hang_up_by"));
+        assertEquals(List.of(), records.live(), "settled once every task has its report");
+    }
+
+    @Test
     void aTaskStatusReadThatFailsLeavesTheCallForTheNextRun() {
         telephony.conferences.put(CONFERENCE, new Telephony.ConferenceState(true, List.of()));
         within(reconciler());

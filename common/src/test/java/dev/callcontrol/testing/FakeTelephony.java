@@ -89,6 +89,16 @@ public class FakeTelephony implements Telephony {
         return true;
     }
 
+    /** Every {@link #addTaskAttributes} in order, by task SID: the last one a task got is its report. */
+    public final Map<String, Map<String, Object>> addedAttributes = new java.util.LinkedHashMap<>();
+
+    @Override
+    public synchronized boolean addTaskAttributes(String taskSid, Map<String, Object> attributes) {
+        record("addTaskAttributes " + taskSid);
+        addedAttributes.put(taskSid, attributes);
+        return true;
+    }
+
     /** What {@link #transferTasks} finds, by transfer id: task SID to assignment status. */
     public final Map<String, Map<String, String>> transferTasks = new HashMap<>();
 

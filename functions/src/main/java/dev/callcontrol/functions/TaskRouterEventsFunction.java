@@ -20,7 +20,8 @@ import java.util.Map;
  * canceled while its customer waits on hold (its TTL ran out, or someone canceled it) puts the
  * customer back in their queue, so that nobody is left on hold music forever. A warm transfer's
  * reservation rejected or timed out fails that transfer (declined, timeout), and the customer goes
- * back to the agent. Other events are acknowledged and ignored: they cost a signature check.
+ * back to the agent. A call's own task canceled (its caller hung up while queued) is reported on the
+ * task as an abandon. Other events are acknowledged and ignored: they cost a signature check.
  */
 public final class TaskRouterEventsFunction extends TwilioWebhook {
     private static final Logger LOG = LoggerFactory.getLogger(TaskRouterEventsFunction.class);
@@ -60,6 +61,10 @@ public final class TaskRouterEventsFunction extends TwilioWebhook {
         Map<String, Object> attributes = JsonValues.parseObject(form.getOrDefault("TaskAttributes", "{}"), "TaskAttributes");
         String callTask = attributes.get("transfer") instanceof Map<?, ?> transfer && transfer.get("call_task_sid") instanceof String sid ? sid : null;
         if (callTask == null || !Sids.TASK.matcher(callTask).matches()) {
+            if (type.equals("task.canceled") && attributes.get("call_sid") instanceof String) {
+                // A call's own task canceled: its caller hung up while queued (an abandon), reported on the task.
+                calls.onCallTaskCanceled(task, form.get("TaskCanceledReason"));
+            }
             return ApiResponses.json(200, "{}");
         }
         CallLog.put(CallLog.TASK_SID, callTask);

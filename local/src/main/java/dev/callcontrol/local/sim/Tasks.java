@@ -74,6 +74,12 @@ final class Tasks {
         checkIfMatch(request, task);
         String status = request.first("AssignmentStatus");
         String attributes = request.first("Attributes") == null ? null : TaskRouterState.jsonObject(request.first("Attributes"), "Attributes");
+        if (attributes != null && Set.of("completed", "canceled").contains(task.status)
+                && world.rules.is("taskrouter.task.attributes-after-end", "refused")) {
+            // [rule taskrouter.task.attributes-after-end] Judged on the task as the request found it: a request that
+            // completes the task and sets its attributes together is one update.
+            throw new TwilioError(400, 20001, "Task " + task.sid + " is " + task.status + "; its attributes can no longer be updated");
+        }
         Integer priority = request.first("Priority") == null ? null : TaskRouterState.integer(request.first("Priority"), 0, "Priority");
         if (status != null) {
             String reason = request.first("Reason");
