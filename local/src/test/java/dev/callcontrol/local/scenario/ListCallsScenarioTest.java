@@ -155,6 +155,16 @@ class ListCallsScenarioTest extends CallCentreScenario {
         }
     }
 
+    @Test
+    void theHarnessChecksEveryExchangeAgainstTheDescription() {
+        int before = agentApi.checked();
+        signIn("sam").get("/calls?pageSize=3");
+        Agent.anonymous(runtime.baseUrl()).get("/calls");
+        signIn("alice").get("/calls?pageSize=0");
+        assertEquals(before + 3, agentApi.checked(), "the answer, API Gateway's 401 and the 400 were each checked");
+        assertEquals(List.of(), agentApi.takeMismatches());
+    }
+
     private static String workerName(String sid) {
         return WORKERS.entrySet().stream().filter(e -> e.getValue().equals(sid)).map(Map.Entry::getKey).findFirst().orElse(sid);
     }
