@@ -15,7 +15,7 @@ import java.util.function.Consumer;
 public record AgentExchange(String route, String method, String path, String rawQuery, Map<String, List<String>> requestHeaders,
                             byte[] requestBody, int status, Map<String, String> responseHeaders, byte[] responseBody) {
 
-    /** Who is told of each exchange; observers run on the request's thread, after the answer is written. */
+    /** Who is told of each exchange; observers run on the request's thread, before the answer is written. */
     public static final class Observers {
         private final List<Consumer<AgentExchange>> observers = new CopyOnWriteArrayList<>();
 

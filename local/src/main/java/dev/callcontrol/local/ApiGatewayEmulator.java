@@ -145,15 +145,17 @@ final class ApiGatewayEmulator implements HttpHandler {
         if (!match.route().authorized() || !observers.any()) {
             return (status, headers, body) -> write(exchange, status, headers, body);
         }
+        // Told before the answer is written: once a caller has its answer, the observers have seen the exchange.
         return (status, headers, body) -> {
-            write(exchange, status, headers, body);
             Map<String, List<String>> requestHeaders = new LinkedHashMap<>();
             exchange.getRequestHeaders().forEach((name, values) -> requestHeaders.put(name, List.copyOf(values)));
             Map<String, String> responseHeaders = new LinkedHashMap<>();
             exchange.getResponseHeaders().forEach((name, values) -> responseHeaders.put(name, String.join(",", values)));
+            responseHeaders.putAll(headers);
             observers.tell(new AgentExchange(match.route().method() + " " + match.route().path(), exchange.getRequestMethod().toUpperCase(Locale.ROOT),
                     exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(), requestHeaders,
                     requestBody == null ? new byte[0] : requestBody, status, responseHeaders, body));
+            write(exchange, status, headers, body);
         };
     }
 
