@@ -112,6 +112,23 @@ public final class CallRecord {
     }
 
     /**
+     * The conference's recording: what is wanted of it (paused by the agent; a hold the agent chose
+     * to record through) and what Twilio last said of it (SID and status; {@code none} when the call
+     * has no recording running). See {@code Recordings}.
+     */
+    public static final class Recording {
+        public String sid;
+        /** {@code in-progress}, {@code paused}, or {@code none}; null until the product has asked Twilio. */
+        public String status;
+        /** The connected agent paused the recording, and has not resumed it. */
+        public boolean pausedByAgent;
+        /** The {@code heldSince} of the customer's hold during which the agent resumed the recording (pause-on-hold yields to them). */
+        public String recordedHold;
+        /** When the product last learned the status, an ISO-8601 instant. */
+        public String updatedAt;
+    }
+
+    /**
      * An agent-API answer kept for an {@code Idempotency-Key}; {@code status} 0 while the first
      * request is still running (an in-progress marker, which expires: see {@code Idempotency}).
      */
@@ -137,6 +154,8 @@ public final class CallRecord {
     public static final String EFFECT_UNHOLD_CUSTOMER = "unhold_customer";
     /** A pending effect: the caller waiting in the queue is to be moved into the conference (the agent joined after the whisper). */
     public static final String EFFECT_BRING_CUSTOMER = "bring_customer";
+    /** A pending effect: the recording is to be paused or resumed as the record wants it (the agent, pause-on-hold). */
+    public static final String EFFECT_SYNC_RECORDING = "sync_recording";
 
     public String taskSid;
     public String conferenceSid;
@@ -180,6 +199,8 @@ public final class CallRecord {
      * Null when there are none.
      */
     public List<String> pendingEffects;
+    /** The conference's recording, once the product has paused, resumed or looked for it; null before. */
+    public Recording recording;
     /** Optimistic-locking version, kept by the store (not part of the document). */
     @JsonIgnore
     public long version;
@@ -361,8 +382,22 @@ public final class CallRecord {
         if (warm != null && warm.active()) {
             out.put("warmTransfer", warm.view());
         }
+        out.put("recording", recordingView());
         out.put("participants", legs.values().stream().filter(leg -> leg.present).map(CallRecord::legView).toList());
         out.put("audit", audit == null ? List.of() : audit.stream().map(CallRecord::auditView).toList());
+        return out;
+    }
+
+    /** The recording as the agent API shows it: its status, and who paused it (null while it is not paused). */
+    private Map<String, Object> recordingView() {
+        if (recording == null) {
+            return null;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("sid", recording.sid);
+        out.put("status", recording.status);
+        out.put("pausedBy", !"paused".equals(recording.status) ? null : recording.pausedByAgent ? "agent" : "hold");
+        out.put("updatedAt", recording.updatedAt);
         return out;
     }
 

@@ -49,6 +49,7 @@ public final class CallRecordJson {
         doc.put("aliasOf", record.aliasOf);
         doc.put("settledAt", record.settledAt);
         doc.put("pendingEffects", record.pendingEffects);
+        doc.put("recording", record.recording == null ? null : recording(record.recording));
         return JsonValues.writeWithoutNulls(doc);
     }
 
@@ -82,6 +83,7 @@ public final class CallRecordJson {
         record.aliasOf = doc.text("aliasOf", record.aliasOf);
         record.settledAt = doc.text("settledAt", record.settledAt);
         record.pendingEffects = doc.list("pendingEffects", record.pendingEffects, value -> Fields.text(value, "a pending effect"));
+        record.recording = doc.object("recording", record.recording, CallRecordJson::readRecording);
         return record;
     }
 
@@ -169,6 +171,26 @@ public final class CallRecordJson {
         supervision.state = in.text("state", supervision.state);
         supervision.callSid = in.text("callSid", supervision.callSid);
         return supervision;
+    }
+
+    private static Map<String, Object> recording(CallRecord.Recording recording) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("sid", recording.sid);
+        out.put("status", recording.status);
+        out.put("pausedByAgent", recording.pausedByAgent);
+        out.put("recordedHold", recording.recordedHold);
+        out.put("updatedAt", recording.updatedAt);
+        return out;
+    }
+
+    private static CallRecord.Recording readRecording(Fields in) {
+        CallRecord.Recording recording = new CallRecord.Recording();
+        recording.sid = in.text("sid", recording.sid);
+        recording.status = in.text("status", recording.status);
+        recording.pausedByAgent = in.bool("pausedByAgent", recording.pausedByAgent);
+        recording.recordedHold = in.text("recordedHold", recording.recordedHold);
+        recording.updatedAt = in.text("updatedAt", recording.updatedAt);
+        return recording;
     }
 
     private static Map<String, Object> answer(CallRecord.StoredAnswer answer) {

@@ -1,0 +1,71 @@
+package dev.callcontrol.twilio;
+
+import com.twilio.exception.ApiException;
+import com.twilio.http.TwilioRestClient;
+import com.twilio.rest.api.v2010.account.conference.Recording;
+import dev.callcontrol.agent.CallControlException;
+import dev.callcontrol.calls.Telephony;
+import dev.callcontrol.config.Lazy;
+
+import java.util.Optional;
+
+/**
+ * A conference's recordings over twilio-java: the Conference Recording resource
+ * ({@code /2010-04-01/Accounts/{AccountSid}/Conferences/{ConferenceSid}/Recordings}), listed to find
+ * the recording still running and updated to pause or resume it
+ * (https://www.twilio.com/docs/voice/api/recording#update-a-recording-resource). Part of
+ * {@link TwilioTelephony}.
+ */
+final class TwilioRecordings {
+    private final Lazy<TwilioRestClient> client;
+    private final FaultPolicy faults;
+
+    TwilioRecordings(Lazy<TwilioRestClient> client, FaultPolicy faults) {
+        this.client = client;
+        this.faults = faults;
+    }
+
+    /** The recording of the conference that is {@code in-progress} or {@code paused}, the newest if there are several. */
+    Optional<Telephony.Recording> active(String conferenceSid) {
+        return faults.run("listing the recordings of " + conferenceSid, FaultPolicy.Kind.READ, () -> {
+            try {
+                java.util.List<Recording> running = new java.util.ArrayList<>();
+                Recording.reader(conferenceSid).read(client.get()).forEach(recording -> {
+                    if (of(recording).active()) {
+                        running.add(recording);
+                    }
+                });
+                return running.stream().max(java.util.Comparator.comparing(Recording::getDateCreated,
+                        java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))).map(TwilioRecordings::of);
+            } catch (ApiException e) {
+                if (TwilioTelephony.is404(e)) {
+                    // A conference Twilio no longer has has no recording running.
+                    return Optional.<Telephony.Recording>empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    Telephony.Recording update(String conferenceSid, String recordingSid, boolean paused, String pauseBehavior) {
+        return faults.run((paused ? "pausing" : "resuming") + " recording " + recordingSid, FaultPolicy.Kind.UPDATE, () -> {
+            try {
+                var update = Recording.updater(conferenceSid, recordingSid, paused ? Recording.Status.PAUSED : Recording.Status.IN_PROGRESS);
+                if (paused) {
+                    // PauseBehavior applies only to a pause (and Twilio's default is silence).
+                    update.setPauseBehavior(pauseBehavior);
+                }
+                return of(update.update(client.get()));
+            } catch (ApiException e) {
+                if (TwilioTelephony.is404(e)) {
+                    throw CallControlException.conflict("no_recording", "the call's recording has ended");
+                }
+                throw e;
+            }
+        });
+    }
+
+    private static Telephony.Recording of(Recording recording) {
+        return new Telephony.Recording(recording.getSid(), recording.getStatus() == null ? null : recording.getStatus().toString());
+    }
+}
