@@ -47,8 +47,14 @@ final class TwilioRecordings {
         });
     }
 
+    /**
+     * Pauses or resumes the recording. Twilio documents no answer for a recording that ended
+     * meanwhile (a 404 or a 400 are both possible readings): either refusal is checked by listing the
+     * conference's recordings again, and becomes a 409 {@code no_recording} when none is running.
+     */
     Telephony.Recording update(String conferenceSid, String recordingSid, boolean paused, String pauseBehavior) {
-        return faults.run((paused ? "pausing" : "resuming") + " recording " + recordingSid, FaultPolicy.Kind.UPDATE, () -> {
+        boolean[] refused = new boolean[1];
+        Telephony.Recording updated = faults.run((paused ? "pausing" : "resuming") + " recording " + recordingSid, FaultPolicy.Kind.UPDATE, () -> {
             try {
                 var update = Recording.updater(conferenceSid, recordingSid, paused ? Recording.Status.PAUSED : Recording.Status.IN_PROGRESS);
                 if (paused) {
@@ -57,12 +63,20 @@ final class TwilioRecordings {
                 }
                 return of(update.update(client.get()));
             } catch (ApiException e) {
-                if (TwilioTelephony.is404(e)) {
-                    throw CallControlException.conflict("no_recording", "the call's recording has ended");
+                if (e.getStatusCode() != null && (e.getStatusCode() == 404 || e.getStatusCode() == 400)) {
+                    refused[0] = true;
+                    return null;
                 }
                 throw e;
             }
         });
+        if (!refused[0]) {
+            return updated;
+        }
+        if (active(conferenceSid).filter(running -> running.sid().equals(recordingSid)).isEmpty()) {
+            throw CallControlException.conflict("no_recording", "the call's recording has ended");
+        }
+        throw CallControlException.upstream("Twilio refused to " + (paused ? "pause" : "resume") + " the call's recording");
     }
 
     private static Telephony.Recording of(Recording recording) {
