@@ -234,8 +234,9 @@ final class AssignmentCallbacks {
             world.reservations.accept(reservation);
             task.connectedByConference = true;
             Conference conference = world.conferences.conferenceNamed(task.sid);
-            if (recordsFromStart(instruction.path("conference_record").asText("false"))) {
-                // The instruction's recording status callback is called when the recording is available (completed).
+            String record = instruction.path("conference_record").asText("false");
+            if (record.equals("true") || record.equals("record-from-start")) {
+                // ConferenceRecord true or record-from-start; its status callback is called when the recording is available (completed).
                 world.recordings.recordFromStart(conference, Voice.callback(instruction.path("conference_recording_status_callback").asText(null),
                         instruction.path("conference_recording_status_callback_method").asText(null), ConferenceRecordings.DEFAULT_EVENTS));
             }
@@ -278,14 +279,6 @@ final class AssignmentCallbacks {
         };
         agent.onUnanswered = status -> workerLegFailed(reservation, status);
         world.calls.ring(agent, instruction.path("timeout").asInt(60));
-    }
-
-    /**
-     * Whether a {@code conference_record} (ConferenceRecord: {@code true}, {@code false},
-     * {@code record-from-start}, {@code do-not-record}) records the conference from its start.
-     */
-    private static boolean recordsFromStart(String value) {
-        return value.equals("true") || value.equals("record-from-start");
     }
 
     /**
