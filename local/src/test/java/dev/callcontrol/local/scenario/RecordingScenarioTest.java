@@ -1,6 +1,7 @@
 package dev.callcontrol.local.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.twilio.rest.api.v2010.account.conference.Participant;
 import com.twilio.rest.api.v2010.account.conference.Recording;
 import dev.callcontrol.local.Agent;
 import dev.callcontrol.local.sim.DemoWorkspace;
@@ -106,6 +107,30 @@ class RecordingScenarioTest extends CallCentreScenario {
         sim.advance(MAX_HOLD_SECONDS + 2 * RECONCILE_PERIOD_SECONDS);
         assertEquals(Set.of(call.agent()), sim.hears(customer), "the watchdog took the customer off hold");
         assertEquals(List.of(Recording.Status.IN_PROGRESS), statuses(conference));
+        hangUp(customer);
+        finishWrapUp();
+    }
+
+    @Test
+    void aResumeTheProductNeverHeardOfResumesTheRecordingWhenTheReconcilerFindsIt() {
+        String customer = "+14155550187";
+        Connected call = connect(customer);
+        Agent agent = signIn(call.agent());
+        JsonNode view = agent.get("/calls/" + call.task()).body();
+        String conference = view.path("conferenceSid").asText();
+        assertEquals(200, agent.post("/calls/" + call.task() + "/hold", Map.of("hold", true)).status());
+        assertEquals(List.of(Recording.Status.PAUSED), statuses(conference));
+
+        // The customer is taken off hold outside the product, and Twilio's participant-unhold is lost.
+        sim.addFault(Map.of("webhook", "^/twilio/conference-events$", "nth", 1, "times", 1, "drop", true));
+        Participant.updater(conference, view.path("customer").path("callSid").asText()).setHold(false).update(twilio);
+        sim.clearFaults();
+        assertEquals(Set.of(call.agent()), sim.hears(customer));
+        assertEquals(List.of(Recording.Status.PAUSED), statuses(conference), "nothing told the product yet");
+
+        sim.advance(2 * RECONCILE_PERIOD_SECONDS);
+        assertEquals(List.of(Recording.Status.IN_PROGRESS), statuses(conference), "the reconciler's repair resumed it");
+        assertEquals("in-progress", agent.get("/calls/" + call.task()).body().path("recording").path("status").asText());
         hangUp(customer);
         finishWrapUp();
     }
