@@ -79,9 +79,11 @@ public final class CallControl {
      * @param destinations       what may be dialled: numbers under the allow-list and outside the deny-list,
      *                           contact URIs in the workspace's forms (toll-fraud guard)
      * @param dialsPerMinute     calls one agent may have the product place in a minute ({@code AGENT_DIALS_PER_MINUTE})
+     * @param recording          pausing the conference's recording ({@code PAUSE_RECORDING_ON_HOLD}, {@code RECORDING_PAUSE_BEHAVIOR})
      */
     public record Settings(String publicBaseUrl, String callerId, int ringTimeoutSeconds, List<String> numberPrefixes,
-                           int transferTimeoutSeconds, dev.callcontrol.config.Destinations destinations, int dialsPerMinute) {
+                           int transferTimeoutSeconds, dev.callcontrol.config.Destinations destinations, int dialsPerMinute,
+                           RecordingPolicy recording) {
         /** The default transfer timeout, as {@code TRANSFER_TIMEOUT_SECONDS} has it. */
         public static final int TRANSFER_TIMEOUT_SECONDS = 120;
         /** The default dial rate, as {@code AGENT_DIALS_PER_MINUTE} has it. */
@@ -89,6 +91,18 @@ public final class CallControl {
 
         public Settings {
             numberPrefixes = List.copyOf(numberPrefixes);
+        }
+
+        /** With the recording left alone on hold, paused with Twilio's default behaviour. */
+        public Settings(String publicBaseUrl, String callerId, int ringTimeoutSeconds, List<String> numberPrefixes,
+                        int transferTimeoutSeconds, dev.callcontrol.config.Destinations destinations, int dialsPerMinute) {
+            this(publicBaseUrl, callerId, ringTimeoutSeconds, numberPrefixes, transferTimeoutSeconds, destinations, dialsPerMinute,
+                    RecordingPolicy.DEFAULT);
+        }
+
+        /** The same settings with another recording policy. */
+        public Settings withRecording(RecordingPolicy policy) {
+            return new Settings(publicBaseUrl, callerId, ringTimeoutSeconds, numberPrefixes, transferTimeoutSeconds, destinations, dialsPerMinute, policy);
         }
 
         /** {@code numberPrefixes} under the default deny-list ({@code DIAL_DENY_PREFIXES}), at the default dial rate. */
@@ -100,6 +114,15 @@ public final class CallControl {
         public Settings(String publicBaseUrl, String callerId, int ringTimeoutSeconds, List<String> numberPrefixes) {
             this(publicBaseUrl, callerId, ringTimeoutSeconds, numberPrefixes, TRANSFER_TIMEOUT_SECONDS);
         }
+    }
+
+    /**
+     * How the conference's recording is paused: while the customer is held too ({@code pauseOnHold}), and
+     * with which of Twilio's {@code PauseBehavior}s ({@code silence} or {@code skip}).
+     */
+    public record RecordingPolicy(boolean pauseOnHold, String pauseBehavior) {
+        /** Not on hold; Twilio's default behaviour. */
+        public static final RecordingPolicy DEFAULT = new RecordingPolicy(false, "silence");
     }
 
     /** How a supervisor's answered leg joins: the mode, and the agent's leg to coach in whisper mode. */
@@ -122,6 +145,7 @@ public final class CallControl {
     private final PendingEffects pendingEffects;
     private final WrapUp wrapUp;
     private final CallReports reports;
+    private final Recordings recordings;
 
     public CallControl(CallRecords records, Telephony telephony, Settings settings) {
         this(records, telephony, settings, Clock.systemUTC());
@@ -136,7 +160,8 @@ public final class CallControl {
         this.records = records;
         this.reports = new CallReports(ports);
         this.acceptance = new LegAcceptance(ports);
-        this.hold = new Hold(ports, lookup);
+        this.recordings = new Recordings(ports, lookup);
+        this.hold = new Hold(ports, lookup, recordings);
         this.cold = new ColdTransfer(ports, lookup, targets, requeue, acceptance);
         this.warmEvents = new WarmTransferEvents(ports, transitions, requeue);
         this.warm = new WarmTransfers(ports, lookup, targets, transitions, warmEvents);
@@ -144,10 +169,10 @@ public final class CallControl {
         this.outbound = new Outbound(ports, targets);
         this.hangup = new Hangup(ports, lookup);
         this.whisper = new PreCallWhisper(ports);
-        this.policy = new ConferencePolicy(ports, warmEvents);
+        this.policy = new ConferencePolicy(ports, warmEvents, recordings);
         this.watchdog = new Watchdog(ports, requeue, warmEvents, transitions);
         this.unfinished = new UnfinishedTransfers(ports, requeue, transitions);
-        this.pendingEffects = new PendingEffects(ports);
+        this.pendingEffects = new PendingEffects(ports, recordings);
         this.wrapUp = new WrapUp(ports, lookup);
     }
 
@@ -156,6 +181,14 @@ public final class CallControl {
     /** Holds or resumes the customer: one Twilio request ({@link Hold}). */
     public CallRecord hold(String taskSid, Principal principal, boolean hold) {
         return this.hold.hold(taskSid, principal, hold);
+    }
+
+    /**
+     * Pauses or resumes the conference's recording for the connected agent: one list request and at
+     * most one update ({@link Recordings}).
+     */
+    public CallRecord recording(String taskSid, Principal principal, boolean pause) {
+        return recordings.change(taskSid, principal, pause);
     }
 
     /**

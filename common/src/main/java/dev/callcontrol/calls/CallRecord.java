@@ -136,6 +136,23 @@ public final class CallRecord {
     }
 
     /**
+     * The conference's recording: what is wanted of it (paused by the agent; a hold the agent chose
+     * to record through) and what Twilio last said of it (SID and status; {@code none} when the call
+     * has no recording running). See {@code Recordings}.
+     */
+    public static final class Recording {
+        public String sid;
+        /** {@code in-progress}, {@code paused}, or {@code none}; null until the product has asked Twilio. */
+        public String status;
+        /** The connected agent paused the recording, and has not resumed it. */
+        public boolean pausedByAgent;
+        /** The {@code heldSince} of the customer's hold during which the agent resumed the recording (pause-on-hold yields to them). */
+        public String recordedHold;
+        /** When the product last learned the status, an ISO-8601 instant. */
+        public String updatedAt;
+    }
+
+    /**
      * An agent-API answer kept for an {@code Idempotency-Key}; {@code status} 0 while the first
      * request is still running (an in-progress marker, which expires: see {@code Idempotency}).
      */
@@ -161,6 +178,8 @@ public final class CallRecord {
     public static final String EFFECT_UNHOLD_CUSTOMER = "unhold_customer";
     /** A pending effect: the caller waiting in the queue is to be moved into the conference (the agent joined after the whisper). */
     public static final String EFFECT_BRING_CUSTOMER = "bring_customer";
+    /** A pending effect: the recording is to be paused or resumed as the record wants it (the agent, pause-on-hold). */
+    public static final String EFFECT_SYNC_RECORDING = "sync_recording";
 
     public String taskSid;
     public String conferenceSid;
@@ -213,6 +232,8 @@ public final class CallRecord {
     public List<TransferOutcome> transferLog;
     /** The tasks whose report is written in TaskRouter now that the call ended; null until the first. */
     public List<String> reportedTasks;
+    /** The conference's recording, once the product has paused, resumed or looked for it; null before. */
+    public Recording recording;
     /** Optimistic-locking version, kept by the store (not part of the document). */
     @JsonIgnore
     public long version;
@@ -369,72 +390,8 @@ public final class CallRecord {
         return Role.OTHER;
     }
 
-    /** The record as the agent API shows it. */
+    /** The record as the agent API shows it ({@link CallRecordView}). */
     public Map<String, Object> view() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("taskSid", taskSid);
-        out.put("conferenceSid", conferenceSid);
-        out.put("status", status);
-        Leg customer = customer();
-        out.put("hold", customer != null && customer.hold);
-        out.put("customer", customer == null ? null : legView(customer));
-        Leg agent = agent();
-        Map<String, Object> agentView = agent == null ? new LinkedHashMap<>() : legView(agent);
-        agentView.put("workerSid", workerSid);
-        out.put("agent", agentView);
-        if (supervisor != null) {
-            Map<String, Object> view = new LinkedHashMap<>();
-            view.put("workerSid", supervisor.workerSid);
-            view.put("mode", supervisor.mode);
-            view.put("state", supervisor.state);
-            view.put("callSid", supervisor.callSid);
-            out.put("supervisor", view);
-        }
-        out.put("transfer", transfer == null ? null : transferView());
-        if (warm != null && warm.active()) {
-            out.put("warmTransfer", warm.view());
-        }
-        out.put("participants", legs.values().stream().filter(leg -> leg.present).map(CallRecord::legView).toList());
-        out.put("audit", audit == null ? List.of() : audit.stream().map(CallRecord::auditView).toList());
-        return out;
-    }
-
-    private static Map<String, Object> auditView(AuditEntry entry) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("at", entry.at);
-        out.put("by", entry.by);
-        out.put("event", entry.event);
-        out.put("detail", entry.detail);
-        return out;
-    }
-
-    private Map<String, Object> transferView() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("kind", "cold");
-        out.put("state", transfer.state);
-        out.put("target", transfer.target);
-        out.put("to", transfer.to);
-        out.put("taskSid", transfer.taskSid);
-        out.put("callSid", transfer.callSid);
-        out.put("requeues", transfer.requeues);
-        out.put("startedAt", transfer.startedAt);
-        return out;
-    }
-
-    private static Map<String, Object> legView(Leg leg) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("role", leg.role.label());
-        out.put("callSid", leg.callSid);
-        out.put("present", leg.present);
-        out.put("hold", leg.hold);
-        if (leg.heldSince != null) {
-            out.put("heldSince", leg.heldSince);
-        }
-        out.put("muted", leg.muted);
-        out.put("coaching", leg.coaching);
-        if (leg.workerSid != null) {
-            out.put("workerSid", leg.workerSid);
-        }
-        return out;
+        return CallRecordView.of(this);
     }
 }

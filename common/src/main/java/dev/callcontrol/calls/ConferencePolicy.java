@@ -20,10 +20,12 @@ final class ConferencePolicy {
 
     private final Ports ports;
     private final WarmTransferEvents warm;
+    private final Recordings recordings;
 
-    ConferencePolicy(Ports ports, WarmTransferEvents warm) {
+    ConferencePolicy(Ports ports, WarmTransferEvents warm, Recordings recordings) {
         this.ports = ports;
         this.warm = warm;
+        this.recordings = recordings;
     }
 
     Optional<CallRecord> onConferenceEvent(ConferenceEvent event) {
@@ -76,6 +78,8 @@ final class ConferencePolicy {
         });
         if (effects[0] != null && updated.isPresent()) {
             effects[0].run(updated.get());
+            // The customer held or taken off hold, whoever did it: the recording follows (PAUSE_RECORDING_ON_HOLD).
+            recordings.follow(updated.get());
         }
         return updated;
     }

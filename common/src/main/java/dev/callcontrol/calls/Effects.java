@@ -71,6 +71,11 @@ final class Effects {
      * customer left on hold, or left in the queue, is not.
      */
     private void pending(CallRecord record, String effect) {
+        pending(records, record, effect);
+    }
+
+    /** Keeps {@code effect} in the call's record for the reconciler (once), quietly. */
+    static void pending(CallRecords records, CallRecord record, String effect) {
         FollowUps.quietly("keeping the failed effect " + effect + " for the reconciler", () -> records.update(record.taskSid, () -> record, r -> {
             if (r.pendingEffects != null && r.pendingEffects.contains(effect)) {
                 return false;

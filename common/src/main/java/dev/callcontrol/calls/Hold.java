@@ -6,17 +6,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hold and resume, the blueprint's first flow: the customer's participant is updated with
- * {@code Hold} and the hold-music URL, so they hear music and nobody hears them. One Twilio request.
+ * {@code Hold} and the hold-music URL, so they hear music and nobody hears them. One Twilio request,
+ * and with {@code PAUSE_RECORDING_ON_HOLD} the recording paused or resumed with it ({@link Recordings}).
  */
 final class Hold {
     private static final Logger LOG = LoggerFactory.getLogger(Hold.class);
 
     private final Ports ports;
     private final CallLookup lookup;
+    private final Recordings recordings;
 
-    Hold(Ports ports, CallLookup lookup) {
+    Hold(Ports ports, CallLookup lookup, Recordings recordings) {
         this.ports = ports;
         this.lookup = lookup;
+        this.recordings = recordings;
     }
 
     /**
@@ -29,7 +32,7 @@ final class Hold {
         CallRecord.Leg customer = CallLookup.presentCustomer(call);
         ports.telephony().hold(call.conferenceSid, customer.callSid, hold, ports.holdUrl());
         LOG.info(hold ? "Customer held" : "Customer resumed");
-        return ports.records().update(call.taskSid, () -> call, record -> {
+        CallRecord held = ports.records().update(call.taskSid, () -> call, record -> {
             CallRecord.Leg leg = record.customer();
             if (leg == null || leg.hold == hold) {
                 return false;
@@ -37,5 +40,8 @@ final class Hold {
             leg.hold(hold, ports.clock().instant());
             return true;
         }).orElse(call);
+        // Pause-on-hold: at once, rather than when Twilio's participant-hold arrives (which finds it done).
+        recordings.follow(held);
+        return held;
     }
 }

@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * The follow-ups of a conference event that failed ({@link Effects}) and that nothing else would
  * find again, sent once more by the reconciler: the customer taken off hold for the agent who now
- * has them, the caller who waited through an agent's whisper moved into the conference. Each is sent
+ * has them, the caller who waited through an agent's whisper moved into the conference, the recording
+ * paused or resumed as the call wants it. Each is sent
  * only while it still makes sense (the customer still held with no transfer under way; the caller
  * still not in the conference), then cleared from the record with an audit entry; one that fails
  * again stays for the next run.
@@ -20,9 +21,11 @@ final class PendingEffects {
     static final String EVENT = "effects_retried";
 
     private final Ports ports;
+    private final Recordings recordings;
 
-    PendingEffects(Ports ports) {
+    PendingEffects(Ports ports, Recordings recordings) {
         this.ports = ports;
+        this.recordings = recordings;
     }
 
     /** Sends the call's pending effects again; answers the audit trail's event, or null when there were none. */
@@ -44,6 +47,12 @@ final class PendingEffects {
                 case CallRecord.EFFECT_BRING_CUSTOMER -> {
                     if (record.customerCallSid != null && (customer == null || !customer.present)) {
                         telephony.moveIntoConference(record.customerCallSid, record.taskSid, Role.CUSTOMER.label(), true);
+                    }
+                    yield true;
+                }
+                case CallRecord.EFFECT_SYNC_RECORDING -> {
+                    if (recordings.needsChange(record)) {
+                        recordings.converge(record, null);
                     }
                     yield true;
                 }

@@ -160,6 +160,31 @@ public interface Telephony {
      */
     String addParticipant(String conferenceSid, String from, String to, String label, String statusCallbackUrl, int timeoutSeconds);
 
+    /** A conference's recording as Twilio has it: its SID and status ({@code in-progress}, {@code paused}, {@code stopped}, ...). */
+    record Recording(String sid, String status) {
+        /** Whether it can still be paused or resumed: {@code in-progress} or {@code paused}. */
+        public boolean active() {
+            return "in-progress".equals(status) || "paused".equals(status);
+        }
+
+        public boolean paused() {
+            return "paused".equals(status);
+        }
+    }
+
+    /**
+     * The conference's recording that is still running ({@code in-progress} or {@code paused}), or
+     * empty when it has none (the call is not recorded, or its recording has ended). One list request.
+     */
+    Optional<Recording> activeRecording(String conferenceSid);
+
+    /**
+     * Pauses (with {@code pauseBehavior}, {@code skip} or {@code silence}) or resumes a conference's
+     * recording; answers it as Twilio has it afterwards. A recording Twilio no longer has running
+     * raises a 409 {@code no_recording}.
+     */
+    Recording updateRecording(String conferenceSid, String recordingSid, boolean paused, String pauseBehavior);
+
     /** One participant of a conference as Twilio lists it: its call, label, state, and whether it is connected yet. */
     record ConferenceParticipant(String callSid, String label, boolean hold, boolean muted, boolean coaching, String callSidToCoach,
                                  boolean connected) {

@@ -396,6 +396,19 @@ public final class Config {
         return bool(Setting.CONFERENCE_RECORD);
     }
 
+    public boolean pauseRecordingOnHold() {
+        return bool(Setting.PAUSE_RECORDING_ON_HOLD);
+    }
+
+    /** Twilio's {@code PauseBehavior} for a paused recording: {@code skip} or {@code silence}. */
+    public String recordingPauseBehavior() {
+        String value = require(Setting.RECORDING_PAUSE_BEHAVIOR);
+        if (!value.equals("skip") && !value.equals("silence")) {
+            throw new ConfigurationException(Setting.RECORDING_PAUSE_BEHAVIOR.name() + " must be skip or silence, not '" + value + "'");
+        }
+        return value;
+    }
+
     private boolean bool(Setting setting) {
         String value = require(setting);
         return switch (value.toLowerCase(java.util.Locale.ROOT)) {

@@ -38,6 +38,10 @@ public enum Setting {
     MAX_HOLD_SECONDS("Seconds a customer may be held: the reconciler's watchdog then takes them off hold back to the agent "
             + "(who hears a short announcement first), or re-queues them at raised priority when that agent is gone.", "300"),
     CONFERENCE_RECORD("true to record conferences from the start.", "false"),
+    PAUSE_RECORDING_ON_HOLD("true to pause the conference's recording while the customer is held, and resume it when they are "
+            + "taken off hold (by the agent, the watchdog, the reconciler or a transfer target joining).", "false"),
+    RECORDING_PAUSE_BEHAVIOR("What a paused recording keeps of the pause (Twilio's PauseBehavior): 'silence' records silence in its place, "
+            + "'skip' leaves it out.", "silence"),
     HOLD_MUSIC_URL("Audio (mp3/wav) the customer hears on hold, played by the hold-music TwiML.",
             "http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3"),
     DIAL_PREFIXES("Comma-separated E.164 prefixes (such as +1,+44) the product may dial for transfers to numbers "

@@ -52,6 +52,7 @@ public final class CallRecordJson {
         doc.put("endedBy", record.endedBy);
         doc.put("transferLog", record.transferLog == null ? null : record.transferLog.stream().map(CallRecordJson::outcome).toList());
         doc.put("reportedTasks", record.reportedTasks);
+        doc.put("recording", record.recording == null ? null : recording(record.recording));
         return JsonValues.writeWithoutNulls(doc);
     }
 
@@ -88,6 +89,7 @@ public final class CallRecordJson {
         record.endedBy = doc.text("endedBy", record.endedBy);
         record.transferLog = doc.list("transferLog", record.transferLog, value -> readOutcome(Fields.of(value, "a transfer's outcome")));
         record.reportedTasks = doc.list("reportedTasks", record.reportedTasks, value -> Fields.text(value, "a reported task"));
+        record.recording = doc.object("recording", record.recording, CallRecordJson::readRecording);
         return record;
     }
 
@@ -207,6 +209,26 @@ public final class CallRecordJson {
         supervision.state = in.text("state", supervision.state);
         supervision.callSid = in.text("callSid", supervision.callSid);
         return supervision;
+    }
+
+    private static Map<String, Object> recording(CallRecord.Recording recording) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("sid", recording.sid);
+        out.put("status", recording.status);
+        out.put("pausedByAgent", recording.pausedByAgent);
+        out.put("recordedHold", recording.recordedHold);
+        out.put("updatedAt", recording.updatedAt);
+        return out;
+    }
+
+    private static CallRecord.Recording readRecording(Fields in) {
+        CallRecord.Recording recording = new CallRecord.Recording();
+        recording.sid = in.text("sid", recording.sid);
+        recording.status = in.text("status", recording.status);
+        recording.pausedByAgent = in.bool("pausedByAgent", recording.pausedByAgent);
+        recording.recordedHold = in.text("recordedHold", recording.recordedHold);
+        recording.updatedAt = in.text("updatedAt", recording.updatedAt);
+        return recording;
     }
 
     private static Map<String, Object> answer(CallRecord.StoredAnswer answer) {

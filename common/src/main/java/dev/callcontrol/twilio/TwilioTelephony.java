@@ -40,6 +40,7 @@ public final class TwilioTelephony implements Telephony {
     private final Clock clock;
     private final FaultPolicy faults;
     private final TwilioTaskRouter taskRouter;
+    private final TwilioRecordings recordings;
     /** Twilio's {@code TimeLimit} for a leg to a number or a SIP address; 0 leaves Twilio's own (four hours). */
     private final int externalTimeLimitSeconds;
 
@@ -73,6 +74,7 @@ public final class TwilioTelephony implements Telephony {
         this.clock = clock;
         this.faults = faults;
         this.taskRouter = new TwilioTaskRouter(client, workspaceSid, workflowSid, clock, faults);
+        this.recordings = new TwilioRecordings(client, faults);
     }
 
     /**
@@ -119,6 +121,18 @@ public final class TwilioTelephony implements Telephony {
         telephony.endCall(call);
         telephony.moveIntoConference(call, task, "priming", false);
         telephony.addParticipant(conference, number, number, "priming", url, 20);
+        telephony.activeRecording(conference);
+        telephony.updateRecording(conference, "RE00000000000000000000000000000000", true, "skip");
+    }
+
+    @Override
+    public Optional<Recording> activeRecording(String conferenceSid) {
+        return recordings.active(conferenceSid);
+    }
+
+    @Override
+    public Recording updateRecording(String conferenceSid, String recordingSid, boolean paused, String pauseBehavior) {
+        return recordings.update(conferenceSid, recordingSid, paused, pauseBehavior);
     }
 
     @Override

@@ -70,6 +70,17 @@ class ConfigTest {
     }
 
     @Test
+    void recordingPausesAreOffOnHoldAndSilentByDefault() {
+        Config config = Config.of(Webhooks.localEnvironment());
+        assertEquals(false, config.pauseRecordingOnHold());
+        assertEquals("silence", config.recordingPauseBehavior());
+        assertEquals(true, with("PAUSE_RECORDING_ON_HOLD", "true").pauseRecordingOnHold());
+        assertEquals("skip", with("RECORDING_PAUSE_BEHAVIOR", "skip").recordingPauseBehavior());
+        assertThrows(ConfigurationException.class, () -> with("RECORDING_PAUSE_BEHAVIOR", "mute").recordingPauseBehavior());
+        assertThrows(ConfigurationException.class, () -> with("PAUSE_RECORDING_ON_HOLD", "on").pauseRecordingOnHold());
+    }
+
+    @Test
     void theReconcilersScheduleIsAnEventBridgeRateAndItsBoundsAreChecked() {
         assertEquals(java.time.Duration.ofMinutes(1), with("AGENT_RING_TIMEOUT", "45").reconcilePeriod(), "the default");
         assertEquals(java.time.Duration.ofMinutes(5), with("RECONCILE_SCHEDULE", "rate(5 minutes)").reconcilePeriod());

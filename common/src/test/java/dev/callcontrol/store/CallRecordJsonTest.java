@@ -143,6 +143,14 @@ class CallRecordJsonTest {
             record.supervisor.state = sometimes(random, "joined");
             record.supervisor.callSid = sometimes(random, "CA3");
         }
+        if (random.nextBoolean()) {
+            record.recording = new CallRecord.Recording();
+            record.recording.sid = sometimes(random, "RE1");
+            record.recording.status = sometimes(random, "paused");
+            record.recording.pausedByAgent = random.nextBoolean();
+            record.recording.recordedHold = sometimes(random, "2026-12-07T10:00:00Z");
+            record.recording.updatedAt = sometimes(random, "2026-12-07T10:00:01Z");
+        }
         record.tasks = random.nextInt(8) == 0 ? null : new java.util.LinkedHashMap<>();
         for (int i = random.nextInt(3); i > 0 && record.tasks != null; i--) {
             record.tasks.put("WT" + random.nextInt(100), random.nextInt(5) == 0 ? null : CallRecord.TASK_WRAPPING);

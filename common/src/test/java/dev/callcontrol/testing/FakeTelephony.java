@@ -145,6 +145,23 @@ public class FakeTelephony implements Telephony {
         record("hold " + callSid + " " + hold);
     }
 
+    /** Each conference's running recording, by conference SID; one not here has none. */
+    public final Map<String, Recording> recordings = new HashMap<>();
+
+    @Override
+    public Optional<Recording> activeRecording(String conferenceSid) {
+        record("activeRecording " + conferenceSid);
+        return Optional.ofNullable(recordings.get(conferenceSid)).filter(Recording::active);
+    }
+
+    @Override
+    public Recording updateRecording(String conferenceSid, String recordingSid, boolean paused, String pauseBehavior) {
+        record("updateRecording " + recordingSid + " " + (paused ? "paused " + pauseBehavior : "in-progress"));
+        Recording updated = new Recording(recordingSid, paused ? "paused" : "in-progress");
+        recordings.put(conferenceSid, updated);
+        return updated;
+    }
+
     @Override
     public boolean removeParticipant(String conferenceSid, String callSid) {
         record("removeParticipant " + callSid);

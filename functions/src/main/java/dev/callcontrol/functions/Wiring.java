@@ -108,6 +108,7 @@ final class Wiring {
         return new CallControl(store, telephony,
                 new CallControl.Settings(config.publicBaseUrl(), config.callerId(), config.agentRingTimeoutSeconds(),
                         config.dialPrefixes(), config.transferTimeoutSeconds(), dev.callcontrol.config.Destinations.of(config),
-                        config.agentDialsPerMinute()), config.clock());
+                        config.agentDialsPerMinute(),
+                        new CallControl.RecordingPolicy(config.pauseRecordingOnHold(), config.recordingPauseBehavior())), config.clock());
     }
 }

@@ -234,6 +234,12 @@ final class AssignmentCallbacks {
             world.reservations.accept(reservation);
             task.connectedByConference = true;
             Conference conference = world.conferences.conferenceNamed(task.sid);
+            String record = instruction.path("conference_record").asText("false");
+            if (record.equals("true") || record.equals("record-from-start")) {
+                // ConferenceRecord true or record-from-start; its status callback is called when the recording is available (completed).
+                world.recordings.recordFromStart(conference, Voice.callback(instruction.path("conference_recording_status_callback").asText(null),
+                        instruction.path("conference_recording_status_callback_method").asText(null), ConferenceRecordings.DEFAULT_EVENTS));
+            }
             world.conferences.join(agent, conference, world.participants.newParticipant(conference, agent), workerSpec);
             SimCall customerLeg;
             if (outboundTo != null) {

@@ -110,6 +110,7 @@ final class Conferences {
             conference.status = "in-progress";
             conference.updated = world.now();
             conferenceEvent(conference, "conference-start", null, Map.of());
+            world.recordings.conferenceStarted(conference);
         }
     }
 
@@ -187,6 +188,7 @@ final class Conferences {
             extra.put("CallSidEndingConference", callSidEnding);
         }
         conferenceEvent(conference, "conference-end", null, extra);
+        world.recordings.conferenceEnded(conference);
         world.tasks.conferenceEnded(conference.friendlyName);
     }
 

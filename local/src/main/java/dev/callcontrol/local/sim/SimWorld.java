@@ -43,6 +43,7 @@ final class SimWorld implements AutoCloseable {
     /** Programmable Voice (https://www.twilio.com/docs/voice): calls, conferences, their TwiML, and what each person hears. */
     final Calls calls;
     final Conferences conferences;
+    final ConferenceRecordings recordings;
     final Participants participants;
     final TwimlInterpreter twiml;
     final Hearing hearing;
@@ -65,6 +66,7 @@ final class SimWorld implements AutoCloseable {
         this.taskRouterEvents = new TaskRouterEvents(this);
         this.calls = new Calls(this);
         this.conferences = new Conferences(this);
+        this.recordings = new ConferenceRecordings(this);
         this.participants = new Participants(this);
         this.twiml = new TwimlInterpreter(this);
         this.hearing = new Hearing(this);

@@ -176,6 +176,11 @@ final class TwimlInterpreter {
                 }
             }
             Conference conference = existing != null ? existing : world.conferences.conferenceNamed(noun.text());
+            if (noun.attribute("record", "do-not-record").equals("record-from-start")) {
+                world.recordings.recordFromStart(conference, callback(noun.attributes().get("recordingStatusCallback"),
+                        noun.attributes().get("recordingStatusCallbackMethod"),
+                        new LinkedHashSet<>(Arrays.asList(noun.attribute("recordingStatusCallbackEvent", "completed").split("[\\s,]+")))));
+            }
             world.conferences.join(call, conference, world.participants.newParticipant(conference, call), spec);
             return;
         }

@@ -6,7 +6,8 @@ import static dev.callcontrol.local.sim.Voice.SID;
  * Programmable Voice's REST paths (the 2010-04-01 API, https://www.twilio.com/docs/voice/api), each
  * with the resource that answers it: {@link Calls} (https://www.twilio.com/docs/voice/api/call-resource),
  * {@link Conferences} (https://www.twilio.com/docs/voice/api/conference-resource) and
- * {@link Participants} (https://www.twilio.com/docs/voice/api/conference-participant-resource).
+ * {@link Participants} (https://www.twilio.com/docs/voice/api/conference-participant-resource) and
+ * {@link ConferenceRecordings} (https://www.twilio.com/docs/voice/api/recording).
  */
 final class VoiceRoutes {
     private VoiceRoutes() {
@@ -30,5 +31,9 @@ final class VoiceRoutes {
                 call -> participants.participantJson(conferences.conference(call), participants.participant(call)));
         simulator.route("POST", account + "/Conferences/" + SID + "/Participants/([^/]+)\\.json", participants::updateParticipant);
         simulator.route("DELETE", account + "/Conferences/" + SID + "/Participants/([^/]+)\\.json", participants::deleteParticipant);
+        ConferenceRecordings recordings = world.recordings;
+        simulator.list(account + "/Conferences/" + SID + "/Recordings\\.json", recordings::list);
+        simulator.route("GET", account + "/Conferences/" + SID + "/Recordings/" + SID + "\\.json", recordings::fetch);
+        simulator.route("POST", account + "/Conferences/" + SID + "/Recordings/([^/]+)\\.json", recordings::update);
     }
 }

@@ -56,6 +56,8 @@ class AuthorisationMatrixTest extends CallCentreScenario {
             Map.entry("DELETE /calls/{taskSid}/supervisor", new Row(NOTHING, null, 403, 403, 200)),
             Map.entry("POST /calls/{taskSid}/hangup", new Row(NOTHING, Map.of(), 200, 403, 200)),
             Map.entry("POST /calls/{taskSid}/wrap-up", new Row(CALL_ENDED, Map.of("disposition", "resolved"), 200, 403, 403)),
+            // The matrix's calls are not recorded (CONFERENCE_RECORD's default): the connected agent passes and is told no_recording.
+            Map.entry("POST /calls/{taskSid}/recording", new Row(NOTHING, Map.of("action", "pause"), 409, 403, 403)),
             Map.entry("POST /calls", new Row(NOTHING, Map.of("to", "+14155550199"), 202, 202, 202)),
             Map.entry("POST /calls/{taskSid}/warm-transfer", new Row(NOTHING, Map.of("to", Map.of("worker", DemoWorkspace.CAROL)), 201, 403, 403)),
             Map.entry("GET /calls/{taskSid}/warm-transfer", new Row(WARM_RINGING, null, 200, 403, 200)),
