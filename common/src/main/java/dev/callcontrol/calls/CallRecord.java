@@ -180,6 +180,8 @@ public final class CallRecord {
      * Null when there are none.
      */
     public List<String> pendingEffects;
+    /** Parties agents added to the call, newest last (see {@link Parties}); null until the first. */
+    public List<AddedParty> parties;
     /** Optimistic-locking version, kept by the store (not part of the document). */
     @JsonIgnore
     public long version;
@@ -361,6 +363,7 @@ public final class CallRecord {
         if (warm != null && warm.active()) {
             out.put("warmTransfer", warm.view());
         }
+        out.put("parties", parties == null ? List.of() : parties.stream().map(AddedParty::view).toList());
         out.put("participants", legs.values().stream().filter(leg -> leg.present).map(CallRecord::legView).toList());
         out.put("audit", audit == null ? List.of() : audit.stream().map(CallRecord::auditView).toList());
         return out;

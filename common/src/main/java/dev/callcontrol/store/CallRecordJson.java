@@ -1,5 +1,6 @@
 package dev.callcontrol.store;
 
+import dev.callcontrol.calls.AddedParty;
 import dev.callcontrol.calls.CallRecord;
 import dev.callcontrol.calls.Role;
 import dev.callcontrol.calls.WarmTransfer;
@@ -49,6 +50,7 @@ public final class CallRecordJson {
         doc.put("aliasOf", record.aliasOf);
         doc.put("settledAt", record.settledAt);
         doc.put("pendingEffects", record.pendingEffects);
+        doc.put("parties", record.parties == null ? null : record.parties.stream().map(CallRecordJson::party).toList());
         return JsonValues.writeWithoutNulls(doc);
     }
 
@@ -82,6 +84,7 @@ public final class CallRecordJson {
         record.aliasOf = doc.text("aliasOf", record.aliasOf);
         record.settledAt = doc.text("settledAt", record.settledAt);
         record.pendingEffects = doc.list("pendingEffects", record.pendingEffects, value -> Fields.text(value, "a pending effect"));
+        record.parties = doc.list("parties", record.parties, value -> readParty(Fields.of(value, "a party")));
         return record;
     }
 
@@ -151,6 +154,40 @@ public final class CallRecordJson {
         transfer.id = in.text("id", transfer.id);
         transfer.label = in.text("label", transfer.label);
         return transfer;
+    }
+
+    private static Map<String, Object> party(AddedParty party) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", party.id);
+        out.put("kind", party.kind);
+        out.put("to", party.to);
+        out.put("taskSid", party.taskSid);
+        out.put("callSid", party.callSid);
+        out.put("label", party.label);
+        out.put("state", party.state);
+        out.put("reason", party.reason);
+        out.put("addedBy", party.addedBy);
+        out.put("removedBy", party.removedBy);
+        out.put("addedAt", party.addedAt);
+        out.put("endedAt", party.endedAt);
+        return out;
+    }
+
+    private static AddedParty readParty(Fields in) {
+        AddedParty party = new AddedParty();
+        party.id = in.text("id", party.id);
+        party.kind = in.text("kind", party.kind);
+        party.to = in.text("to", party.to);
+        party.taskSid = in.text("taskSid", party.taskSid);
+        party.callSid = in.text("callSid", party.callSid);
+        party.label = in.text("label", party.label);
+        party.state = in.text("state", party.state);
+        party.reason = in.text("reason", party.reason);
+        party.addedBy = in.text("addedBy", party.addedBy);
+        party.removedBy = in.text("removedBy", party.removedBy);
+        party.addedAt = in.text("addedAt", party.addedAt);
+        party.endedAt = in.text("endedAt", party.endedAt);
+        return party;
     }
 
     private static Map<String, Object> supervision(CallRecord.Supervision supervision) {
