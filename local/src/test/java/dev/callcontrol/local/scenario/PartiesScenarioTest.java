@@ -115,6 +115,8 @@ class PartiesScenarioTest extends CallCentreScenario {
             assertEquals(others, sim.hears(party), party + " hears everyone else");
         }
         assertEquals("assigned", task(other.body().path("taskSid").asText()).path("assignment_status").asText(), "the added worker's task is theirs");
+        JsonNode seenByCarol = signIn("carol").get("/calls/" + call.task()).body();
+        assertEquals(4, seenByCarol.path("parties").size(), "an added worker sees the call and its parties: " + seenByCarol);
 
         Agent.Answer seventh = add(agent, call, "number", numbers.get(2));
         assertEquals(409, seventh.status(), seventh.body().toString());
