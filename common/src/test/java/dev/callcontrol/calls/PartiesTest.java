@@ -164,7 +164,7 @@ class PartiesTest {
         assertEquals("customer_not_removable", customer.code());
         CallControlException agent = assertThrows(CallControlException.class, () -> calls.removeParty(TASK, new Principal(CAROL, false), AGENT_LEG));
         assertEquals(404, agent.status(), "the call's own agent was not added");
-        calls.removeParty(TASK, ALICE_AGENT, carol.callSid);
+        calls.removeParty(TASK, ALICE_AGENT, CAROL_LEG);
         assertEquals(List.of("removeParticipant " + CAROL_LEG), telephony.requests("removeParticipant"));
         calls.onConferenceEvent(CallRecordTest.left(5, CAROL_LEG, Role.AGENT.label(CAROL, carol.taskSid), "participant_hung_up", "completed"));
         assertEquals("removed", party(carol.id).reason, "the removal reads as one, whatever reason Twilio gives");
