@@ -146,6 +146,8 @@ public final class CallControl {
     private final WrapUp wrapUp;
     private final CallReports reports;
     private final Recordings recordings;
+    private final PartyEvents partyEvents;
+    private final Parties parties;
 
     public CallControl(CallRecords records, Telephony telephony, Settings settings) {
         this(records, telephony, settings, Clock.systemUTC());
@@ -169,7 +171,9 @@ public final class CallControl {
         this.outbound = new Outbound(ports, targets);
         this.hangup = new Hangup(ports, lookup);
         this.whisper = new PreCallWhisper(ports);
-        this.policy = new ConferencePolicy(ports, warmEvents, recordings);
+        this.partyEvents = new PartyEvents(ports);
+        this.parties = new Parties(ports, lookup, targets, partyEvents);
+        this.policy = new ConferencePolicy(ports, warmEvents, recordings, partyEvents);
         this.watchdog = new Watchdog(ports, requeue, warmEvents, transitions);
         this.unfinished = new UnfinishedTransfers(ports, requeue, transitions);
         this.pendingEffects = new PendingEffects(ports, recordings);
@@ -207,6 +211,19 @@ public final class CallControl {
     /** Warm transfers of these calls: start, view, three-way, complete, cancel. */
     public WarmTransfers warm() {
         return warm;
+    }
+
+    /**
+     * Adds a worker or a number to the call without holding the customer, within {@code maxParties}
+     * legs ({@link Parties}); answers the party, ringing.
+     */
+    public AddedParty addParty(String taskSid, Principal principal, TransferTarget target, int maxParties) {
+        return parties.add(taskSid, principal, target, maxParties);
+    }
+
+    /** Removes a party an agent added, by its leg's call SID (or its task's SID while it rings). */
+    public AddedParty removeParty(String taskSid, Principal principal, String sid) {
+        return parties.remove(taskSid, principal, sid);
     }
 
     /** Joins the calling supervisor in a mode, or switches their mode ({@link Supervision}). */
@@ -254,6 +271,10 @@ public final class CallControl {
             // leg's status callback, in either order: whichever comes first fails the transfer, the other finds it done.
             onTransferLegEnded(event.taskSid(), null, event.callSid(), event.unansweredStatus());
         }
+        if (event.neverJoined() && event.taskSid() != null && Role.ofLabel(event.label()) == Role.PARTY) {
+            // An added number that was not answered, reported here and to its leg's status callback: the first ends the party.
+            partyEvents.onUnanswered(event.taskSid(), null, event.callSid(), event.unansweredStatus());
+        }
         return updated;
     }
 
@@ -271,7 +292,11 @@ public final class CallControl {
             return undone;
         }
         String retried = pendingEffects.retry(record);
-        return retried != null ? retried : watchdog.check(record, new Watchdog.Limits(maxHold, transferTimeout));
+        if (retried != null) {
+            return retried;
+        }
+        String withdrawn = partyEvents.timeout(record, transferTimeout);
+        return withdrawn != null ? withdrawn : watchdog.check(record, new Watchdog.Limits(maxHold, transferTimeout));
     }
 
     /** The words the agent hears before being connected to a waiting caller ({@link PreCallWhisper}). */
@@ -306,7 +331,8 @@ public final class CallControl {
             acceptance.onUnanswered(callTaskSid, reservationSid, "the agent did not answer the whisper's call (" + callStatus + ")");
             return;
         }
-        if (warmEvents.onTargetUnanswered(callTaskSid, transferTaskSid, legCallSid, callStatus)) {
+        if (warmEvents.onTargetUnanswered(callTaskSid, transferTaskSid, legCallSid, callStatus)
+                || partyEvents.onUnanswered(callTaskSid, transferTaskSid, legCallSid, callStatus)) {
             return;
         }
         cold.onTargetUnanswered(callTaskSid, transferTaskSid, legCallSid, callStatus, reservationSid);
@@ -319,7 +345,7 @@ public final class CallControl {
 
     /** A transfer task ended without the target joining (its TTL, an administrator): the customer goes back to their queue. */
     public void onTransferTaskCanceled(String callTaskSid, String transferTaskSid, String reason) {
-        if (warmEvents.onTaskCanceled(callTaskSid, transferTaskSid)) {
+        if (warmEvents.onTaskCanceled(callTaskSid, transferTaskSid) || partyEvents.onTaskCanceled(callTaskSid, transferTaskSid)) {
             return;
         }
         cold.onTaskCanceled(callTaskSid, transferTaskSid, reason);
@@ -344,7 +370,18 @@ public final class CallControl {
     public boolean transferStillWanted(String callTaskSid, String transferTaskSid) {
         CallRecord call = records.find(callTaskSid).orElse(null);
         return call != null && !call.ended() && call.conferenceSid != null
-                && (ColdTransfer.waitsFor(call, transferTaskSid) || WarmTransferEvents.wants(call, transferTaskSid));
+                && (ColdTransfer.waitsFor(call, transferTaskSid) || WarmTransferEvents.wants(call, transferTaskSid)
+                || PartyEvents.wants(call, transferTaskSid));
+    }
+
+    /**
+     * TaskRouter says a transfer task's reservation was rejected or timed out: a warm transfer
+     * waiting for it fails, an added worker's party ends (a cold transfer's task goes on to the
+     * next agent). Answers whether either did.
+     */
+    public boolean onTransferReservationEnded(String callTaskSid, String transferTaskSid, boolean rejected) {
+        return warm.onReservationEnded(callTaskSid, transferTaskSid, rejected)
+                || partyEvents.onReservationEnded(callTaskSid, transferTaskSid, rejected);
     }
 
     /**

@@ -43,6 +43,9 @@ final class CallLookup {
         if (TransferTargets.transferPending(call)) {
             throw CallControlException.conflict("transfer_in_progress", "a transfer of this call is already under way");
         }
+        if (Parties.any(call)) {
+            throw CallControlException.conflict("parties_on_call", "parties added to this call are on it or on their way: remove them first");
+        }
         return call;
     }
 

@@ -234,6 +234,8 @@ public final class CallRecord {
     public List<String> reportedTasks;
     /** The conference's recording, once the product has paused, resumed or looked for it; null before. */
     public Recording recording;
+    /** Parties agents added to the call, newest last (see {@link Parties}); null until the first. */
+    public List<AddedParty> parties;
     /** Optimistic-locking version, kept by the store (not part of the document). */
     @JsonIgnore
     public long version;

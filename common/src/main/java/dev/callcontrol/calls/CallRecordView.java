@@ -35,6 +35,7 @@ final class CallRecordView {
             out.put("warmTransfer", record.warm.view());
         }
         out.put("recording", recordingView(record.recording));
+        out.put("parties", record.parties == null ? List.of() : record.parties.stream().map(AddedParty::view).toList());
         out.put("participants", record.legs.values().stream().filter(leg -> leg.present).map(CallRecordView::legView).toList());
         out.put("audit", record.audit == null ? List.of() : record.audit.stream().map(CallRecordView::auditView).toList());
         return out;

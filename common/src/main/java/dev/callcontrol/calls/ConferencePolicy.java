@@ -3,6 +3,7 @@ package dev.callcontrol.calls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,11 +22,13 @@ final class ConferencePolicy {
     private final Ports ports;
     private final WarmTransferEvents warm;
     private final Recordings recordings;
+    private final PartyEvents parties;
 
-    ConferencePolicy(Ports ports, WarmTransferEvents warm, Recordings recordings) {
+    ConferencePolicy(Ports ports, WarmTransferEvents warm, Recordings recordings, PartyEvents parties) {
         this.ports = ports;
         this.warm = warm;
         this.recordings = recordings;
+        this.parties = parties;
     }
 
     Optional<CallRecord> onConferenceEvent(ConferenceEvent event) {
@@ -127,6 +130,7 @@ final class ConferencePolicy {
             });
             record.transfer = null;
             record.supervisor = null;
+            parties.decide(record, event, null, effects);
             return;
         }
         CallRecord.Leg leg = event.callSid() == null ? null : record.legs.get(event.callSid());
@@ -146,6 +150,9 @@ final class ConferencePolicy {
                     record.supervisor = null;
                 }
             }
+            return;
+        }
+        if (parties.decide(record, event, leg, effects)) {
             return;
         }
         CallRecord.Transfer transfer = record.transfer;
@@ -182,6 +189,13 @@ final class ConferencePolicy {
             return;
         }
         if (event.type().equals("participant-leave") && !endingWithTheCall(record, event) && !event.neverJoined() && !record.ended()) {
+            List<CallRecord.Leg> agents = record.present(Role.AGENT);
+            if (leg.callSid.equals(record.agentCallSid) && !agents.isEmpty()) {
+                // The connected agent left while a worker they added is on: that worker now has the call (hold, transfer, hang up).
+                record.agentCallSid = agents.get(0).callSid;
+                record.workerSid = agents.get(0).workerSid;
+            }
+            // Added numbers (Role.PARTY) do not keep the call up: with no agent left, it ends for everyone (docs/decisions.md).
             CallRecord.Leg customer = record.customer();
             effects.endConference = record.present(Role.AGENT).isEmpty() && record.present(Role.TRANSFER).isEmpty()
                     && !TransferTargets.transferPending(record) && customer != null && customer.present;

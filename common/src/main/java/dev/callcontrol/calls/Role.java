@@ -8,7 +8,10 @@ import java.util.Locale;
  * {@code supervisor:WK…}); labels must be unique in a conference, and the SIDs make them so.
  */
 public enum Role {
-    CUSTOMER, AGENT, SUPERVISOR, TRANSFER, OTHER;
+    CUSTOMER, AGENT, SUPERVISOR, TRANSFER,
+    /** An external number an agent added to the call ({@code POST /calls/{taskSid}/participants}); an added worker is an {@link #AGENT}. */
+    PARTY,
+    OTHER;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -181,6 +181,11 @@ public final class Config {
         return seconds;
     }
 
+    /** The most parties a call may have ({@code MAX_PARTIES}): 3 (one added party) to 250 (Twilio's conference limit). */
+    public int maxParties() {
+        return bounded(Setting.MAX_PARTIES, 3, 250);
+    }
+
     /** The dispositions a wrap-up may end with; empty: any. */
     public java.util.List<String> wrapUpDispositions() {
         String value = get(Setting.WRAP_UP_DISPOSITIONS);

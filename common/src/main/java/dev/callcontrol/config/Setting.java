@@ -35,6 +35,9 @@ public enum Setting {
             + "0: no limit, the agent ends it.", "0"),
     WRAP_UP_DISPOSITIONS("Comma-separated dispositions an agent may end a wrap-up with; empty: any (1 to 64 letters, digits, "
             + "spaces, '_', '.', '-').", ""),
+    MAX_PARTIES("The most parties one call may have, 3 to 250: the customer, agents (the call's and added workers) and external "
+            + "numbers, counting parties still ringing; supervisors do not count. POST /calls/{taskSid}/participants beyond it "
+            + "gets 409 too_many_parties.", "6"),
     MAX_HOLD_SECONDS("Seconds a customer may be held: the reconciler's watchdog then takes them off hold back to the agent "
             + "(who hears a short announcement first), or re-queues them at raised priority when that agent is gone.", "300"),
     CONFERENCE_RECORD("true to record conferences from the start.", "false"),

@@ -1,5 +1,6 @@
 package dev.callcontrol.store;
 
+import dev.callcontrol.calls.AddedParty;
 import dev.callcontrol.calls.CallRecord;
 import dev.callcontrol.calls.Role;
 import dev.callcontrol.calls.WarmTransfer;
@@ -53,6 +54,7 @@ public final class CallRecordJson {
         doc.put("transferLog", record.transferLog == null ? null : record.transferLog.stream().map(CallRecordJson::outcome).toList());
         doc.put("reportedTasks", record.reportedTasks);
         doc.put("recording", record.recording == null ? null : recording(record.recording));
+        doc.put("parties", record.parties == null ? null : record.parties.stream().map(CallRecordJson::party).toList());
         return JsonValues.writeWithoutNulls(doc);
     }
 
@@ -90,6 +92,7 @@ public final class CallRecordJson {
         record.transferLog = doc.list("transferLog", record.transferLog, value -> readOutcome(Fields.of(value, "a transfer's outcome")));
         record.reportedTasks = doc.list("reportedTasks", record.reportedTasks, value -> Fields.text(value, "a reported task"));
         record.recording = doc.object("recording", record.recording, CallRecordJson::readRecording);
+        record.parties = doc.list("parties", record.parties, value -> readParty(Fields.of(value, "a party")));
         return record;
     }
 
@@ -191,6 +194,40 @@ public final class CallRecordJson {
         transfer.label = in.text("label", transfer.label);
         transfer.fromTaskSid = in.text("fromTaskSid", transfer.fromTaskSid);
         return transfer;
+    }
+
+    private static Map<String, Object> party(AddedParty party) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", party.id);
+        out.put("kind", party.kind);
+        out.put("to", party.to);
+        out.put("taskSid", party.taskSid);
+        out.put("callSid", party.callSid);
+        out.put("label", party.label);
+        out.put("state", party.state);
+        out.put("reason", party.reason);
+        out.put("addedBy", party.addedBy);
+        out.put("removedBy", party.removedBy);
+        out.put("addedAt", party.addedAt);
+        out.put("endedAt", party.endedAt);
+        return out;
+    }
+
+    private static AddedParty readParty(Fields in) {
+        AddedParty party = new AddedParty();
+        party.id = in.text("id", party.id);
+        party.kind = in.text("kind", party.kind);
+        party.to = in.text("to", party.to);
+        party.taskSid = in.text("taskSid", party.taskSid);
+        party.callSid = in.text("callSid", party.callSid);
+        party.label = in.text("label", party.label);
+        party.state = in.text("state", party.state);
+        party.reason = in.text("reason", party.reason);
+        party.addedBy = in.text("addedBy", party.addedBy);
+        party.removedBy = in.text("removedBy", party.removedBy);
+        party.addedAt = in.text("addedAt", party.addedAt);
+        party.endedAt = in.text("endedAt", party.endedAt);
+        return party;
     }
 
     private static Map<String, Object> supervision(CallRecord.Supervision supervision) {

@@ -156,8 +156,31 @@ class CallRecordJsonTest {
             record.tasks.put("WT" + random.nextInt(100), random.nextInt(5) == 0 ? null : CallRecord.TASK_WRAPPING);
         }
         record.aliasOf = sometimes(random, "WT" + random.nextInt(100));
+        if (random.nextBoolean()) {
+            record.parties = new java.util.ArrayList<>();
+            for (int i = random.nextInt(3); i > 0; i--) {
+                record.parties.add(randomParty(random));
+            }
+        }
         record.version = random.nextLong();
         return record;
+    }
+
+    private static dev.callcontrol.calls.AddedParty randomParty(Random random) {
+        dev.callcontrol.calls.AddedParty party = new dev.callcontrol.calls.AddedParty();
+        party.id = sometimes(random, "party-" + random.nextInt(100));
+        party.kind = sometimes(random, random.nextBoolean() ? "worker" : "number");
+        party.to = sometimes(random, "+14155550" + (100 + random.nextInt(900)));
+        party.taskSid = sometimes(random, "WT6");
+        party.callSid = sometimes(random, "CA6");
+        party.label = sometimes(random, "party:abc");
+        party.state = sometimes(random, dev.callcontrol.calls.AddedParty.JOINED);
+        party.reason = sometimes(random, "removed");
+        party.addedBy = sometimes(random, "WK1");
+        party.removedBy = sometimes(random, "WK2");
+        party.addedAt = sometimes(random, "2026-01-01T00:00:01Z");
+        party.endedAt = sometimes(random, "2026-01-01T00:00:02Z");
+        return party;
     }
 
     private static WarmTransfer randomWarm(Random random) {

@@ -14,8 +14,9 @@ import dev.callcontrol.store.CallStore;
 import java.util.Optional;
 
 /**
- * {@code GET /calls/{taskSid}}: the call as the product knows it. The connected agent and
- * supervisors may read it. Before the conference exists, TaskRouter says whether the task is real.
+ * {@code GET /calls/{taskSid}}: the call as the product knows it. The connected agent, an added
+ * worker on the call and supervisors may read it. Before the conference exists, TaskRouter says
+ * whether the task is real.
  */
 public final class GetCallFunction extends AgentEndpoint {
     private final CallStore store;
@@ -41,8 +42,10 @@ public final class GetCallFunction extends AgentEndpoint {
         Optional<CallRecord> record = store.find(taskSid);
         if (record.isPresent() && record.get().conferenceSid != null) {
             CallRecord call = record.get();
-            if (!principal.supervisor() && !principal.workerSid().equals(call.workerSid)) {
-                throw CallControlException.forbidden("only the connected agent or a supervisor may see this call");
+            boolean onIt = principal.workerSid().equals(call.workerSid)
+                    || call.present(dev.callcontrol.calls.Role.AGENT).stream().anyMatch(leg -> principal.workerSid().equals(leg.workerSid));
+            if (!principal.supervisor() && !onIt) {
+                throw CallControlException.forbidden("only an agent on this call or a supervisor may see it");
             }
             return ApiResponses.json(200, CallViews.of(call));
         }

@@ -69,9 +69,9 @@ public final class TaskRouterEventsFunction extends TwilioWebhook {
         }
         CallLog.put(CallLog.TASK_SID, callTask);
         if (type.startsWith("reservation.")) {
-            // Only a warm transfer fails on one reservation; a cold transfer's task goes on to the next agent.
-            boolean failed = calls.warm().onReservationEnded(callTask, task, type.equals("reservation.rejected"));
-            LOG.info("Transfer reservation {}{}", type.substring("reservation.".length()), failed ? ": the warm transfer failed" : "");
+            // Only a warm transfer or an added worker ends on one reservation; a cold transfer's task goes on to the next agent.
+            boolean failed = calls.onTransferReservationEnded(callTask, task, type.equals("reservation.rejected"));
+            LOG.info("Transfer reservation {}{}", type.substring("reservation.".length()), failed ? ": the warm transfer failed, or the party ended" : "");
             return ApiResponses.json(200, "{}");
         }
         LOG.info("Transfer task canceled ({})", form.getOrDefault("TaskCanceledReason", "no reason given"));

@@ -45,6 +45,14 @@ class AuthorisationMatrixTest extends CallCentreScenario {
     /** The agent hangs up, which ends the call: their task is in wrap-up. */
     private static final Consumer<Connected> CALL_ENDED = call -> hangUp(call.agent());
     private static final Consumer<Connected> WARM_CONSULTING = WARM_RINGING.andThen(call -> sim.answer(sim.ringing("carol")));
+    /** The call's added party's leg, which {@code {callSid}} in a route stands for (set by {@link #PARTY_ON}). */
+    private static String partyLeg;
+    /** The agent adds a number and it answers: a party on the call. */
+    private static final Consumer<Connected> PARTY_ON = call -> {
+        signIn(call.agent()).post("/calls/" + call.task() + "/participants", Map.of("to", Map.of("number", "+14155550979")));
+        partyLeg = sim.ringing("+14155550979");
+        sim.answer(partyLeg);
+    };
 
     private static final Map<String, Row> ROWS = Map.ofEntries(
             Map.entry("GET /calls/{taskSid}", new Row(NOTHING, null, 200, 403, 200)),
@@ -63,7 +71,9 @@ class AuthorisationMatrixTest extends CallCentreScenario {
             Map.entry("GET /calls/{taskSid}/warm-transfer", new Row(WARM_RINGING, null, 200, 403, 200)),
             Map.entry("POST /calls/{taskSid}/warm-transfer/three-way", new Row(WARM_CONSULTING, Map.of(), 200, 403, 403)),
             Map.entry("POST /calls/{taskSid}/warm-transfer/complete", new Row(WARM_CONSULTING, Map.of(), 200, 403, 403)),
-            Map.entry("POST /calls/{taskSid}/warm-transfer/cancel", new Row(WARM_RINGING, Map.of(), 200, 403, 403)));
+            Map.entry("POST /calls/{taskSid}/warm-transfer/cancel", new Row(WARM_RINGING, Map.of(), 200, 403, 403)),
+            Map.entry("POST /calls/{taskSid}/participants", new Row(NOTHING, Map.of("to", Map.of("number", "+14155550979")), 201, 403, 403)),
+            Map.entry("DELETE /calls/{taskSid}/participants/{callSid}", new Row(PARTY_ON, null, 200, 403, 403)));
 
     @TestFactory
     Stream<DynamicTest> everyAgentRouteAuthorisesAsDocumented() throws IOException {
@@ -96,6 +106,9 @@ class AuthorisationMatrixTest extends CallCentreScenario {
             Connected call = connect("+1415555" + String.format("%04d", (route.hashCode() & 0x7fff) % 10000));
             row.setup().accept(call);
             String path = route.substring(route.indexOf(' ') + 1).replace("{taskSid}", call.task());
+            if (path.contains("{callSid}")) {
+                path = path.replace("{callSid}", partyLeg);
+            }
             String token = switch (principal) {
                 case "none" -> null;
                 case "expired" -> token(call.agent(), Map.of("ttlSeconds", -60));
