@@ -104,23 +104,42 @@ final class Supervision {
         }).orElse(call);
     }
 
-    /** Takes the supervisor off the call (or stops their phone ringing). Nothing changes for the others. */
+    /**
+     * Takes the calling supervisor off the call (or stops their phone ringing). Nothing changes for
+     * the others. A supervisor ends only their own session (403 {@code not_your_session}; issue 19,
+     * finding 8): whose session it is is checked inside a conditional write of the record, so the
+     * session Twilio is then asked to end is the one that was the caller's when the write succeeded
+     * (another supervisor's join or leave in between makes the write fail, and the check runs again
+     * on the record as it is then). With nobody supervising, leaving changes nothing.
+     */
     CallRecord stop(String taskSid, Principal principal) {
         requireSupervisor(principal);
         CallRecord call = lookup.anyCall(taskSid);
-        CallRecord.Supervision current = call.supervisor;
-        if (current == null) {
-            return call;
+        CallRecord.Supervision[] mine = new CallRecord.Supervision[1];
+        boolean[] another = new boolean[1];
+        // The write changes nothing but the record's version: it succeeds only if the session read is still there.
+        CallRecord checked = ports.records().update(call.taskSid, () -> call, record -> {
+            CallRecord.Supervision current = record.supervisor;
+            mine[0] = current != null && principal.workerSid().equals(current.workerSid) ? current : null;
+            another[0] = current != null && mine[0] == null;
+            return mine[0] != null;
+        }).orElse(call);
+        if (another[0]) {
+            throw new CallControlException(403, "not_your_session", "another supervisor is on this call; only they can leave it");
         }
-        if (current.callSid != null) {
-            if ("joined".equals(current.state)) {
-                ports.telephony().removeParticipant(call.conferenceSid, current.callSid);
+        CallRecord.Supervision session = mine[0];
+        if (session == null) {
+            return checked;
+        }
+        if (session.callSid != null) {
+            if ("joined".equals(session.state)) {
+                ports.telephony().removeParticipant(checked.conferenceSid, session.callSid);
             } else {
-                ports.telephony().endCall(current.callSid);
+                ports.telephony().endCall(session.callSid);
             }
         }
         LOG.info("Supervisor left the call");
-        return clear(call.taskSid, current.workerSid, current.callSid).orElse(call);
+        return clear(checked.taskSid, session.workerSid, session.callSid).orElse(checked);
     }
 
     /**

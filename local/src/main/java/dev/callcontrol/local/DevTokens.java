@@ -28,8 +28,10 @@ import java.util.Map;
  * supervisor group; a request's {@code groups} (a JSON array) replaces the groups. The token's
  * {@code sub} is the worker's {@code auth_sub} attribute (the user the worker is bound to) or, without
  * one, the worker SID; {@code "workerClaim"} puts another worker's SID in the worker claim, as a user
- * who could edit their own attribute would. Only the local runtime has this route; deployments use
- * the identity provider.
+ * who could edit their own attribute would. That edit is refused (403 {@code attribute_not_writable})
+ * when {@code AUTH_WORKER_BINDING} is {@code claim}: the claim is then trusted because the identity
+ * provider is the template's user pool, whose app client cannot write it. Only the local runtime has
+ * this route; deployments use the identity provider.
  */
 final class DevTokens implements HttpHandler {
     static final String PATH = "/dev/token";
@@ -80,6 +82,13 @@ final class DevTokens implements HttpHandler {
                 String claimed = request.path("workerClaim").asText(worker.getSid());
                 if (!claimed.matches("^WK[0-9a-fA-F]{32}$")) {
                     throw HttpError.badRequest("'workerClaim' must be a worker SID");
+                }
+                if (!claimed.equals(worker.getSid()) && config.authWorkerBinding() == Config.WorkerBinding.CLAIM) {
+                    // With the claim trusted as issued, this identity provider is the template's user pool, whose app client
+                    // cannot write the worker attribute: a user's edit of it is refused, as Cognito refuses a write outside
+                    // the client's WriteAttributes.
+                    throw new HttpError(403, "attribute_not_writable", "users cannot change their worker attribute ("
+                            + config.authWorkerClaim() + " is not among the app client's WriteAttributes)");
                 }
                 // "issuer" and "audience" exist to show the authorizer refusing a token minted for somewhere else.
                 String token = authorizer.mint(subject, claimed, worker.getFriendlyName(), groups, config.authWorkerClaim(), config.authGroupsClaim(),

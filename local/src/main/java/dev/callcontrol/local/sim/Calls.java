@@ -92,7 +92,9 @@ final class Calls {
         if (url != null && !url.isBlank()) {
             checkAbsolute(url, "Url");
         }
+        Integer timeLimit = TimeLimits.parse(request.first("TimeLimit"));
         SimCall call = newCall(from, to, "outbound-api", null);
+        TimeLimits.placed(world, call, timeLimit);
         call.answerUrl = url;
         call.answerMethod = method(request.first("Method"), "POST");
         call.answerTwiml = twiml;
@@ -219,6 +221,7 @@ final class Calls {
             throw new TwilioError(409, 20001, "Call " + call.sid + " is " + call.status + ", not ringing");
         }
         SimClock.cancel(call.ringTimer);
+        TimeLimits.answered(world, call);
         call.status = "in-progress";
         call.started = world.now();
         call.updated = call.started;
@@ -246,6 +249,7 @@ final class Calls {
             return;
         }
         SimClock.cancel(call.ringTimer);
+        SimClock.cancel(call.limitTimer);
         call.status = status;
         call.ended = world.now();
         call.updated = call.ended;
@@ -287,6 +291,7 @@ final class Calls {
             return;
         }
         SimClock.cancel(call.stepTimer);
+        SimClock.cancel(call.limitTimer);
         call.generation++;
         call.status = status;
         leaveCurrent(call, leaveReason, false);

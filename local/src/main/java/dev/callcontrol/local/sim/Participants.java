@@ -87,7 +87,9 @@ final class Participants {
                 request.first("WaitUrl"), method(request.first("WaitMethod"), "POST"),
                 callback(request.first("ConferenceStatusCallback"), request.first("ConferenceStatusCallbackMethod"),
                         events(request.parameters().get("ConferenceStatusCallbackEvent"), Set.of("start", "end"))));
+        Integer timeLimit = TimeLimits.parse(request.first("TimeLimit"));
         SimCall call = world.calls.newCall(from, to, "outbound-api", null);
+        TimeLimits.placed(world, call, timeLimit);
         call.statusCallback = callback(request.first("StatusCallback"), request.first("StatusCallbackMethod"),
                 events(request.parameters().get("StatusCallbackEvent"), Set.of("completed")));
         Participant participant = new Participant(world, call.sid);

@@ -41,6 +41,9 @@ final class SimCall {
     Runnable onAddFailed;
     final List<Runnable> onEnd = new ArrayList<>();
     SimClock.Timer ringTimer;
+    /** The TimeLimit the call was placed with (seconds), and the timer that ends it ({@link TimeLimits}). */
+    Integer timeLimitSeconds;
+    SimClock.Timer limitTimer;
     SimClock.Timer stepTimer;
     Deque<Twiml.Verb> program = new ArrayDeque<>();
     String documentUrl;

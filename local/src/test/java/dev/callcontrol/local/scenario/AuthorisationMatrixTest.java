@@ -25,14 +25,24 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every agent route of template.yaml × {no token, expired token, wrong issuer, wrong audience, the
- * connected agent, another agent, a supervisor}, with the status each must get. A route with no
- * row below fails the test, so a new route cannot be added without its authorisation rules. And
- * {@code Idempotency-Key} after authorisation (issue 19, finding 4): a key is the caller's own on
- * the call, a refusal is not kept, a crashed request's key frees itself, and {@code POST /calls}
- * with one key rings once.
+ * Every agent route of template.yaml × {no token, expired token, wrong issuer, wrong audience, an
+ * impostor, the connected agent, another agent, a supervisor}, with the status each must get. A
+ * route with no row below fails the test, so a new route cannot be added without its authorisation
+ * rules. The impostor is another agent whose worker claim names the connected agent, as a user who
+ * edited their own worker attribute would hold it (issue 19, finding 1): under
+ * {@code AUTH_WORKER_BINDING=claim} (this class) the identity provider, the template's user pool,
+ * refuses the edit, and under {@code worker-attribute} ({@link AuthorisationMatrixBoundWorkersTest},
+ * which runs every case of this class again) every route refuses the token, 403
+ * {@code worker_not_bound}. And {@code Idempotency-Key} after authorisation (finding 4): a key is
+ * the caller's own on the call, a refusal is not kept, a crashed request's key frees itself, and
+ * {@code POST /calls} with one key rings once. And what an agent may have the product dial (finding
+ * 5): at most {@code AGENT_DIALS_PER_MINUTE} calls a minute, and every leg to a number carries a
+ * {@code TimeLimit} at which Twilio cuts it.
  */
+@CallCentreScenario.WithSettings({AuthorisationMatrixTest.DIALS_PER_MINUTE})
 class AuthorisationMatrixTest extends CallCentreScenario {
+    /** Few enough to reach in a case; each case starts in a minute of its own ({@code resetCallCentre} moves the clock on a minute). */
+    static final String DIALS_PER_MINUTE = "AGENT_DIALS_PER_MINUTE=3";
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /** How to exercise a route: the call it needs, the body, and the status for the agent, another agent and a supervisor. */
@@ -95,9 +105,10 @@ class AuthorisationMatrixTest extends CallCentreScenario {
             throw new AssertionError(route + " has no row in the authorisation matrix");
         }
         String method = route.substring(0, route.indexOf(' '));
-        for (String principal : List.of("none", "expired", "wrong issuer", "wrong audience", "other", "supervisor", "agent")) {
+        for (String principal : List.of("none", "expired", "wrong issuer", "wrong audience", "impostor", "other", "supervisor", "agent")) {
             int expected = switch (principal) {
                 case "none", "expired", "wrong issuer", "wrong audience" -> 401;
+                case "impostor" -> 403;
                 case "other" -> row.other();
                 case "supervisor" -> row.supervisor();
                 default -> row.agent();
@@ -106,11 +117,20 @@ class AuthorisationMatrixTest extends CallCentreScenario {
             Connected call = connect("+1415555" + String.format("%04d", (route.hashCode() & 0x7fff) % 10000));
             row.setup().accept(call);
             String path = route.substring(route.indexOf(' ') + 1).replace("{taskSid}", call.task());
+            if (principal.equals("impostor") && !workersBound()) {
+                // The stack's own user pool: its app client cannot write the worker attribute, so no such token is issued.
+                HttpResponse<String> refused = mint(call.other(), Map.of("workerClaim", WORKERS.get(call.agent())));
+                assertEquals(403, refused.statusCode(), route + ": the user pool refuses the edit: " + refused.body());
+                assertEquals("attribute_not_writable", Json.parse(refused.body(), "answer").path("error").path("code").asText());
+                resetCallCentre(sim, twilio);
+                continue;
+            }
             if (path.contains("{callSid}")) {
                 path = path.replace("{callSid}", partyLeg);
             }
             String token = switch (principal) {
                 case "none" -> null;
+                case "impostor" -> token(call.other(), Map.of("workerClaim", WORKERS.get(call.agent())));
                 case "expired" -> token(call.agent(), Map.of("ttlSeconds", -60));
                 case "wrong issuer" -> token(call.agent(), Map.of("issuer", "https://someone-else.example.com/"));
                 case "wrong audience" -> token(call.agent(), Map.of("audience", "another-api"));
@@ -118,10 +138,33 @@ class AuthorisationMatrixTest extends CallCentreScenario {
                 case "supervisor" -> token("sam", Map.of());
                 default -> token(call.agent(), Map.of());
             };
-            int status = send(method, path, token, row.body());
-            assertEquals(expected, status, route + " as " + principal);
+            HttpResponse<String> answer = exchange(method, path, token, row.body());
+            assertEquals(expected, answer.statusCode(), route + " as " + principal + ": " + answer.body());
+            if (principal.equals("impostor")) {
+                assertEquals("worker_not_bound", Json.parse(answer.body(), "answer").path("error").path("code").asText(), route);
+            }
             resetCallCentre(sim, twilio);
         }
+    }
+
+    /**
+     * Issue 19, finding 1, as deployed under {@code AUTH_WORKER_BINDING=claim}: what the local identity
+     * provider plays (the impostor's edit refused) is the template's own user pool, whose app client
+     * reads the worker attribute and cannot write it.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theStacksUserPoolClientReadsTheWorkerAttributeAndCannotWriteIt() throws IOException {
+        Map<String, Object> resources = SamTemplate.read(Project.template()).resources();
+        List<Map<String, Object>> clients = resources.values().stream().map(r -> (Map<String, Object>) r)
+                .filter(r -> "AWS::Cognito::UserPoolClient".equals(r.get("Type"))).toList();
+        assertEquals(1, clients.size(), "one app client for the agent UI");
+        Map<String, Object> properties = (Map<String, Object>) clients.get(0).get("Properties");
+        String claim = runtime.environment("GetCallFunction").get("AUTH_WORKER_CLAIM");
+        assertTrue(((List<Object>) properties.get("ReadAttributes")).contains(claim), "the UI can read " + claim);
+        List<Object> writable = (List<Object>) properties.get("WriteAttributes");
+        assertTrue(writable != null && !writable.contains(claim),
+                "WriteAttributes must be listed (without it every attribute is writable) and must not hold " + claim + ": " + writable);
     }
 
     // ------------------------------------------------------------------ Idempotency-Key after authorisation
@@ -215,6 +258,44 @@ class AuthorisationMatrixTest extends CallCentreScenario {
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    // Issue 19, finding 5: what an agent may have the product dial.
+
+    @Test
+    void anAgentsCallsBeyondTheirDialsAMinuteAre429AndCreateNoTask() throws Exception {
+        String carol = token("carol", Map.of());
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> placed = exchange("POST", "/calls", carol, Map.of("to", "+1415555094" + i));
+            assertEquals(202, placed.statusCode(), "call " + (i + 1) + " of the minute: " + placed.body());
+        }
+        int tasksBefore = sim.tasks().size();
+        HttpResponse<String> refused = exchange("POST", "/calls", carol, Map.of("to", "+14155550949"));
+        assertEquals(429, refused.statusCode(), refused.body());
+        assertEquals("rate_limited", Json.parse(refused.body(), "answer").path("error").path("code").asText());
+        assertTrue(refused.headers().firstValue("Retry-After").isPresent(), "Retry-After says when");
+        assertEquals(tasksBefore, sim.tasks().size(), "the refused call created no task");
+        assertEquals(202, exchange("POST", "/calls", token("alice", Map.of()), Map.of("to", "+14155550948")).statusCode(),
+                "the limit is carol's own: alice may still dial");
+    }
+
+    @Test
+    void aLegToANumberCarriesTheTimeLimitAndTwilioCutsItThere() throws Exception {
+        String customer = "+14155550951";
+        String external = "+14155550952";
+        Connected call = connect(customer);
+        sim.clearRequests();
+        assertEquals(202, signIn(call.agent()).post("/calls/" + call.task() + "/cold-transfer", Map.of("to", Map.of("number", external))).status());
+        var added = requests("POST", ".*/Conferences/CF[0-9a-f]{32}/Participants\\.json");
+        assertEquals(1, added.size(), added.toString());
+        String limit = added.get(0).path("parameters").path("TimeLimit").path(0).asText();
+        assertEquals(runtime.environment("ColdTransferFunction").get("EXTERNAL_CALL_TIME_LIMIT_SECONDS"), limit, "the leg carries EXTERNAL_CALL_TIME_LIMIT_SECONDS");
+        sim.answer(sim.ringing(external));
+        sim.advance(Integer.parseInt(limit) - 10);
+        assertEquals(java.util.Set.of(external), sim.hears(customer), "talking until the limit");
+        sim.advance(20);
+        assertEquals(null, sim.liveCall(external), "Twilio cut the leg at its limit");
+        assertEquals(null, sim.liveCall(customer), "and the customer was not left alone in the conference");
+    }
+
     // Issue 19, finding 8: roles come from the group exactly as named, and a supervisor's session is theirs.
 
     @org.junit.jupiter.api.Test
@@ -240,20 +321,35 @@ class AuthorisationMatrixTest extends CallCentreScenario {
         resetCallCentre(sim, twilio);
     }
 
+    /** Whether this run binds workers to users through {@code auth_sub} ({@code AUTH_WORKER_BINDING=worker-attribute}). */
+    private static boolean workersBound() {
+        return "worker-attribute".equals(runtime.environment("GetCallFunction").get("AUTH_WORKER_BINDING"));
+    }
+
     private static String token(String worker, Map<String, Object> extra) {
+        HttpResponse<String> response = mint(worker, extra);
+        assertEquals(200, response.statusCode(), "a token for " + worker + ": " + response.body());
+        return Json.parse(response.body(), "token").path("token").asText();
+    }
+
+    /** Asks the local identity provider ({@code /dev/token}) for a token. */
+    private static HttpResponse<String> mint(String worker, Map<String, Object> extra) {
         Map<String, Object> request = new java.util.HashMap<>(extra);
         request.put("worker", worker);
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(runtime.baseUrl() + "/dev/token"))
+            return HTTP.send(HttpRequest.newBuilder(URI.create(runtime.baseUrl() + "/dev/token"))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(request))).build(),
                     HttpResponse.BodyHandlers.ofString());
-            return Json.parse(response.body(), "token").path("token").asText();
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static int send(String method, String path, String token, Object body) throws Exception {
+        return exchange(method, path, token, body).statusCode();
+    }
+
+    private static HttpResponse<String> exchange(String method, String path, String token, Object body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(runtime.baseUrl() + path));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
@@ -263,6 +359,6 @@ class AuthorisationMatrixTest extends CallCentreScenario {
         } else {
             request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(Json.write(body)));
         }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

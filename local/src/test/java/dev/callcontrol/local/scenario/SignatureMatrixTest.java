@@ -35,11 +35,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * test) gets its sample request with a valid signature, with none, with a wrong one, with one
  * computed for another URL, with one over other parameters, and as a JSON body whose
  * {@code bodySHA256} does not match, and (posts) with a repeated parameter signed over its first value
- * only. The validly signed post carries a repeated parameter signed over all its values, as Twilio
- * signs it. Only the validly signed request runs; every other one gets
- * 403 and leaves no trace: no Twilio request in the simulator's log and no call record.
+ * only, and with a signature made with an auth token retired by a rotation. The validly signed
+ * post carries a repeated parameter signed over all its values, as Twilio signs it. Only validly
+ * signed requests run: with the auth token, and with the secondary auth token of a rotation under
+ * way (issue 19, finding 2); every other one gets 403 and leaves no trace: no Twilio request in the
+ * simulator's log and no call record.
  */
+@CallCentreScenario.WithSettings({"TWILIO_SECONDARY_AUTH_TOKEN=" + SignatureMatrixTest.SECONDARY})
 class SignatureMatrixTest extends CallCentreScenario {
+    /** The token Twilio will sign with once the rotation under way is promoted. */
+    static final String SECONDARY = "s3c0ndary-t0ken-0f-a-r0tati0n-00";
+    /** The token a finished rotation replaced: out of the secret, so its signatures are no longer Twilio's. */
+    private static final String RETIRED = "ret1red-t0ken-0f-the-last-r0t-00";
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @TestFactory
@@ -74,6 +81,9 @@ class SignatureMatrixTest extends CallCentreScenario {
                 SignatureVerifier.sign(LocalDefaults.AUTH_TOKEN, runtime.baseUrl() + "/twilio/elsewhere", form), "application/x-www-form-urlencoded"));
         refused.put("a signature over other parameters", send(route.method(), url, body,
                 SignatureVerifier.sign(LocalDefaults.AUTH_TOKEN, url, tampered), "application/x-www-form-urlencoded"));
+        // Issue 19, finding 2: a token a rotation retired signs nothing Twilio sends any more.
+        refused.put("a signature with a retired auth token", send(route.method(), url, body,
+                SignatureVerifier.sign(RETIRED, url, form), "application/x-www-form-urlencoded"));
         if (route.method().equals("POST")) {
             // Issue 19, finding 8: a repeated parameter whose signature covers only its first value.
             String repeated = body + (body.isEmpty() ? "" : "&") + "Extra=signed&Extra=smuggled";
@@ -106,6 +116,9 @@ class SignatureMatrixTest extends CallCentreScenario {
             accepted = send(route.method(), url, body, SignatureVerifier.sign(LocalDefaults.AUTH_TOKEN, url, form), "application/x-www-form-urlencoded");
         }
         assertNotEquals("403", accepted, route.method() + " " + route.path() + " with a valid signature ran");
+        // During a rotation Twilio may sign with the secondary token before every container has read it as the primary.
+        String secondary = send(route.method(), url, body, SignatureVerifier.sign(SECONDARY, url, form), "application/x-www-form-urlencoded");
+        assertNotEquals("403", secondary, route.method() + " " + route.path() + " signed with the secondary auth token ran");
         sim.clearAlerts();
     }
 
