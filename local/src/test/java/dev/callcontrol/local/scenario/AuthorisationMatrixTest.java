@@ -214,11 +214,14 @@ class AuthorisationMatrixTest extends CallCentreScenario {
         Connected call = connect("+14155550173");
         String path = "/calls/" + call.task() + "/warm-transfer";
         Map<String, Object> body = Map.of("to", Map.of("worker", DemoWorkspace.CAROL));
-        // Every DynamoDB write after the key's marker fails: the transfer's claim, and the marker's release.
-        HttpResponse<String> armed = HTTP.send(HttpRequest.newBuilder(URI.create(runtime.baseUrl() + "/dev/faults/dynamodb"))
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("operation", "PutItem", "status", 500, "nth", 2, "times", 1000))))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertTrue(armed.statusCode() < 300, armed.body());
+        // Every DynamoDB write after the key's marker fails: the transfer's claim (a transaction, as it lists the
+        // call for its target: GET /calls), and the marker's release.
+        for (Map<String, Object> rule : List.of(Map.<String, Object>of("operation", "PutItem", "status", 500, "nth", 2, "times", 1000),
+                Map.<String, Object>of("operation", "TransactWriteItems", "status", 500, "nth", 1, "times", 1000))) {
+            HttpResponse<String> armed = HTTP.send(HttpRequest.newBuilder(URI.create(runtime.baseUrl() + "/dev/faults/dynamodb"))
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(rule))).build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(armed.statusCode() < 300, armed.body());
+        }
         HttpResponse<String> crashed = keyed(call.agent(), path, body, "k-crash");
         assertTrue(crashed.statusCode() >= 500, "the request failed: " + crashed.statusCode() + " " + crashed.body());
         noDynamoDbFaultsLeft();
