@@ -16,6 +16,7 @@ public final class Config {
     private static final Pattern API_KEY_SID = Pattern.compile("^SK[0-9a-fA-F]{32}$");
     private static final Pattern WORKSPACE_SID = Pattern.compile("^WS[0-9a-fA-F]{32}$");
     private static final Pattern WORKFLOW_SID = Pattern.compile("^WW[0-9a-fA-F]{32}$");
+    private static final Pattern METRICS_NAMESPACE = Pattern.compile("^[0-9A-Za-z.\\-_/#: ]{1,255}$");
     private static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{6,14}$");
 
     private final Map<String, String> environment;
@@ -42,6 +43,19 @@ public final class Config {
     /** The clock the product stamps and times with (the system clock unless {@link #withClock} said otherwise). */
     public java.time.Clock clock() {
         return clock;
+    }
+
+    /**
+     * {@code POWERTOOLS_METRICS_NAMESPACE}, as CloudWatch accepts a namespace: checked at start, so a
+     * wrong one stops the container rather than losing every metric.
+     */
+    public String metricsNamespace() {
+        String namespace = require(Setting.POWERTOOLS_METRICS_NAMESPACE);
+        if (!METRICS_NAMESPACE.matcher(namespace).matches() || namespace.startsWith("AWS/")) {
+            throw new ConfigurationException("POWERTOOLS_METRICS_NAMESPACE must be 1 to 255 letters, digits, spaces and . - _ / # :, "
+                    + "not starting with AWS/");
+        }
+        return namespace;
     }
 
     /** The process environment, as Lambda provides it. */

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.callcontrol.config.Config;
+import dev.callcontrol.metrics.EmfMetrics;
 import dev.callcontrol.http.ApiFunction;
 import dev.callcontrol.http.ApiRequest;
 import dev.callcontrol.http.ApiResponses;
@@ -23,15 +24,17 @@ public abstract class TwilioWebhook extends ApiFunction {
 
     private final TwilioSecretStore secrets;
     private final SignatureVerifier signatures;
+    private final EmfMetrics metrics;
 
     protected TwilioWebhook(Config config) {
+        this.metrics = EmfMetrics.of(config);
         this.secrets = TwilioSecretStore.of(config);
         this.signatures = new SignatureVerifier(secrets::signingTokens, config.publicBaseUrl(), WebhookUrls.FRAGMENTS);
     }
 
     @Override
     public final APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return CallLog.invocation(context, () -> Deadline.within(context, () -> serve(event)));
+        return CallLog.invocation(context, () -> metrics.around(() -> Deadline.within(context, () -> serve(event))));
     }
 
     /** An HMAC-SHA1 in base64, the only signature {@link SignatureVerifier} can match: 27 characters and one {@code =}. */
@@ -81,6 +84,7 @@ public abstract class TwilioWebhook extends ApiFunction {
     private APIGatewayV2HTTPResponse serve(APIGatewayV2HTTPEvent event) {
         if (unsignedAndSmall(event)) {
             logUnsigned(event);
+            metrics.signatureRefused();
             return rejection(UNSIGNED);
         }
         ApiRequest request;
@@ -92,6 +96,7 @@ public abstract class TwilioWebhook extends ApiFunction {
         }
         if (!signed(signatures, secrets, request)) {
             LOG.warn("Rejected webhook with a missing or invalid {} on {} {}", SignatureVerifier.HEADER, request.method(), request.path());
+            metrics.signatureRefused();
             return rejection(new HttpError(403, "invalid_signature", "the Twilio signature is missing or does not match"));
         }
         try {

@@ -249,6 +249,7 @@ public final class LocalRuntime implements AutoCloseable {
                 // webhooks wait in its backlog for the few milliseconds until it does.
                 simulator.open();
             }
+            EmfLines.install();
             ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
             LocalAuthorizer authorizer = new LocalAuthorizer(publicBaseUrl + "/dev", java.time.Clock.systemUTC());
             server.createContext("/", new ApiGatewayEmulator(bindings, 10 * 1024 * 1024, authorizer));
