@@ -62,7 +62,7 @@ public enum Setting {
     AUTH_GROUPS_CLAIM("JWT claim listing the caller's groups.", "cognito:groups"),
     SUPERVISOR_GROUP("Group (in AUTH_GROUPS_CLAIM) that grants the supervisor role.", "supervisors"),
     POWERTOOLS_METRICS_NAMESPACE("CloudWatch namespace of the product's metrics (Powertools Metrics, embedded metric format; docs/metrics.md): "
-            + "letters, digits, spaces and . - _ / # :, at most 255, not starting with AWS/.", "CallControl"),
+            + "letters, digits and . - _ / # :, at most 255, not starting with AWS/.", "CallControl"),
     POWERTOOLS_SERVICE_NAME("Service name: the Service dimension of every metric, and the service field of every log line (Powertools).",
             "call-control");
 
