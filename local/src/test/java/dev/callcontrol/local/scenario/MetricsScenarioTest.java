@@ -162,4 +162,20 @@ class MetricsScenarioTest extends CallCentreScenario {
         assertTrue(named(points, "Recoveries").isEmpty() && named(points, "SignaturesRefused").isEmpty(), points.toString());
         hangUp(customer);
     }
+
+    @Test
+    void aWebhookWithAWrongSignatureIsCountedAsRefused() throws Exception {
+        var http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        for (String signature : List.of("", "bm90IGEgc2lnbmF0dXJlIGF0IGFsbA==")) {
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(runtime.baseUrl() + "/twilio/conference-events"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("X-Twilio-Signature", signature)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("StatusCallbackEvent=conference-start&SequenceNumber=1"))
+                    .build();
+            assertEquals(403, http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
+        }
+        List<Point> refused = named(points(), "SignaturesRefused");
+        assertEquals(List.of(new Point("SignaturesRefused", "Count", 1, Map.of("Service", "call-control")),
+                new Point("SignaturesRefused", "Count", 1, Map.of("Service", "call-control"))), refused);
+    }
 }
