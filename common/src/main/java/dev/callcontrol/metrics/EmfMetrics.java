@@ -1,7 +1,9 @@
 package dev.callcontrol.metrics;
 
 import dev.callcontrol.config.Config;
+import dev.callcontrol.config.Lazy;
 import dev.callcontrol.config.Setting;
+import dev.callcontrol.snapstart.Priming;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.cloudwatchlogs.emf.environment.Environment;
@@ -47,22 +49,50 @@ public final class EmfMetrics implements CallMetrics {
     /** The dimension every metric carries, as Powertools names it. */
     public static final String SERVICE = "Service";
 
-    private final Metrics powertools;
+    private final Lazy<Metrics> powertools;
+    private final String namespace;
     private final String service;
     private final List<Metric> pending = new ArrayList<>();
 
+    /**
+     * The Powertools logger (and with it the EMF library and Jackson's object mapper) is built by the
+     * first flush that has something to write, or by SnapStart's priming: the assignment callback's
+     * cold start, which records nothing, loads none of it (ClientsOnFirstUseTest).
+     */
     EmfMetrics(String namespace, String service) {
+        this.namespace = namespace;
         this.service = service;
-        this.powertools = new EmfMetricsLogger(new ToEmfOutput(), new MetricsContext());
-        powertools.setNamespace(namespace);
-        powertools.setDefaultDimensions(DimensionSet.of(SERVICE, service));
+        this.powertools = Lazy.of(() -> {
+            Metrics metrics = new EmfMetricsLogger(new ToEmfOutput(), new MetricsContext());
+            metrics.setNamespace(namespace);
+            metrics.setDefaultDimensions(DimensionSet.of(SERVICE, service));
+            return metrics;
+        });
     }
 
     /** The instance for the function's namespace and service. */
     public static EmfMetrics of(Config config) {
         String namespace = config.metricsNamespace();
         String service = config.get(Setting.POWERTOOLS_SERVICE_NAME);
-        return INSTANCES.computeIfAbsent(namespace + '\n' + service, key -> new EmfMetrics(namespace, service));
+        return INSTANCES.computeIfAbsent(namespace + '\n' + service, key -> {
+            EmfMetrics metrics = new EmfMetrics(namespace, service);
+            Priming.register("metrics (Powertools, the EMF library's serialiser)", metrics::prime);
+            return metrics;
+        });
+    }
+
+    /** SnapStart priming: builds the Powertools logger and serialises a line (written nowhere). */
+    void prime() {
+        powertools.get();
+        MetricsContext line = new MetricsContext();
+        line.setNamespace(namespace);
+        line.putDimension(software.amazon.cloudwatchlogs.emf.model.DimensionSet.of(SERVICE, service));
+        line.putMetric(HOLDS, 1, software.amazon.cloudwatchlogs.emf.model.Unit.COUNT);
+        try {
+            line.serialize();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("an EMF line could not be serialised", e);
+        }
     }
 
     @Override
@@ -97,7 +127,7 @@ public final class EmfMetrics implements CallMetrics {
         }
         byDimensions.forEach((dimensions, metrics) -> {
             try {
-                powertools.flushMetrics(line -> {
+                powertools.get().flushMetrics(line -> {
                     if (!dimensions.isEmpty()) {
                         Map<String, String> all = new LinkedHashMap<>();
                         all.put(SERVICE, service);
