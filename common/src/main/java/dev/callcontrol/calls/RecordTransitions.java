@@ -113,7 +113,7 @@ final class RecordTransitions {
         if (is == null || is.state() == null) {
             return;
         }
-        boolean same = was != null && is.id() != null && is.id().equals(was.id());
+        boolean same = was != null && java.util.Objects.equals(is.id(), was.id());
         if (!same) {
             metrics.transfer(TransferKind.WARM, is.target(), Outcome.REQUESTED);
             was = null;
