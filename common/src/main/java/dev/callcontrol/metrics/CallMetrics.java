@@ -103,7 +103,12 @@ public interface CallMetrics {
 
     /** A webhook was refused for its missing or wrong {@code X-Twilio-Signature}. */
     default void signatureRefused() {
-        emit(new Metric(SIGNATURES_REFUSED, 1, Unit.COUNT, Map.of()));
+        signaturesRefused(1);
+    }
+
+    /** {@code count} webhooks were refused for their signatures (refusals counted together under a flood). */
+    default void signaturesRefused(long count) {
+        emit(new Metric(SIGNATURES_REFUSED, count, Unit.COUNT, Map.of()));
     }
 
     /** Twilio answered a request with an error: its error code, {@code http_<status>} without one, or {@code no_answer}. */

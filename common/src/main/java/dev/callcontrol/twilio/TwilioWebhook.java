@@ -69,7 +69,12 @@ public abstract class TwilioWebhook extends ApiFunction {
         return largest <= ApiRequest.MAX_BODY_BYTES;
     }
 
-    private static void logUnsigned(APIGatewayV2HTTPEvent event) {
+    /**
+     * Logs an unsigned refusal, at most one line a second, and counts it in the metrics with the
+     * line: under a flood, one EMF data point a second carrying the refusals since the last (each
+     * would otherwise be a line of its own in the log group).
+     */
+    private void logUnsigned(APIGatewayV2HTTPEvent event) {
         long now = System.nanoTime();
         long last = LAST_UNSIGNED_LOG.get();
         if (last != 0 && now - last < 1_000_000_000L || !LAST_UNSIGNED_LOG.compareAndSet(last, now)) {
@@ -77,6 +82,7 @@ public abstract class TwilioWebhook extends ApiFunction {
             return;
         }
         long unlogged = UNSIGNED_UNLOGGED.getAndSet(0);
+        metrics.signaturesRefused(1 + unlogged);
         LOG.warn("Rejected webhook with a missing or malformed {} on {}{}", SignatureVerifier.HEADER, event.getRawPath(),
                 unlogged == 0 ? "" : " (and " + unlogged + " more since the last line)");
     }
@@ -84,7 +90,6 @@ public abstract class TwilioWebhook extends ApiFunction {
     private APIGatewayV2HTTPResponse serve(APIGatewayV2HTTPEvent event) {
         if (unsignedAndSmall(event)) {
             logUnsigned(event);
-            metrics.signatureRefused();
             return rejection(UNSIGNED);
         }
         ApiRequest request;
