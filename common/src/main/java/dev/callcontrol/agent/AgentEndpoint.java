@@ -10,6 +10,7 @@ import dev.callcontrol.http.ApiResponses;
 import dev.callcontrol.http.Deadline;
 import dev.callcontrol.http.HttpError;
 import dev.callcontrol.logging.CallLog;
+import dev.callcontrol.metrics.EmfMetrics;
 import dev.callcontrol.twilio.TwilioClients;
 import dev.callcontrol.twilio.TwilioTelephony;
 import org.slf4j.Logger;
@@ -32,8 +33,10 @@ public abstract class AgentEndpoint extends ApiFunction {
     private final String groupsClaim;
     private final String supervisorGroup;
     private final WorkerIdentity identity;
+    private final EmfMetrics metrics;
 
     protected AgentEndpoint(Config config) {
+        this.metrics = EmfMetrics.of(config);
         this.workerClaim = config.authWorkerClaim();
         this.groupsClaim = config.authGroupsClaim();
         this.supervisorGroup = config.supervisorGroup();
@@ -56,7 +59,7 @@ public abstract class AgentEndpoint extends ApiFunction {
 
     @Override
     public final APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return CallLog.invocation(context, () -> Deadline.within(context, () -> serve(event)));
+        return CallLog.invocation(context, () -> metrics.around(() -> Deadline.within(context, () -> serve(event))));
     }
 
     private APIGatewayV2HTTPResponse serve(APIGatewayV2HTTPEvent event) {

@@ -2,6 +2,7 @@ package dev.callcontrol.calls;
 
 import dev.callcontrol.agent.Principal;
 import dev.callcontrol.http.HttpError;
+import dev.callcontrol.metrics.CallMetrics;
 
 import java.time.Clock;
 import java.util.List;
@@ -154,7 +155,17 @@ public final class CallControl {
     }
 
     public CallControl(CallRecords records, Telephony telephony, Settings settings, Clock clock) {
-        Ports ports = new Ports(records, telephony, settings, dev.callcontrol.twilio.WebhookUrls.withRetries(settings.publicBaseUrl() + HOLD_MUSIC_PATH), clock);
+        this(records, telephony, settings, clock, CallMetrics.NONE);
+    }
+
+    /**
+     * Call control that counts holds and transfers ({@code metrics}): from what each landed write of
+     * a call record changed ({@link MeteredCallRecords}), and a cold transfer's request where the agent asks.
+     */
+    public CallControl(CallRecords records, Telephony telephony, Settings settings, Clock clock, CallMetrics metrics) {
+        records = new MeteredCallRecords(records, metrics, clock);
+        Ports ports = new Ports(records, telephony, settings, dev.callcontrol.twilio.WebhookUrls.withRetries(settings.publicBaseUrl() + HOLD_MUSIC_PATH), clock,
+                metrics);
         CallLookup lookup = new CallLookup(ports);
         TransferTargets targets = new TransferTargets(ports);
         Requeue requeue = new Requeue(ports);

@@ -3,6 +3,7 @@ package dev.callcontrol.calls;
 import dev.callcontrol.agent.CallControlException;
 import dev.callcontrol.agent.Principal;
 import dev.callcontrol.logging.CallLog;
+import dev.callcontrol.metrics.CallMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +58,7 @@ final class ColdTransfer {
         transfer.label = "number".equals(transfer.target) ? TransferTargets.numberLabel() : null;
         boolean toNumber = "number".equals(transfer.target);
         claim(call, transfer);
+        ports.metrics().transfer(CallMetrics.TransferKind.COLD, transfer.target, CallMetrics.Outcome.REQUESTED);
 
         // Step 1: hold the customer and create the target's task, side by side.
         boolean wasHeld = customer.hold;
@@ -64,6 +66,7 @@ final class ColdTransfer {
         var step1 = targets.holdAndReach(call, customer, transfer.target, transfer.to, attributes, transfer.label,
                 TransferTargets.callerIdOf(target));
         if (!step1.first().ok() || !step1.second().ok()) {
+            ports.metrics().transfer(CallMetrics.TransferKind.COLD, transfer.target, CallMetrics.Outcome.FAILED);
             undo(call, transfer, wasHeld, step1.second().ok() ? step1.second().value() : null);
             throw step1.first().ok() ? step1.second().failure() : step1.first().failure();
         }
@@ -79,6 +82,7 @@ final class ColdTransfer {
         } catch (RuntimeException e) {
             // The write failed with the customer held and the target reached: undone now, and by the reconciler
             // (UnfinishedTransfers) if the undo's own write fails too. The agent is still on the call.
+            ports.metrics().transfer(CallMetrics.TransferKind.COLD, transfer.target, CallMetrics.Outcome.FAILED);
             undo(call, transfer, wasHeld, reached);
             throw e;
         }

@@ -6,9 +6,11 @@ import java.time.Clock;
 
 /**
  * What every flow of call control works with: the call records, Twilio, the deployment's settings,
- * the hold-music URL Twilio is sent to, and the clock the warm-transfer history is stamped with.
+ * the hold-music URL Twilio is sent to, the clock the warm-transfer history is stamped with, and
+ * what counts the call's events (metrics).
  */
-record Ports(CallRecords records, Telephony telephony, CallControl.Settings settings, String holdUrl, Clock clock) {
+record Ports(CallRecords records, Telephony telephony, CallControl.Settings settings, String holdUrl, Clock clock,
+             dev.callcontrol.metrics.CallMetrics metrics) {
 
     /**
      * A route of the product's own, with its query, as Twilio reaches it for a status callback or a

@@ -1,6 +1,7 @@
 package dev.callcontrol.calls;
 
 import dev.callcontrol.http.HttpError;
+import dev.callcontrol.metrics.CallMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,8 +92,20 @@ public final class Reconciler {
     private final Settings settings;
     private final Clock clock;
     private final CallReports reports;
+    private final CallMetrics metrics;
 
     public Reconciler(CallRecords records, LiveCalls live, Telephony telephony, CallControl control, Settings settings, Clock clock) {
+        this(records, live, telephony, control, settings, clock, CallMetrics.NONE);
+    }
+
+    /**
+     * A reconciler that counts its repairs ({@code Recoveries} by {@code Repair}): each lost conference
+     * event applied ({@code lost_<event>}), the last-agent rule enforced ({@code last_agent_rule}), and
+     * what the watchdog and the unfinished-transfer check did (their audit event).
+     */
+    public Reconciler(CallRecords records, LiveCalls live, Telephony telephony, CallControl control, Settings settings, Clock clock,
+                      CallMetrics metrics) {
+        this.metrics = metrics;
         this.records = records;
         this.live = live;
         this.telephony = telephony;
@@ -143,6 +156,9 @@ public final class Reconciler {
                 visited++;
                 Visit visit = visit(entry.taskSid());
                 requests += visit.requests();
+                if (visit.limit() != null) {
+                    metrics.recovered(visit.limit());
+                }
                 if (visit.repaired()) {
                     repaired++;
                     events += visit.events();
@@ -214,6 +230,7 @@ public final class Reconciler {
         for (ConferenceEvent event : missed) {
             LOG.info("Reconciler: Twilio says {} of call {} happened and the product never heard of it; applying it", event.type(), event.callSid());
             control.onConferenceEvent(event);
+            metrics.recovered("lost_" + event.type().replace('-', '_'));
         }
         // With events applied, the product's own rules have acted on them; without, the record and Twilio agree,
         // and what is left to check is whether an effect of the rules (ending the conference) failed.
@@ -225,6 +242,7 @@ public final class Reconciler {
                 return unclaimed;
             }));
             telephony.endConference(record.conferenceSid);
+            metrics.recovered("last_agent_rule");
             return new Visit(0, true, null);
         }
         // The limits, on the record as the repairs (if any) left it.

@@ -16,6 +16,7 @@ public final class Config {
     private static final Pattern API_KEY_SID = Pattern.compile("^SK[0-9a-fA-F]{32}$");
     private static final Pattern WORKSPACE_SID = Pattern.compile("^WS[0-9a-fA-F]{32}$");
     private static final Pattern WORKFLOW_SID = Pattern.compile("^WW[0-9a-fA-F]{32}$");
+    private static final Pattern METRICS_NAMESPACE = Pattern.compile("^[0-9A-Za-z._#:/-]{1,255}$");
     private static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{6,14}$");
 
     private final Map<String, String> environment;
@@ -42,6 +43,20 @@ public final class Config {
     /** The clock the product stamps and times with (the system clock unless {@link #withClock} said otherwise). */
     public java.time.Clock clock() {
         return clock;
+    }
+
+    /**
+     * {@code POWERTOOLS_METRICS_NAMESPACE}, as Powertools accepts a namespace (CloudWatch's characters
+     * less the space) and CloudWatch reserves none of it: checked at start, so a wrong one stops the
+     * container rather than losing every metric at each flush.
+     */
+    public String metricsNamespace() {
+        String namespace = require(Setting.POWERTOOLS_METRICS_NAMESPACE);
+        if (!METRICS_NAMESPACE.matcher(namespace).matches() || namespace.startsWith("AWS/")) {
+            throw new ConfigurationException("POWERTOOLS_METRICS_NAMESPACE must be 1 to 255 letters, digits and . - _ / # : (as Powertools accepts it), "
+                    + "not starting with AWS/");
+        }
+        return namespace;
     }
 
     /** The process environment, as Lambda provides it. */

@@ -70,7 +70,11 @@ public enum Setting {
             + "as with the template's user pool), 'worker-attribute' also requires the worker's TaskRouter attribute auth_sub "
             + "to equal the token's sub.", "claim"),
     AUTH_GROUPS_CLAIM("JWT claim listing the caller's groups.", "cognito:groups"),
-    SUPERVISOR_GROUP("Group (in AUTH_GROUPS_CLAIM) that grants the supervisor role.", "supervisors");
+    SUPERVISOR_GROUP("Group (in AUTH_GROUPS_CLAIM) that grants the supervisor role.", "supervisors"),
+    POWERTOOLS_METRICS_NAMESPACE("CloudWatch namespace of the product's metrics (Powertools Metrics, embedded metric format; docs/metrics.md): "
+            + "letters, digits and . - _ / # :, at most 255, not starting with AWS/.", "CallControl"),
+    POWERTOOLS_SERVICE_NAME("Service name: the Service dimension of every metric, and the service field of every log line (Powertools).",
+            "call-control");
 
     private final String description;
     private final String defaultValue;

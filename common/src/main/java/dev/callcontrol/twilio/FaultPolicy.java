@@ -2,6 +2,7 @@ package dev.callcontrol.twilio;
 
 import com.twilio.exception.ApiConnectionException;
 import com.twilio.exception.ApiException;
+import dev.callcontrol.metrics.CallMetrics;
 import com.twilio.exception.TwilioException;
 import dev.callcontrol.agent.CallControlException;
 import dev.callcontrol.http.Backoff;
@@ -56,10 +57,37 @@ public final class FaultPolicy {
     static final long RETRY_MINIMUM_MILLIS = 1_000;
 
     private final Backoff backoff;
+    private final CallMetrics metrics;
 
     /** @param spareMillis what the invocation's requests may still use ({@link Deadline#spareMillis()}) */
     FaultPolicy(Backoff.Sleeper sleeper, LongUnaryOperator jitter, LongSupplier spareMillis) {
-        this.backoff = new Backoff(BASE_MILLIS, CAP_MILLIS, sleeper, jitter, spareMillis);
+        this(new Backoff(BASE_MILLIS, CAP_MILLIS, sleeper, jitter, spareMillis), CallMetrics.NONE);
+    }
+
+    private FaultPolicy(Backoff backoff, CallMetrics metrics) {
+        this.backoff = backoff;
+        this.metrics = metrics;
+    }
+
+    /** The same policy, counting every error Twilio answers ({@code TwilioErrors} by {@code ErrorCode}), retried or not. */
+    public FaultPolicy reportingTo(CallMetrics errors) {
+        return new FaultPolicy(backoff, errors);
+    }
+
+    /**
+     * A failure's error code as the metrics name it: Twilio's own code (20429, 20404, 21220, ...), else
+     * {@code http_<status>}, else {@code no_answer} (no connection, a timeout). Bounded by Twilio's list of codes.
+     */
+    static String errorCode(TwilioException failure) {
+        if (failure instanceof ApiException api) {
+            if (api.getCode() != null) {
+                return String.valueOf(api.getCode());
+            }
+            if (api.getStatusCode() != null) {
+                return "http_" + api.getStatusCode();
+            }
+        }
+        return "no_answer";
     }
 
     /** Real sleeps, random jitter, and the running invocation's deadline. */
@@ -127,6 +155,7 @@ public final class FaultPolicy {
                 throw e;
             }
             Fault fault = Fault.of(failure);
+            metrics.twilioError(errorCode(failure));
             boolean mayHaveHappened = kind == Kind.CREATE && (fault == Fault.NO_ANSWER || fault == Fault.SERVER);
             if (mayHaveHappened) {
                 Optional<T> made = attempt("finding out whether " + action + " took effect", Kind.READ, lookup, null);

@@ -54,7 +54,13 @@ public final class TwilioTelephony implements Telephony {
      * do) does not pay for building it on a cold start.
      */
     public static TwilioTelephony lazily(Supplier<TwilioRestClient> client, String workspaceSid, String workflowSid) {
-        return new TwilioTelephony(Lazy.of(client), workspaceSid, workflowSid, Clock.systemUTC(), FaultPolicy.standard());
+        return lazily(client, workspaceSid, workflowSid, dev.callcontrol.metrics.CallMetrics.NONE);
+    }
+
+    /** As {@link #lazily(Supplier, String, String)}, counting the errors Twilio answers in {@code metrics}. */
+    public static TwilioTelephony lazily(Supplier<TwilioRestClient> client, String workspaceSid, String workflowSid,
+                                         dev.callcontrol.metrics.CallMetrics metrics) {
+        return new TwilioTelephony(Lazy.of(client), workspaceSid, workflowSid, Clock.systemUTC(), FaultPolicy.standard().reportingTo(metrics));
     }
 
     TwilioTelephony(TwilioRestClient client, String workspaceSid, String workflowSid, Clock clock, FaultPolicy faults) {

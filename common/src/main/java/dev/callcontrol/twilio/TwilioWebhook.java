@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.callcontrol.config.Config;
+import dev.callcontrol.metrics.EmfMetrics;
 import dev.callcontrol.http.ApiFunction;
 import dev.callcontrol.http.ApiRequest;
 import dev.callcontrol.http.ApiResponses;
@@ -23,15 +24,17 @@ public abstract class TwilioWebhook extends ApiFunction {
 
     private final TwilioSecretStore secrets;
     private final SignatureVerifier signatures;
+    private final EmfMetrics metrics;
 
     protected TwilioWebhook(Config config) {
+        this.metrics = EmfMetrics.of(config);
         this.secrets = TwilioSecretStore.of(config);
         this.signatures = new SignatureVerifier(secrets::signingTokens, config.publicBaseUrl(), WebhookUrls.FRAGMENTS);
     }
 
     @Override
     public final APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return CallLog.invocation(context, () -> Deadline.within(context, () -> serve(event)));
+        return CallLog.invocation(context, () -> metrics.around(() -> Deadline.within(context, () -> serve(event))));
     }
 
     /** An HMAC-SHA1 in base64, the only signature {@link SignatureVerifier} can match: 27 characters and one {@code =}. */
@@ -66,7 +69,12 @@ public abstract class TwilioWebhook extends ApiFunction {
         return largest <= ApiRequest.MAX_BODY_BYTES;
     }
 
-    private static void logUnsigned(APIGatewayV2HTTPEvent event) {
+    /**
+     * Logs an unsigned refusal, at most one line a second, and counts it in the metrics with the
+     * line: under a flood, one EMF data point a second carrying the refusals since the last (each
+     * would otherwise be a line of its own in the log group).
+     */
+    private void logUnsigned(APIGatewayV2HTTPEvent event) {
         long now = System.nanoTime();
         long last = LAST_UNSIGNED_LOG.get();
         if (last != 0 && now - last < 1_000_000_000L || !LAST_UNSIGNED_LOG.compareAndSet(last, now)) {
@@ -74,6 +82,7 @@ public abstract class TwilioWebhook extends ApiFunction {
             return;
         }
         long unlogged = UNSIGNED_UNLOGGED.getAndSet(0);
+        metrics.signaturesRefused(1 + unlogged);
         LOG.warn("Rejected webhook with a missing or malformed {} on {}{}", SignatureVerifier.HEADER, event.getRawPath(),
                 unlogged == 0 ? "" : " (and " + unlogged + " more since the last line)");
     }
@@ -92,6 +101,7 @@ public abstract class TwilioWebhook extends ApiFunction {
         }
         if (!signed(signatures, secrets, request)) {
             LOG.warn("Rejected webhook with a missing or invalid {} on {} {}", SignatureVerifier.HEADER, request.method(), request.path());
+            metrics.signatureRefused();
             return rejection(new HttpError(403, "invalid_signature", "the Twilio signature is missing or does not match"));
         }
         try {

@@ -28,7 +28,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Keeps the product's log lines out of a passing test's output: while a test or a test class runs,
+ * Keeps the product's log lines (and its metrics' EMF lines) out of a passing test's output: while a test or a test class runs,
  * every line the product's JSON appender writes, from any thread, is held for it, dropped when it
  * passes and printed when it fails, under a header naming the test and the task, call, conference
  * and reservation SIDs its lines carry. Lines of a class's set-up and tear-down are held for the
@@ -98,6 +98,15 @@ public final class QuietLogs implements TestExecutionListener {
             console = json.getOutputStream();
             router = new Router();
             json.setOutputStream(router);
+            // Metrics' EMF lines too: held with the test's log lines, printed only if it fails.
+            OutputStream lines = router;
+            dev.callcontrol.metrics.EmfOutput.redirect(line -> {
+                try {
+                    lines.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
         }
     }
 

@@ -65,6 +65,21 @@ class FaultPolicyTest {
     }
 
     @Test
+    void everyErrorTwilioAnswersIsCountedByItsCodeRetriedOrNot() {
+        var metrics = new dev.callcontrol.testing.RecordedMetrics();
+        FaultPolicy counting = policy.reportingTo(metrics);
+        var request = new Script<>("ok", status(429, 20429), status(503, null),
+                new com.twilio.exception.ApiConnectionException("no answer"));
+        assertEquals("ok", counting.run("holding", FaultPolicy.Kind.UPDATE, request));
+        assertThrows(CallControlException.class, () -> counting.run("removing", FaultPolicy.Kind.DELETE, new Script<>("ok", status(400, 21220))));
+        assertEquals(List.of("20429", "http_503", "no_answer", "21220"),
+                metrics.named(dev.callcontrol.metrics.CallMetrics.TWILIO_ERRORS).stream()
+                        .map(m -> m.dimensions().get(dev.callcontrol.metrics.CallMetrics.ERROR_CODE)).toList());
+        assertEquals("ok", counting.run("reading", FaultPolicy.Kind.READ, new Script<>("ok")));
+        assertEquals(4, metrics.all().size(), "a request that succeeds counts nothing");
+    }
+
+    @Test
     void theBackoffIsCappedAndTheAttemptsAreCounted() {
         var request = new Script<>("ok", status(429, null), status(429, null), status(429, null), status(429, null), status(429, null));
         CallControlException e = assertThrows(CallControlException.class, () -> policy.run("reading", FaultPolicy.Kind.READ, request));

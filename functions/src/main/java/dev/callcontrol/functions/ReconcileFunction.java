@@ -8,6 +8,7 @@ import dev.callcontrol.calls.Telephony;
 import dev.callcontrol.config.Config;
 import dev.callcontrol.http.Deadline;
 import dev.callcontrol.logging.CallLog;
+import dev.callcontrol.metrics.EmfMetrics;
 import dev.callcontrol.store.CallStore;
 
 import java.time.Clock;
@@ -22,6 +23,7 @@ import java.util.Map;
  */
 public final class ReconcileFunction implements RequestHandler<ScheduledEvent, Map<String, Object>> {
     private final Reconciler reconciler;
+    private final EmfMetrics metrics;
 
     public ReconcileFunction() {
         this(Config.fromEnvironment());
@@ -44,11 +46,12 @@ public final class ReconcileFunction implements RequestHandler<ScheduledEvent, M
         Reconciler.Settings settings = new Reconciler.Settings(Duration.ofSeconds(config.reconcileGraceSeconds()),
                 config.reconcileMaxRequests(), config.reconcilePeriod(), Duration.ofSeconds(config.maxHoldSeconds()),
                 Duration.ofSeconds(config.transferTimeoutSeconds()), Duration.ofSeconds(config.wrapUpSeconds()));
-        this.reconciler = new Reconciler(store, store, telephony, Wiring.callControl(config, store, telephony), settings, config.clock());
+        this.metrics = EmfMetrics.of(config);
+        this.reconciler = new Reconciler(store, store, telephony, Wiring.callControl(config, store, telephony), settings, config.clock(), metrics);
     }
 
     @Override
     public Map<String, Object> handleRequest(ScheduledEvent event, Context context) {
-        return CallLog.invocation(context, () -> Deadline.within(context, () -> reconciler.run().view()));
+        return CallLog.invocation(context, () -> metrics.around(() -> Deadline.within(context, () -> reconciler.run().view())));
     }
 }

@@ -6,6 +6,7 @@ import dev.callcontrol.calls.CallRecords;
 import dev.callcontrol.calls.Telephony;
 import dev.callcontrol.config.Config;
 import dev.callcontrol.config.Lazy;
+import dev.callcontrol.metrics.EmfMetrics;
 import dev.callcontrol.snapstart.Priming;
 import dev.callcontrol.store.CallStore;
 import dev.callcontrol.store.DynamoDbClients;
@@ -40,7 +41,8 @@ final class Wiring {
      */
     static Telephony telephony(Config config) {
         TwilioClients.Settings twilio = TwilioClients.Settings.of(config);
-        TwilioTelephony telephony = TwilioTelephony.lazily(() -> TwilioClients.restClient(twilio), config.workspaceSid(), config.workflowSid())
+        TwilioTelephony telephony = TwilioTelephony.lazily(() -> TwilioClients.restClient(twilio), config.workspaceSid(), config.workflowSid(),
+                        EmfMetrics.of(config))
                 .limitingExternalLegs(config.externalCallTimeLimitSeconds());
         Priming.register("Twilio requests", telephony::prime);
         return telephony;
@@ -109,6 +111,6 @@ final class Wiring {
                 new CallControl.Settings(config.publicBaseUrl(), config.callerId(), config.agentRingTimeoutSeconds(),
                         config.dialPrefixes(), config.transferTimeoutSeconds(), dev.callcontrol.config.Destinations.of(config),
                         config.agentDialsPerMinute(),
-                        new CallControl.RecordingPolicy(config.pauseRecordingOnHold(), config.recordingPauseBehavior())), config.clock());
+                        new CallControl.RecordingPolicy(config.pauseRecordingOnHold(), config.recordingPauseBehavior())), config.clock(), EmfMetrics.of(config));
     }
 }

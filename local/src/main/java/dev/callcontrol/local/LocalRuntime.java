@@ -251,6 +251,7 @@ public final class LocalRuntime implements AutoCloseable {
                 // webhooks wait in its backlog for the few milliseconds until it does.
                 simulator.open();
             }
+            EmfLines.install();
             ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
             LocalAuthorizer authorizer = new LocalAuthorizer(publicBaseUrl + "/dev", java.time.Clock.systemUTC());
             AgentExchange.Observers agentApi = new AgentExchange.Observers();

@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** template.yaml, events/, the settings and the README stay true to each other. */
 class TemplateTest {
     /** Variables the platform libraries read themselves rather than through {@link Setting}. */
-    private static final Set<String> PLATFORM_VARIABLES = Set.of("POWERTOOLS_SERVICE_NAME", "POWERTOOLS_LOG_LEVEL", "JAVA_TOOL_OPTIONS");
+    private static final Set<String> PLATFORM_VARIABLES = Set.of("POWERTOOLS_LOG_LEVEL", "JAVA_TOOL_OPTIONS");
 
     private static SamTemplate template;
 
