@@ -135,6 +135,7 @@ public final class CallControl {
         WarmTransitions transitions = new WarmTransitions(ports);
         this.records = records;
         this.reports = new CallReports(ports);
+
         this.acceptance = new LegAcceptance(ports);
         this.hold = new Hold(ports, lookup);
         this.cold = new ColdTransfer(ports, lookup, targets, requeue, acceptance);
