@@ -1,7 +1,9 @@
 package dev.callcontrol.store;
 
 import dev.callcontrol.calls.CallRecord;
+import dev.callcontrol.calls.CallListing;
 import dev.callcontrol.calls.CallRecords;
+import dev.callcontrol.calls.Involvement;
 import dev.callcontrol.calls.LiveCalls;
 import dev.callcontrol.http.Backoff;
 import dev.callcontrol.http.Deadline;
@@ -18,6 +20,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -29,6 +33,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -42,7 +48,7 @@ import java.util.function.Supplier;
  * short is an {@link OutOfTime} (504), and any request that fails for good releases the reserve to
  * what the caller does next ({@link Deadline#releaseReserve()}).
  */
-public final class CallStore implements CallRecords, LiveCalls {
+public final class CallStore implements CallRecords, LiveCalls, CallListing {
     private static final Logger LOG = LoggerFactory.getLogger(CallStore.class);
     /** The sparse index of live calls (template.yaml's CallsTable): only records that are not aliases and not yet ended and settled ({@link CallRecord#live}) carry its key. */
     public static final String LIVE_INDEX = "live";
@@ -142,6 +148,14 @@ public final class CallStore implements CallRecords, LiveCalls {
     }
 
     private Optional<CallRecord> read(String taskSid) {
+        return readListed(taskSid).map(Stored::record);
+    }
+
+    /** A record as stored, with the workers whose listings hold it ({@code workers}). */
+    private record Stored(CallRecord record, Set<String> listedFor) {
+    }
+
+    private Optional<Stored> readListed(String taskSid) {
         GetItemResponse response = call("reading the call record",
                 () -> dynamo.getItem(b -> b.tableName(table).key(key(taskSid)).consistentRead(true)));
         if (!response.hasItem() || response.item().isEmpty()) {
@@ -149,12 +163,22 @@ public final class CallStore implements CallRecords, LiveCalls {
         }
         Map<String, AttributeValue> item = response.item();
         try {
-            CallRecord record = CallRecordJson.read(item.get("doc").s());
-            record.version = Long.parseLong(item.get("version").n());
-            return Optional.of(record);
+            return Optional.of(new Stored(fromItem(item), listedFor(item)));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("call record " + taskSid + " is not readable", e);
         }
+    }
+
+    /** The record an item holds (the table's item, or one BatchGetItem answered). */
+    static CallRecord fromItem(Map<String, AttributeValue> item) {
+        CallRecord record = CallRecordJson.read(item.get("doc").s());
+        record.version = Long.parseLong(item.get("version").n());
+        return record;
+    }
+
+    private static Set<String> listedFor(Map<String, AttributeValue> item) {
+        AttributeValue workers = item.get("workers");
+        return workers == null || !workers.hasSs() ? Set.of() : new TreeSet<>(workers.ss());
     }
 
     /**
@@ -166,12 +190,13 @@ public final class CallStore implements CallRecords, LiveCalls {
     @Override
     public Optional<CallRecord> update(String taskSid, Supplier<CallRecord> create, java.util.function.Predicate<CallRecord> change) {
         for (int attempt = 1; ; attempt++) {
-            Optional<CallRecord> found = read(taskSid);
+            Optional<Stored> stored = readListed(taskSid);
+            Optional<CallRecord> found = stored.map(Stored::record);
             CallRecord record = found.orElseGet(create);
             if (!change.test(record)) {
                 return found;
             }
-            if (write(record, found.isPresent())) {
+            if (write(record, found.isPresent(), stored.map(Stored::listedFor).orElse(Set.of()))) {
                 return Optional.of(record);
             }
             if (attempt == ATTEMPTS) {
@@ -187,6 +212,16 @@ public final class CallStore implements CallRecords, LiveCalls {
 
     /** Writes a new record or the next version of one read before; false when someone else wrote first. */
     boolean write(CallRecord record, boolean exists) {
+        return write(record, exists, Set.of());
+    }
+
+    /**
+     * As {@link #write(CallRecord, boolean)}, keeping the workers' listings ({@link Involvement}) in
+     * step: the record names the workers whose listing holds it ({@code workers}); when they change,
+     * the record and each worker's entry ({@code WORKER#<worker>}, {@code CALL#<task>}) are written
+     * in one transaction, so a listing never misses a call nor keeps one that left it.
+     */
+    boolean write(CallRecord record, boolean exists, Set<String> listedBefore) {
         Map<String, AttributeValue> item = new HashMap<>(key(record.taskSid));
         item.put("doc", AttributeValue.fromS(CallRecordJson.write(record)));
         item.put("version", AttributeValue.fromN(String.valueOf(record.version + 1)));
@@ -196,6 +231,13 @@ public final class CallStore implements CallRecords, LiveCalls {
         if (record.live()) {
             // In the live index until the record is written ended and settled: a put without the attribute takes it out.
             item.put("liveShard", AttributeValue.fromS(liveShard(record.taskSid)));
+        }
+        Set<String> listed = Involvement.workers(record);
+        if (!listed.isEmpty()) {
+            item.put("workers", AttributeValue.fromSs(List.copyOf(listed)));
+        }
+        if (!listed.equals(listedBefore)) {
+            return writeListed(record, exists, item, listedBefore, listed);
         }
         try {
             if (exists) {
@@ -211,6 +253,44 @@ public final class CallStore implements CallRecords, LiveCalls {
         }
     }
 
+    private boolean writeListed(CallRecord record, boolean exists, Map<String, AttributeValue> item, Set<String> before, Set<String> after) {
+        List<TransactWriteItem> writes = new ArrayList<>();
+        writes.add(TransactWriteItem.builder().put(p -> {
+            p.tableName(table).item(item);
+            if (exists) {
+                p.conditionExpression("version = :read")
+                        .expressionAttributeValues(Map.of(":read", AttributeValue.fromN(String.valueOf(record.version))));
+            } else {
+                p.conditionExpression("attribute_not_exists(pk)");
+            }
+        }).build());
+        for (String worker : after) {
+            if (!before.contains(worker)) {
+                Map<String, AttributeValue> entry = new HashMap<>(CallPages.workerEntry(worker, record.taskSid));
+                entry.put("expiresAt", item.get("expiresAt"));
+                writes.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(entry)).build());
+            }
+        }
+        for (String worker : before) {
+            if (!after.contains(worker)) {
+                writes.add(TransactWriteItem.builder().delete(d -> d.tableName(table).key(CallPages.workerEntry(worker, record.taskSid))).build());
+            }
+        }
+        try {
+            call("writing the call record and its listings", () -> dynamo.transactWriteItems(b -> b.transactItems(writes)));
+            record.version++;
+            return true;
+        } catch (TransactionCanceledException e) {
+            // Another writer won (the record's condition), or another transaction had the item: a fresh read decides.
+            boolean lostRace = e.hasCancellationReasons() && e.cancellationReasons().stream()
+                    .anyMatch(r -> "ConditionalCheckFailed".equals(r.code()) || "TransactionConflict".equals(r.code()));
+            if (lostRace) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     /**
      * One DynamoDB request: a lost condition is the caller's to read; a request cut short is
      * {@link OutOfTime}; any other failure goes up as it is. Either way the invocation may use its
@@ -219,7 +299,7 @@ public final class CallStore implements CallRecords, LiveCalls {
     static <T> T call(String what, Supplier<T> request) {
         try {
             return request.get();
-        } catch (ConditionalCheckFailedException e) {
+        } catch (ConditionalCheckFailedException | TransactionCanceledException e) {
             throw e;
         } catch (ApiCallTimeoutException | ApiCallAttemptTimeoutException e) {
             Deadline.releaseReserve();
@@ -299,6 +379,16 @@ public final class CallStore implements CallRecords, LiveCalls {
         Map<String, AttributeValue> item = new HashMap<>(CURSOR);
         item.put("after", AttributeValue.fromS(taskSid));
         call("keeping the reconciler's cursor", () -> dynamo.putItem(b -> b.tableName(table).item(item)));
+    }
+
+    @Override
+    public Page everyLiveCall(String cursor, int size) {
+        return call("listing the live calls", () -> new CallPages(dynamo, table).everyLiveCall(cursor, size));
+    }
+
+    @Override
+    public Page workersCalls(String workerSid, String cursor, int size) {
+        return call("listing the worker's calls", () -> new CallPages(dynamo, table).workersCalls(workerSid, cursor, size));
     }
 
     static String liveShard(String taskSid) {

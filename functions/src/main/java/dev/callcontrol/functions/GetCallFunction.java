@@ -11,8 +11,6 @@ import dev.callcontrol.http.ApiRequest;
 import dev.callcontrol.http.ApiResponses;
 import dev.callcontrol.store.CallStore;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -46,17 +44,12 @@ public final class GetCallFunction extends AgentEndpoint {
             if (!principal.supervisor() && !principal.workerSid().equals(call.workerSid)) {
                 throw CallControlException.forbidden("only the connected agent or a supervisor may see this call");
             }
-            return ApiResponses.json(200, call.view());
+            return ApiResponses.json(200, CallViews.of(call));
         }
         Telephony.TaskContext task = telephony.task(taskSid).orElseThrow(() -> CallControlException.notFound("no task " + taskSid));
         if (!principal.supervisor() && !principal.workerSid().equals(task.workerSid())) {
             throw CallControlException.forbidden("only the connected agent or a supervisor may see this call");
         }
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("taskSid", taskSid);
-        view.put("conferenceSid", null);
-        view.put("status", "connecting");
-        view.put("taskStatus", task.assignmentStatus());
-        return ApiResponses.json(200, view);
+        return ApiResponses.json(200, CallViews.connecting(taskSid, task.assignmentStatus()));
     }
 }

@@ -41,13 +41,15 @@ final class ApiGatewayEmulator implements HttpHandler {
     private final List<Binding> bindings;
     private final int maxBodyBytes;
     private final LocalAuthorizer authorizer;
+    private final AgentExchange.Observers observers;
 
     ApiGatewayEmulator(List<Binding> bindings, int maxBodyBytes) {
-        this(bindings, maxBodyBytes, null);
+        this(bindings, maxBodyBytes, null, new AgentExchange.Observers());
     }
 
-    ApiGatewayEmulator(List<Binding> bindings, int maxBodyBytes, LocalAuthorizer authorizer) {
+    ApiGatewayEmulator(List<Binding> bindings, int maxBodyBytes, LocalAuthorizer authorizer, AgentExchange.Observers observers) {
         this.authorizer = authorizer;
+        this.observers = observers;
         // API Gateway prefers the most specific route: fewer path variables first, greedy ones last.
         this.bindings = bindings.stream()
                 .sorted(java.util.Comparator.<Binding>comparingInt(b -> b.route().path().contains("+}") ? 1 : 0)
@@ -101,8 +103,9 @@ final class ApiGatewayEmulator implements HttpHandler {
                 return;
             }
             byte[] body = readBody(exchange.getRequestBody());
+            Answer answer = answer(exchange, match, body);
             if (body == null) {
-                write(exchange, 413, Map.of("Content-Type", "application/json"), "{\"message\":\"Request Entity Too Large\"}".getBytes(StandardCharsets.UTF_8));
+                answer.write(413, Map.of("Content-Type", "application/json"), "{\"message\":\"Request Entity Too Large\"}".getBytes(StandardCharsets.UTF_8));
                 return;
             }
             Map<String, String> pathParameters = new LinkedHashMap<>();
@@ -115,7 +118,7 @@ final class ApiGatewayEmulator implements HttpHandler {
                 claims = authorizer.verify(exchange.getRequestHeaders().getFirst("Authorization"));
                 if (claims == null) {
                     cors(exchange);
-                    write(exchange, 401, Map.of("Content-Type", "application/json", "WWW-Authenticate", "Bearer"),
+                    answer.write(401, Map.of("Content-Type", "application/json", "WWW-Authenticate", "Bearer"),
                             "{\"message\":\"Unauthorized\"}".getBytes(StandardCharsets.UTF_8));
                     return;
                 }
@@ -129,11 +132,34 @@ final class ApiGatewayEmulator implements HttpHandler {
                 // What API Gateway answers when the function itself fails.
                 System.err.println("[local] " + match.function().logicalId() + " failed:");
                 e.printStackTrace();
-                write(exchange, 500, Map.of("Content-Type", "application/json"), "{\"message\":\"Internal Server Error\"}".getBytes(StandardCharsets.UTF_8));
+                answer.write(500, Map.of("Content-Type", "application/json"), "{\"message\":\"Internal Server Error\"}".getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            respond(exchange, response);
+            respond(answer, exchange, response);
         }
+    }
+
+    /** How a matched request is answered: written to the caller, and told to the observers when the route is an agent route. */
+    private interface Answer {
+        void write(int status, Map<String, String> headers, byte[] body) throws IOException;
+    }
+
+    private Answer answer(HttpExchange exchange, Binding match, byte[] requestBody) {
+        if (!match.route().authorized() || !observers.any()) {
+            return (status, headers, body) -> write(exchange, status, headers, body);
+        }
+        // Told before the answer is written: once a caller has its answer, the observers have seen the exchange.
+        return (status, headers, body) -> {
+            Map<String, List<String>> requestHeaders = new LinkedHashMap<>();
+            exchange.getRequestHeaders().forEach((name, values) -> requestHeaders.put(name, List.copyOf(values)));
+            Map<String, String> responseHeaders = new LinkedHashMap<>();
+            exchange.getResponseHeaders().forEach((name, values) -> responseHeaders.put(name, String.join(",", values)));
+            responseHeaders.putAll(headers);
+            observers.tell(new AgentExchange(match.route().method() + " " + match.route().path(), exchange.getRequestMethod().toUpperCase(Locale.ROOT),
+                    exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(), requestHeaders,
+                    requestBody == null ? new byte[0] : requestBody, status, responseHeaders, body));
+            write(exchange, status, headers, body);
+        };
     }
 
     /** Adds the CORS headers the HttpApi adds for a browser origin; locally any origin is allowed. */
@@ -241,7 +267,7 @@ final class ApiGatewayEmulator implements HttpHandler {
         return body.length > maxBodyBytes ? null : body;
     }
 
-    private static void respond(HttpExchange exchange, APIGatewayV2HTTPResponse response) throws IOException {
+    private static void respond(Answer answer, HttpExchange exchange, APIGatewayV2HTTPResponse response) throws IOException {
         Map<String, String> headers = new LinkedHashMap<>();
         if (response.getHeaders() != null) {
             headers.putAll(response.getHeaders());
@@ -256,7 +282,7 @@ final class ApiGatewayEmulator implements HttpHandler {
         byte[] bytes = body == null ? new byte[0]
                 : response.getIsBase64Encoded() ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
         int status = response.getStatusCode() == 0 ? 200 : response.getStatusCode();
-        write(exchange, status, headers, bytes);
+        answer.write(status, headers, bytes);
     }
 
     private static void write(HttpExchange exchange, int status, Map<String, String> headers, byte[] body) throws IOException {

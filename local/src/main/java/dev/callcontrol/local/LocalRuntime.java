@@ -111,10 +111,12 @@ public final class LocalRuntime implements AutoCloseable {
     private final Schedules schedules;
     /** In front of the embedded DynamoDB Local; null when DYNAMODB_ENDPOINT names another. */
     private final DynamoDbFaults dynamoDbFaults;
+    private final AgentExchange.Observers agentApi;
 
     private LocalRuntime(HttpServer server, ExecutorService executor, EmbeddedDynamoDb dynamoDb, TwilioSimulator simulator,
                          URI dynamoDbEndpoint, List<ServedRoute> routes, Map<String, Map<String, String>> environments,
-                         Map<String, String> tableNames, Schedules schedules, DynamoDbFaults dynamoDbFaults) {
+                         Map<String, String> tableNames, Schedules schedules, DynamoDbFaults dynamoDbFaults, AgentExchange.Observers agentApi) {
+        this.agentApi = agentApi;
         this.schedules = schedules;
         this.server = server;
         this.executor = executor;
@@ -251,7 +253,8 @@ public final class LocalRuntime implements AutoCloseable {
             }
             ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
             LocalAuthorizer authorizer = new LocalAuthorizer(publicBaseUrl + "/dev", java.time.Clock.systemUTC());
-            server.createContext("/", new ApiGatewayEmulator(bindings, 10 * 1024 * 1024, authorizer));
+            AgentExchange.Observers agentApi = new AgentExchange.Observers();
+            server.createContext("/", new ApiGatewayEmulator(bindings, 10 * 1024 * 1024, authorizer, agentApi));
             Map<String, String> anyEnvironment = environments.values().stream().findFirst().orElse(Map.of());
             // Against real Twilio the workers are real: /dev/* is 404 unless LOCAL_DEV_SECRET is set and sent.
             boolean devOpen = options.twilio() != TwilioMode.REAL;
@@ -265,7 +268,7 @@ public final class LocalRuntime implements AutoCloseable {
             server.setExecutor(executor);
             server.start();
             schedules.start(java.util.Optional.ofNullable(simulator));
-            return new LocalRuntime(server, executor, embedded, simulator, dynamoEndpoint, List.copyOf(served), environments, tableNames, schedules, faults);
+            return new LocalRuntime(server, executor, embedded, simulator, dynamoEndpoint, List.copyOf(served), environments, tableNames, schedules, faults, agentApi);
         } catch (IOException | RuntimeException | Error e) {
             if (server != null) {
                 server.stop(0);
@@ -322,6 +325,15 @@ public final class LocalRuntime implements AutoCloseable {
 
     public Map<String, String> tableNames() {
         return tableNames;
+    }
+
+    /** Tells {@code observer} of every request to an agent route and its answer, from now until {@link #ignoreAgentApi}. */
+    public void observeAgentApi(java.util.function.Consumer<AgentExchange> observer) {
+        agentApi.add(observer);
+    }
+
+    public void ignoreAgentApi(java.util.function.Consumer<AgentExchange> observer) {
+        agentApi.remove(observer);
     }
 
     @Override

@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The fixture every call-control scenario shares: the local runtime with the Twilio simulator,
  * a way to get a customer connected to a support agent, and the checks that run after each
- * scenario (no contract violations, no debugger alerts, wrap-up finished so the next scenario
+ * scenario (no contract violations, no debugger alerts, every agent-API request and answer as
+ * docs/agent-api.yaml describes it ({@link AgentApiContract}), wrap-up finished so the next scenario
  * finds the agents free), and no log line with a full phone number or the auth token
  * ({@link PersonalDataInLogs}).
  */
@@ -42,6 +43,7 @@ abstract class CallCentreScenario {
             "carol", DemoWorkspace.CAROL, "sam", DemoWorkspace.SAM);
 
     static LocalRuntime runtime;
+    static AgentApiContract agentApi;
     static SimClient sim;
     static TwilioRestClient twilio;
 
@@ -62,6 +64,7 @@ abstract class CallCentreScenario {
             }
         });
         runtime = LocalRuntime.start(LocalRuntime.Options.fromEnvironment(environment));
+        agentApi = AgentApiContract.watch(runtime);
         sim = new SimClient(runtime.simulator().orElseThrow().baseUrl());
         Map<String, String> env = new HashMap<>(Webhooks.localEnvironment());
         env.put("TWILIO_API_BASE_URL", runtime.simulator().orElseThrow().baseUrl());
@@ -81,6 +84,7 @@ abstract class CallCentreScenario {
             sim.setActivity(WORKERS.get(worker), DemoWorkspace.AVAILABLE);
         }
         assertEquals(List.of(), sim.contractViolations(), "requests that broke Twilio's contract");
+        assertEquals(List.of(), agentApi.takeMismatches(), "agent-API exchanges that docs/agent-api.yaml does not describe");
         assertEquals(List.of(), StreamSupport.stream(sim.alerts().spliterator(), false).toList(), "Twilio debugger alerts");
     }
 

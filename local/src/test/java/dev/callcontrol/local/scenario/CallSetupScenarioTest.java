@@ -35,17 +35,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CallSetupScenarioTest {
     private static final String CUSTOMER = "+14155550123";
     private static LocalRuntime runtime;
+    private static AgentApiContract agentApi;
     private static SimClient sim;
     private static TwilioRestClient twilio;
 
     @BeforeAll
     static void start() throws Exception {
         runtime = LocalRuntime.start(LocalRuntime.Options.fromEnvironment(Scenarios.environment()));
+        agentApi = AgentApiContract.watch(runtime);
         String simulator = runtime.simulator().orElseThrow().baseUrl();
         sim = new SimClient(simulator);
         Map<String, String> env = new HashMap<>(Webhooks.localEnvironment());
         env.put("TWILIO_API_BASE_URL", simulator);
         twilio = TwilioClients.restClient(Config.of(env));
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void everyAgentApiExchangeAsDescribed() {
+        assertEquals(List.of(), agentApi.takeMismatches(), "agent-API exchanges that docs/agent-api.yaml does not describe");
     }
 
     @AfterAll

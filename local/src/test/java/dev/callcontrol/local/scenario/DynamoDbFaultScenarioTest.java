@@ -94,7 +94,10 @@ class DynamoDbFaultScenarioTest extends CallCentreScenario {
         String path = "/calls/" + connected.task() + "/cold-transfer";
 
         // The claim lands; every write after it fails: the routing write after the customer's hold, and the undo's own.
-        faults("POST", Map.of("operation", "PutItem", "status", 500, "nth", 2, "times", 1000));
+        // The claim names the target as on the call (GET /calls), so it is the record's put in a transaction with the
+        // target's entry: the first TransactWriteItems lands, and every later one fails, as does every plain put.
+        faults("POST", Map.of("operation", "TransactWriteItems", "status", 500, "nth", 2, "times", 1000));
+        faults("POST", Map.of("operation", "PutItem", "status", 500, "nth", 1, "times", 1000));
         Agent.Answer failed = agent.post(path, Map.of("to", Map.of("worker", dev.callcontrol.local.sim.DemoWorkspace.CAROL)));
         faults("DELETE", null);
         assertEquals(503, failed.status(), failed.body().toString());

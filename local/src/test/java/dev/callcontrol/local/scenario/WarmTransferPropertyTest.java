@@ -42,6 +42,8 @@ class WarmTransferPropertyTest {
     private static final AtomicInteger CALLERS = new AtomicInteger();
 
     private static LocalRuntime runtime;
+
+    private static AgentApiContract agentApi;
     private static SimClient sim;
     private static TwilioRestClient twilio;
 
@@ -55,6 +57,7 @@ class WarmTransferPropertyTest {
     @BeforeContainer
     static void start() throws Exception {
         runtime = LocalRuntime.start(LocalRuntime.Options.fromEnvironment(Scenarios.environment()));
+        agentApi = AgentApiContract.watch(runtime);
         sim = new SimClient(runtime.simulator().orElseThrow().baseUrl());
         Map<String, String> env = new HashMap<>(Webhooks.localEnvironment());
         env.put("TWILIO_API_BASE_URL", runtime.simulator().orElseThrow().baseUrl());
@@ -121,6 +124,7 @@ class WarmTransferPropertyTest {
             act(customer, null, sim::hangup);
             sim.advance(60);
             checkAfterTheCall(task, problems);
+            agentApi.takeMismatches().forEach(m -> problems.add("not as docs/agent-api.yaml describes: " + m));
         } catch (RuntimeException e) {
             problems.add("the try broke: " + e);
         } finally {
