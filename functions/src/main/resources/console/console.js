@@ -305,18 +305,37 @@
     return (hears || []).map((h) => h.party ? h.party : h.sound === 'say' ? 'says "' + h.text + '"' : h.sound).join(', ') || 'nothing';
   }
 
+  /** Each phone's entry is kept while its call lives, so that a button is never swapped under a click. */
   function renderPhones(calls) {
-    const items = calls.filter((c) => c.status === 'ringing' || c.status === 'in-progress').map((call) => {
+    const live = calls.filter((c) => c.status === 'ringing' || c.status === 'in-progress');
+    const seen = new Set();
+    live.forEach((call) => {
+      const id = 'phone-' + call.callSid;
+      seen.add(id);
       const ringing = call.status === 'ringing';
-      return el('li', { 'aria-label': 'Phone ' + call.party },
-        el('strong', { text: call.party }), ' ', ringing ? 'ringing' : call.doing || call.status,
-        el('span', { class: 'hears', text: ' hears: ' + hearsText(call.hears) }), ' ',
-        ringing ? [button('Answer', () => act(() => api('POST', '/dev/sim/calls/' + call.callSid + '/answer', {}))),
-          button('Decline', () => act(() => api('POST', '/dev/sim/calls/' + call.callSid + '/decline', {})))]
-          : [button('Hang up', () => act(() => api('POST', '/dev/sim/calls/' + call.callSid + '/hangup', {})))]);
+      let item = document.getElementById(id);
+      if (!item || item.dataset.ringing !== String(ringing)) {
+        const fresh = el('li', { id, 'aria-label': 'Phone ' + call.party, 'data-ringing': String(ringing) },
+          el('strong', { text: call.party }), ' ', el('span', { 'data-role': 'doing' }), el('span', { class: 'hears', 'data-role': 'hears' }), ' ',
+          ringing ? [button('Answer', () => act(() => api('POST', '/dev/sim/calls/' + call.callSid + '/answer', {}))),
+            button('Decline', () => act(() => api('POST', '/dev/sim/calls/' + call.callSid + '/decline', {})))]
+            : [button('Hang up', () => act(() => api('POST', '/dev/sim/calls/' + call.callSid + '/hangup', {})))]);
+        if (item) {
+          item.replaceWith(fresh);
+        } else {
+          $('phones').append(fresh);
+        }
+        item = fresh;
+      }
+      item.querySelector('[data-role=doing]').textContent = ringing ? 'ringing' : call.doing || call.status;
+      item.querySelector('[data-role=hears]').textContent = ' hears: ' + hearsText(call.hears);
     });
-    $('phones').replaceChildren(...items);
-    $('no-phones').hidden = items.length > 0;
+    Array.from($('phones').children).forEach((item) => {
+      if (!seen.has(item.id)) {
+        item.remove();
+      }
+    });
+    $('no-phones').hidden = live.length > 0;
   }
 
   async function startDemo() {
