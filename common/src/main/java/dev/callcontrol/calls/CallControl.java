@@ -172,6 +172,7 @@ public final class CallControl {
         WarmTransitions transitions = new WarmTransitions(ports);
         this.records = records;
         this.reports = new CallReports(ports);
+
         this.acceptance = new LegAcceptance(ports);
         this.recordings = new Recordings(ports, lookup);
         this.hold = new Hold(ports, lookup, recordings);

@@ -31,6 +31,17 @@ public interface Telephony {
         }
     }
 
+    /** A worker as an agent picks a transfer target: who, and whether TaskRouter may offer them a task now. */
+    record Person(String sid, String name, String activity, boolean available) {
+    }
+
+    /** The workspace's workers and task queues, as the agent console lists them. */
+    record Directory(List<Person> workers, List<Queue> queues) {
+    }
+
+    /** The workspace's workers and task queues: two list requests (the queues may come from a short cache). */
+    Directory directory();
+
     /** A TaskRouter task queue. */
     record Queue(String sid, String name) {
     }

@@ -142,6 +142,20 @@ final class TwilioTaskRouter {
         return found;
     }
 
+    /** Every worker (read now: availability changes) and every task queue (from the queue cache). */
+    dev.callcontrol.calls.Telephony.Directory directory() {
+        List<dev.callcontrol.calls.Telephony.Person> people = faults.run("listing workers", FaultPolicy.Kind.READ, () -> {
+            List<dev.callcontrol.calls.Telephony.Person> out = new ArrayList<>();
+            for (var worker : com.twilio.rest.taskrouter.v1.workspace.Worker.reader(workspaceSid).read(client.get())) {
+                out.add(new dev.callcontrol.calls.Telephony.Person(worker.getSid(), worker.getFriendlyName(), worker.getActivityName(),
+                        Boolean.TRUE.equals(worker.getAvailable())));
+            }
+            return out;
+        });
+        queue("");
+        return new dev.callcontrol.calls.Telephony.Directory(List.copyOf(people), queues.value());
+    }
+
     Optional<Queue> queue(String sidOrName) {
         Cached<List<Queue>> cached = queues;
         if (cached == null || !cached.expires().isAfter(clock.instant())) {

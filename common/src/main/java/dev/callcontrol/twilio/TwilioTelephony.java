@@ -157,6 +157,11 @@ public final class TwilioTelephony implements Telephony {
     }
 
     @Override
+    public Directory directory() {
+        return taskRouter.directory();
+    }
+
+    @Override
     public boolean addTaskAttributes(String taskSid, Map<String, Object> attributes) {
         return taskRouter.addAttributes(taskSid, attributes);
     }

@@ -89,6 +89,13 @@ public class FakeTelephony implements Telephony {
         return true;
     }
 
+    @Override
+    public synchronized Directory directory() {
+        record("directory");
+        List<Person> people = workers.values().stream().map(w -> new Person(w.sid(), w.name(), "Available", true)).toList();
+        return new Directory(people, List.copyOf(queues));
+    }
+
     /** Every {@link #addTaskAttributes} in order, by task SID: the last one a task got is its report. */
     public final Map<String, Map<String, Object>> addedAttributes = new java.util.LinkedHashMap<>();
 

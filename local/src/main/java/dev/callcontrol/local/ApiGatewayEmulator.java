@@ -80,10 +80,13 @@ final class ApiGatewayEmulator implements HttpHandler {
         try (exchange) {
             String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
             String rawPath = exchange.getRequestURI().getRawPath();
+            // A trailing slash is routed as the path without it, as API Gateway does (assumption, from
+            // https://github.com/aws-powertools/powertools-lambda-python/pull/1577): /console/ is /console.
+            String routed = rawPath.length() > 1 && rawPath.endsWith("/") ? rawPath.substring(0, rawPath.length() - 1) : rawPath;
             Binding match = null;
             Matcher matched = null;
             for (Binding binding : bindings) {
-                Matcher m = binding.pattern().matcher(rawPath);
+                Matcher m = binding.pattern().matcher(routed);
                 if (m.matches() && (binding.route().method().equals(method) || "ANY".equals(binding.route().method()))) {
                     match = binding;
                     matched = m;

@@ -263,6 +263,9 @@ public final class LocalRuntime implements AutoCloseable {
             server.createContext(DevTokens.PATH, DevGate.guard(new DevTokens(authorizer, dev.callcontrol.config.Config.of(anyEnvironment)), devOpen, devSecret));
             server.createContext(Schedules.RECONCILE_PATH, DevGate.guard(schedules, devOpen, devSecret));
             server.createContext(DynamoDbFaultControl.PATH, DevGate.guard(new DynamoDbFaultControl(faults), devOpen, devSecret));
+            if (simulator != null) {
+                server.createContext(SimProxy.PATH, DevGate.guard(new SimProxy(simulator.baseUrl()), devOpen, devSecret));
+            }
             server.setExecutor(executor);
             server.start();
             schedules.start(java.util.Optional.ofNullable(simulator));

@@ -68,6 +68,8 @@ class AuthorisationMatrixTest extends CallCentreScenario {
             Map.entry("GET /calls/{taskSid}", new Row(NOTHING, null, 200, 403, 200)),
             // Everyone may list; what each sees is ListCallsScenarioTest's.
             Map.entry("GET /calls", new Row(NOTHING, null, 200, 200, 200)),
+            // The workspace's directory is for every agent (the console's transfer targets).
+            Map.entry("GET /directory", new Row(NOTHING, null, 200, 200, 200)),
             Map.entry("POST /calls/{taskSid}/hold", new Row(NOTHING, Map.of("hold", true), 200, 403, 403)),
             Map.entry("POST /calls/{taskSid}/cold-transfer", new Row(NOTHING, Map.of("to", Map.of("queue", "sales")), 202, 403, 403)),
             Map.entry("POST /calls/{taskSid}/supervisor", new Row(NOTHING, Map.of("mode", "monitor"), 403, 403, 200)),
