@@ -203,19 +203,8 @@ public final class Config {
 
     /** The dispositions a wrap-up may end with; empty: any. */
     public java.util.List<String> wrapUpDispositions() {
-        String value = get(Setting.WRAP_UP_DISPOSITIONS);
-        java.util.List<String> out = new java.util.ArrayList<>();
-        for (String item : (value == null ? "" : value).split(",")) {
-            String disposition = item.trim();
-            if (disposition.isEmpty()) {
-                continue;
-            }
-            if (!disposition.matches("^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$")) {
-                throw new ConfigurationException(Setting.WRAP_UP_DISPOSITIONS.name() + " has a disposition that is not 1 to 64 letters, digits, spaces, '_', '.' or '-': '" + disposition + "'");
-            }
-            out.add(disposition);
-        }
-        return java.util.List.copyOf(out);
+        return SettingList.of(Setting.WRAP_UP_DISPOSITIONS, get(Setting.WRAP_UP_DISPOSITIONS), false,
+                item -> item.matches("^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$"), "dispositions of 1 to 64 letters, digits, spaces, '_', '.' or '-'");
     }
 
     /** How long a customer may be held before the watchdog brings them back: 30 seconds to two hours. */
@@ -298,19 +287,8 @@ public final class Config {
 
     /** The E.164 prefixes a transfer may dial, such as {@code +1} or {@code +4420}; empty when none may be dialled. */
     public java.util.List<String> dialPrefixes() {
-        String value = get(Setting.DIAL_PREFIXES);
-        java.util.List<String> prefixes = new java.util.ArrayList<>();
-        for (String part : value.split(",")) {
-            String prefix = part.trim();
-            if (prefix.isEmpty()) {
-                continue;
-            }
-            if (!prefix.matches("^\\+[1-9][0-9]{0,14}$")) {
-                throw new ConfigurationException(Setting.DIAL_PREFIXES.name() + " must list E.164 prefixes such as +1,+44, not '" + value + "'");
-            }
-            prefixes.add(prefix);
-        }
-        return java.util.List.copyOf(prefixes);
+        return SettingList.of(Setting.DIAL_PREFIXES, get(Setting.DIAL_PREFIXES), false, item -> item.matches("^\\+[1-9][0-9]{0,14}$"),
+                "E.164 prefixes such as +1,+44");
     }
 
     /**
@@ -336,36 +314,15 @@ public final class Config {
         if (own != null && !own.isBlank()) {
             ids.add(callerId());
         }
-        String value = get(Setting.OUTBOUND_CALLER_IDS);
-        for (String part : value.split(",")) {
-            String id = part.trim();
-            if (id.isEmpty()) {
-                continue;
-            }
-            if (!E164.matcher(id).matches()) {
-                throw new ConfigurationException(Setting.OUTBOUND_CALLER_IDS.name() + " must list E.164 numbers such as +14155550100,+442071838750, not '"
-                        + value + "'");
-            }
-            ids.add(id);
-        }
+        ids.addAll(SettingList.of(Setting.OUTBOUND_CALLER_IDS, get(Setting.OUTBOUND_CALLER_IDS), false, item -> E164.matcher(item).matches(),
+                "E.164 numbers such as +14155550100,+442071838750"));
         return java.util.List.copyOf(ids);
     }
 
     /** The SIP domains a worker's {@code sip:} contact_uri may name, lower-cased; empty when none. */
     public java.util.List<String> sipDomains() {
-        String value = get(Setting.SIP_DOMAINS);
-        java.util.List<String> domains = new java.util.ArrayList<>();
-        for (String part : value.split(",")) {
-            String domain = part.trim().toLowerCase(java.util.Locale.ROOT);
-            if (domain.isEmpty()) {
-                continue;
-            }
-            if (!domain.matches("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$")) {
-                throw new ConfigurationException(Setting.SIP_DOMAINS.name() + " must list domain names such as example.sip.twilio.com, not '" + value + "'");
-            }
-            domains.add(domain);
-        }
-        return java.util.List.copyOf(domains);
+        return SettingList.of(Setting.SIP_DOMAINS, get(Setting.SIP_DOMAINS), true,
+                item -> item.matches("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$"), "domain names such as example.sip.twilio.com");
     }
 
     /** Twilio's {@code TimeLimit} for a leg the product places to a number or a SIP address: a minute to a day. */

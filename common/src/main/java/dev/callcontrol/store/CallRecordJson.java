@@ -51,10 +51,10 @@ public final class CallRecordJson {
         doc.put("settledAt", record.settledAt);
         doc.put("pendingEffects", record.pendingEffects);
         doc.put("endedBy", record.endedBy);
-        doc.put("transferLog", record.transferLog == null ? null : record.transferLog.stream().map(CallRecordJson::outcome).toList());
+        doc.put("transferLog", record.transferLog == null ? null : record.transferLog.stream().map(CallRecordParts::outcome).toList());
         doc.put("reportedTasks", record.reportedTasks);
-        doc.put("recording", record.recording == null ? null : recording(record.recording));
-        doc.put("parties", record.parties == null ? null : record.parties.stream().map(CallRecordJson::party).toList());
+        doc.put("recording", record.recording == null ? null : CallRecordParts.recording(record.recording));
+        doc.put("parties", record.parties == null ? null : record.parties.stream().map(CallRecordParts::party).toList());
         return JsonValues.writeWithoutNulls(doc);
     }
 
@@ -89,10 +89,10 @@ public final class CallRecordJson {
         record.settledAt = doc.text("settledAt", record.settledAt);
         record.pendingEffects = doc.list("pendingEffects", record.pendingEffects, value -> Fields.text(value, "a pending effect"));
         record.endedBy = doc.text("endedBy", record.endedBy);
-        record.transferLog = doc.list("transferLog", record.transferLog, value -> readOutcome(Fields.of(value, "a transfer's outcome")));
+        record.transferLog = doc.list("transferLog", record.transferLog, value -> CallRecordParts.readOutcome(Fields.of(value, "a transfer's outcome")));
         record.reportedTasks = doc.list("reportedTasks", record.reportedTasks, value -> Fields.text(value, "a reported task"));
-        record.recording = doc.object("recording", record.recording, CallRecordJson::readRecording);
-        record.parties = doc.list("parties", record.parties, value -> readParty(Fields.of(value, "a party")));
+        record.recording = doc.object("recording", record.recording, CallRecordParts::readRecording);
+        record.parties = doc.list("parties", record.parties, value -> CallRecordParts.readParty(Fields.of(value, "a party")));
         return record;
     }
 
@@ -149,35 +149,7 @@ public final class CallRecordJson {
         return out;
     }
 
-    private static Map<String, Object> outcome(CallRecord.TransferOutcome outcome) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", outcome.id);
-        out.put("kind", outcome.kind);
-        out.put("target", outcome.target);
-        out.put("to", outcome.to);
-        out.put("fromTaskSid", outcome.fromTaskSid);
-        out.put("targetTaskSid", outcome.targetTaskSid);
-        out.put("outcome", outcome.outcome);
-        out.put("targetJoined", outcome.targetJoined);
-        out.put("requeues", outcome.requeues);
-        out.put("at", outcome.at);
-        return out;
-    }
 
-    private static CallRecord.TransferOutcome readOutcome(Fields in) {
-        CallRecord.TransferOutcome outcome = new CallRecord.TransferOutcome();
-        outcome.id = in.text("id", outcome.id);
-        outcome.kind = in.text("kind", outcome.kind);
-        outcome.target = in.text("target", outcome.target);
-        outcome.to = in.text("to", outcome.to);
-        outcome.fromTaskSid = in.text("fromTaskSid", outcome.fromTaskSid);
-        outcome.targetTaskSid = in.text("targetTaskSid", outcome.targetTaskSid);
-        outcome.outcome = in.text("outcome", outcome.outcome);
-        outcome.targetJoined = in.bool("targetJoined", outcome.targetJoined);
-        outcome.requeues = in.integer("requeues", outcome.requeues);
-        outcome.at = in.text("at", outcome.at);
-        return outcome;
-    }
 
     private static CallRecord.Transfer readTransfer(Fields in) {
         CallRecord.Transfer transfer = new CallRecord.Transfer();
@@ -196,39 +168,7 @@ public final class CallRecordJson {
         return transfer;
     }
 
-    private static Map<String, Object> party(AddedParty party) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", party.id);
-        out.put("kind", party.kind);
-        out.put("to", party.to);
-        out.put("taskSid", party.taskSid);
-        out.put("callSid", party.callSid);
-        out.put("label", party.label);
-        out.put("state", party.state);
-        out.put("reason", party.reason);
-        out.put("addedBy", party.addedBy);
-        out.put("removedBy", party.removedBy);
-        out.put("addedAt", party.addedAt);
-        out.put("endedAt", party.endedAt);
-        return out;
-    }
 
-    private static AddedParty readParty(Fields in) {
-        AddedParty party = new AddedParty();
-        party.id = in.text("id", party.id);
-        party.kind = in.text("kind", party.kind);
-        party.to = in.text("to", party.to);
-        party.taskSid = in.text("taskSid", party.taskSid);
-        party.callSid = in.text("callSid", party.callSid);
-        party.label = in.text("label", party.label);
-        party.state = in.text("state", party.state);
-        party.reason = in.text("reason", party.reason);
-        party.addedBy = in.text("addedBy", party.addedBy);
-        party.removedBy = in.text("removedBy", party.removedBy);
-        party.addedAt = in.text("addedAt", party.addedAt);
-        party.endedAt = in.text("endedAt", party.endedAt);
-        return party;
-    }
 
     private static Map<String, Object> supervision(CallRecord.Supervision supervision) {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -248,25 +188,7 @@ public final class CallRecordJson {
         return supervision;
     }
 
-    private static Map<String, Object> recording(CallRecord.Recording recording) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("sid", recording.sid);
-        out.put("status", recording.status);
-        out.put("pausedByAgent", recording.pausedByAgent);
-        out.put("recordedHold", recording.recordedHold);
-        out.put("updatedAt", recording.updatedAt);
-        return out;
-    }
 
-    private static CallRecord.Recording readRecording(Fields in) {
-        CallRecord.Recording recording = new CallRecord.Recording();
-        recording.sid = in.text("sid", recording.sid);
-        recording.status = in.text("status", recording.status);
-        recording.pausedByAgent = in.bool("pausedByAgent", recording.pausedByAgent);
-        recording.recordedHold = in.text("recordedHold", recording.recordedHold);
-        recording.updatedAt = in.text("updatedAt", recording.updatedAt);
-        return recording;
-    }
 
     private static Map<String, Object> answer(CallRecord.StoredAnswer answer) {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -376,7 +298,7 @@ public final class CallRecordJson {
      * One object of the document. A field that is absent keeps the Java default; a field that is
      * null sets an object field to null and is refused for a number or a boolean.
      */
-    private record Fields(Map<?, ?> fields, String what) {
+    record Fields(Map<?, ?> fields, String what) {
         static Fields of(Object value, String what) {
             if (!(value instanceof Map<?, ?> map)) {
                 throw new IllegalArgumentException(what + " is not a JSON object");
