@@ -122,7 +122,8 @@ class SupervisorScenarioTest extends CallCentreScenario {
         sim.clearRequests();
         Agent.Answer ended = signIn(call.agent()).post(path, Map.of());
         assertEquals(200, ended.status(), ended.body().toString());
-        assertEquals(1, posts(), "hanging up is one request: the conference ends");
+        assertEquals(1, posts() - reportWrites(), "hanging up is one request: the conference ends");
+        assertEquals(1, reportWrites(), "the conference's end then writes the task's report (who hung up)");
         assertNull(sim.liveCall(customer));
         assertNull(sim.liveCall(call.agent()));
         assertEquals("wrapping", task(call.task()).path("assignment_status").asText());
@@ -154,5 +155,11 @@ class SupervisorScenarioTest extends CallCentreScenario {
     /** Twilio requests that changed something (GETs read a worker or a task). */
     private static long posts() {
         return sim.requests().stream().filter(r -> !r.path("method").asText().equals("GET")).count();
+    }
+
+    /** Task updates that only add to the task's attributes: the reports the call's end writes (CallReports). */
+    private static long reportWrites() {
+        return sim.requests().stream().filter(r -> r.path("method").asText().equals("POST") && r.path("path").asText().matches(".*/Tasks/WT[0-9a-fA-F]{32}$")
+                && r.path("parameters").has("Attributes") && !r.path("parameters").has("AssignmentStatus")).count();
     }
 }
