@@ -110,8 +110,10 @@ public final class FlexTokenValidator {
         if (json == null || !json.isObject()) {
             throw new Unavailable("Twilio IAM answered " + status + " without a JSON object", null);
         }
-        if (status >= 500 || status == 401 || status == 403 || status == 429) {
-            // The account's own credentials refused, or IAM failing: no verdict on the token.
+        if (status >= 500 || status == 429) {
+            // IAM failing or throttling: no verdict on the token. Any other answer is read as the
+            // validator reads it, whatever its status: only "valid": true lets a token in (so a 401
+            // for a bad token, or for the account's own credentials, refuses it).
             throw new Unavailable("Twilio IAM answered " + status + ": " + json.path("message").asText(""), null);
         }
         if (!json.path("valid").asBoolean(false)) {
