@@ -83,7 +83,9 @@ class AuthorisationMatrixTest extends CallCentreScenario {
         String method = route.substring(0, route.indexOf(' '));
         for (String principal : List.of("none", "expired", "wrong issuer", "wrong audience", "other", "supervisor", "agent")) {
             int expected = switch (principal) {
-                case "none", "expired", "wrong issuer", "wrong audience" -> 401;
+                case "none" -> 401;
+                // The JWT authorizer answers a bad token 401; a Lambda authorizer's refusal (simple responses) is a 403.
+                case "expired", "wrong issuer", "wrong audience" -> FLEX ? 403 : 401;
                 case "other" -> row.other();
                 case "supervisor" -> row.supervisor();
                 default -> row.agent();
@@ -223,11 +225,27 @@ class AuthorisationMatrixTest extends CallCentreScenario {
         resetCallCentre(sim, twilio);
     }
 
+    /** Whether this run's runtime takes Flex tokens (the scenarios-with-flex-tokens execution of local/pom.xml). */
+    private static final boolean FLEX = "flex".equals(System.getProperty("local.agentAuth"));
+
+    /**
+     * A token for a worker: a JWT from {@code /dev/token}, or with Flex tokens one from
+     * {@code /dev/flex-token}, where a token minted for another issuer or audience becomes one IAM
+     * never issued, and groups become roles (the supervisor group is Flex's supervisor role, any
+     * other group a role of its own name, so {@code x,supervisors} grants nothing in either mode).
+     */
     private static String token(String worker, Map<String, Object> extra) {
         Map<String, Object> request = new java.util.HashMap<>(extra);
         request.put("worker", worker);
+        if (FLEX && (request.containsKey("issuer") || request.containsKey("audience"))) {
+            return "flex-sim.not-issued-by-iam";
+        }
+        if (FLEX && request.get("groups") instanceof List<?> groups) {
+            request.remove("groups");
+            request.put("roles", groups.stream().map(g -> g.equals("supervisors") ? "supervisor" : String.valueOf(g)).toList());
+        }
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(runtime.baseUrl() + "/dev/token"))
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(runtime.baseUrl() + (FLEX ? "/dev/flex-token" : "/dev/token")))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(request))).build(),
                     HttpResponse.BodyHandlers.ofString());
             return Json.parse(response.body(), "token").path("token").asText();
