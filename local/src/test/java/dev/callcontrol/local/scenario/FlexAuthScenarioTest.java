@@ -67,8 +67,8 @@ class FlexAuthScenarioTest extends CallCentreScenario {
         workerless.put("roles", List.of("admin"));
         assertEquals(403, Agent.withToken(runtime.baseUrl(), flexToken(workerless)).get(path).status(), "an admin with no worker");
         assertEquals(403, Agent.withToken(runtime.baseUrl(), "flex-sim.made-up").get(path).status(), "a token IAM never issued");
-        assertEquals(403, Agent.withToken(runtime.baseUrl(), Agent.token(runtime.baseUrl(), "alice")).get(path).status(),
-                "a JWT of the local identity provider is no Flex token");
+        String jwt = Agent.anonymous(runtime.baseUrl()).post("/dev/token", Map.of("worker", "alice")).body().path("token").asText();
+        assertEquals(403, Agent.withToken(runtime.baseUrl(), jwt).get(path).status(), "a JWT of the local identity provider is no Flex token");
         Agent.Answer none = Agent.anonymous(runtime.baseUrl()).get(path);
         assertEquals(401, none.status(), "no Authorization header");
     }

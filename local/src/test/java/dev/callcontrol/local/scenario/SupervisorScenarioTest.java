@@ -153,6 +153,6 @@ class SupervisorScenarioTest extends CallCentreScenario {
 
     /** Twilio requests that changed something (GETs read a worker or a task). */
     private static long posts() {
-        return sim.requests().stream().filter(r -> !r.path("method").asText().equals("GET")).count();
+        return functionRequests().stream().filter(r -> !r.path("method").asText().equals("GET")).count();
     }
 }
