@@ -99,6 +99,13 @@ public final class FlexTokenValidator {
         return read(response.statusCode(), response.body());
     }
 
+    /** Reads a canned answer of IAM, for SnapStart's priming: the JSON paths loaded, nothing sent. */
+    public static void prime() {
+        read(200, "{\"valid\":true,\"code\":0,\"message\":null,\"expiration\":\"2026-01-01T00:00:00.000Z\","
+                + "\"realm_user_id\":\"prime@example.com\",\"identity\":\"prime\",\"roles\":[\"agent\"],"
+                + "\"worker_sid\":\"WK00000000000000000000000000000000\"}");
+    }
+
     /** The answer as the validator reads it: JSON whose {@code valid} is true, else the message. */
     static Result read(int status, String body) {
         JsonNode json;

@@ -8,6 +8,7 @@ import dev.callcontrol.agent.FlexAuthorizer;
 import dev.callcontrol.agent.FlexTokenValidator;
 import dev.callcontrol.config.Config;
 import dev.callcontrol.logging.CallLog;
+import dev.callcontrol.snapstart.Priming;
 import dev.callcontrol.twilio.TwilioSecretStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,7 @@ public final class FlexAuthorizerFunction implements RequestHandler<APIGatewayV2
         TwilioSecretStore secrets = TwilioSecretStore.of(config);
         this.authorizer = new FlexAuthorizer(new FlexTokenValidator(config.accountSid(), () -> secrets.current().authToken(), config.twilioApiBaseUrl()),
                 config.clock());
+        Priming.register("Flex token answers", FlexTokenValidator::prime);
     }
 
     FlexAuthorizerFunction(FlexAuthorizer authorizer) {

@@ -122,7 +122,7 @@ class SupervisorScenarioTest extends CallCentreScenario {
         sim.clearRequests();
         Agent.Answer ended = signIn(call.agent()).post(path, Map.of());
         assertEquals(200, ended.status(), ended.body().toString());
-        assertEquals(1, posts(), "hanging up is one request: the conference ends");
+        assertEquals(1, posts(), "hanging up is one request: the conference ends: " + functionRequests());
         assertNull(sim.liveCall(customer));
         assertNull(sim.liveCall(call.agent()));
         assertEquals("wrapping", task(call.task()).path("assignment_status").asText());
