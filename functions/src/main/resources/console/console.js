@@ -348,10 +348,12 @@
     } catch (ignored) {
       return;
     }
+    const auth = await api('GET', '/dev/sim/agent-auth');
     state.demo = true;
     $('demo').hidden = false;
     $('demo-sign-in').replaceChildren(...directory.workers.map((w) => button('Sign in as ' + w.name, () => act(async () => {
-      const minted = await api('POST', '/dev/token', { worker: w.name });
+      // The same tokens any client would use here: JWTs, or Flex tokens when the runtime takes those.
+      const minted = await api('POST', auth.tokens, { worker: w.name });
       await signIn(minted.token);
     }))));
   }

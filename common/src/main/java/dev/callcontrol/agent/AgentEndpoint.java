@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 
 /**
  * Base of every agent-API function: parse the event, establish the {@link Principal} from the
- * verified JWT claims (401 without them), check that a body, if there is one, is JSON (415 or 400
+ * verified JWT claims or the Flex authorizer's context (401 without them), check that a body, if there is one, is JSON (415 or 400
  * otherwise, also on routes that read none, so that a garbled request never runs a command), then
  * run the operation. Every refusal is a JSON error with a 4xx status; a failing dependency is
  * logged and answered 503 without internals.
@@ -34,6 +34,7 @@ public abstract class AgentEndpoint extends ApiFunction {
     private final String supervisorGroup;
     private final WorkerIdentity identity;
     private final EmfMetrics metrics;
+    private final java.time.Clock clock;
 
     protected AgentEndpoint(Config config) {
         this.metrics = EmfMetrics.of(config);
@@ -41,6 +42,7 @@ public abstract class AgentEndpoint extends ApiFunction {
         this.groupsClaim = config.authGroupsClaim();
         this.supervisorGroup = config.supervisorGroup();
         this.identity = identity(config);
+        this.clock = config.clock();
     }
 
     /**
@@ -65,9 +67,16 @@ public abstract class AgentEndpoint extends ApiFunction {
     private APIGatewayV2HTTPResponse serve(APIGatewayV2HTTPEvent event) {
         try {
             ApiRequest request = ApiRequest.from(event);
-            Principal principal = Principal.fromClaims(request.claims(), workerClaim, groupsClaim, supervisorGroup);
-            CallLog.put("WorkerSid", principal.workerSid());
-            identity.check(principal, request.claims().get("sub"));
+            Principal principal;
+            if (!request.authorizerContext().isEmpty()) {
+                // AgentAuth=flex: the Flex authorizer validated the token with Twilio, whose worker_sid is the worker.
+                principal = Principal.fromAuthorizerContext(request.authorizerContext(), clock.instant());
+                CallLog.put("WorkerSid", principal.workerSid());
+            } else {
+                principal = Principal.fromClaims(request.claims(), workerClaim, groupsClaim, supervisorGroup);
+                CallLog.put("WorkerSid", principal.workerSid());
+                identity.check(principal, request.claims().get("sub"));
+            }
             if (!request.body().isEmpty()) {
                 request.jsonBody();
             }

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Who is calling the agent API, from the claims API Gateway's JWT authorizer has already verified:
+ * Who is calling the agent API, from the claims API Gateway's JWT authorizer has already verified
+ * (or the context of the Flex authorizer):
  * the TaskRouter worker they are, and whether they hold the supervisor role.
  */
 public record Principal(String workerSid, boolean supervisor) {
@@ -28,6 +29,33 @@ public record Principal(String workerSid, boolean supervisor) {
             throw new HttpError(403, "not_a_worker", "the token carries no TaskRouter worker SID in claim " + workerClaim);
         }
         return new Principal(worker.trim(), groups(claims.get(groupsClaim)).contains(supervisorGroup));
+    }
+
+    /**
+     * Reads the principal from the context of the Flex authorizer ({@link FlexAuthorizer}): its
+     * worker, and the supervisor role when Flex gave the token {@code supervisor} or {@code admin}.
+     * API Gateway may serve the context from its cache after the token has expired; then it is a 401.
+     */
+    public static Principal fromAuthorizerContext(Map<String, Object> context, java.time.Instant now) {
+        if (context == null || context.isEmpty()) {
+            throw new HttpError(401, "unauthenticated", "a valid bearer token is required");
+        }
+        Object expires = context.get(FlexAuthorizer.EXPIRES);
+        long expiresAt;
+        try {
+            expiresAt = Long.parseLong(String.valueOf(expires).trim());
+        } catch (NumberFormatException e) {
+            throw new HttpError(401, "unauthenticated", "the authorizer gave no expiration for the token");
+        }
+        if (now.getEpochSecond() >= expiresAt) {
+            throw new HttpError(401, "token_expired", "the Flex token has expired");
+        }
+        Object worker = context.get(FlexAuthorizer.WORKER_SID);
+        if (worker == null || !WORKER_SID.matcher(String.valueOf(worker).trim()).matches()) {
+            throw new HttpError(403, "not_a_worker", "the Flex token names no TaskRouter worker");
+        }
+        Set<String> roles = groups(context.get(FlexAuthorizer.ROLES) == null ? null : String.valueOf(context.get(FlexAuthorizer.ROLES)));
+        return new Principal(String.valueOf(worker).trim(), roles.contains("supervisor") || roles.contains("admin"));
     }
 
     /**

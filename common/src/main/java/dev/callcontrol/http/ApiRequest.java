@@ -27,6 +27,7 @@ public final class ApiRequest {
     private final Map<String, String> headers;
     private final Map<String, String> pathParameters;
     private final Map<String, String> claims;
+    private final Map<String, Object> authorizerContext;
     private final String body;
     private Map<String, List<String>> query;
     private Map<String, List<String>> form;
@@ -53,6 +54,7 @@ public final class ApiRequest {
         this.pathParameters = withoutNulls(event.getPathParameters());
         var authorizer = context.getAuthorizer();
         this.claims = authorizer == null || authorizer.getJwt() == null ? Map.of() : withoutNulls(authorizer.getJwt().getClaims());
+        this.authorizerContext = authorizer == null || authorizer.getLambda() == null ? Map.of() : withoutNullValues(authorizer.getLambda());
         this.body = decodeBody(event.getBody(), event.getIsBase64Encoded());
     }
 
@@ -87,6 +89,21 @@ public final class ApiRequest {
      */
     public Map<String, String> claims() {
         return claims;
+    }
+
+    /** The context a Lambda authorizer returned ({@code requestContext.authorizer.lambda}); empty without one. */
+    public Map<String, Object> authorizerContext() {
+        return authorizerContext;
+    }
+
+    private static Map<String, Object> withoutNullValues(Map<String, Object> map) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        map.forEach((name, value) -> {
+            if (name != null && value != null) {
+                out.put(name, value);
+            }
+        });
+        return Collections.unmodifiableMap(out);
     }
 
     public String pathParameter(String name) {

@@ -10,7 +10,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
-/** An agent UI talking to the local runtime: a token from {@code /dev/token}, then the agent API. */
+/**
+ * An agent UI talking to the local runtime: a token from {@code /dev/token} (a JWT), or from
+ * {@code /dev/flex-token} (a Flex token) when the runtime runs with {@code LOCAL_AGENT_AUTH=flex}
+ * (for this JVM's runtimes: the system property {@code local.agentAuth=flex}), then the agent API.
+ */
 public final class Agent {
     /** An answer of the agent API. */
     public record Answer(int status, JsonNode body) {
@@ -25,9 +29,14 @@ public final class Agent {
         this.token = token;
     }
 
-    /** Signs in as a worker of the demo workspace. */
+    /** Signs in as a worker of the demo workspace, with the kind of token the runtimes of this JVM take. */
     public static Agent signIn(String baseUrl, String worker) {
-        Answer answer = send(baseUrl, null, "POST", "/dev/token", Map.of("worker", worker));
+        return signIn(baseUrl, worker, "flex".equals(System.getProperty("local.agentAuth")));
+    }
+
+    /** Signs in as a worker of the demo workspace with a Flex token ({@code flex}) or a JWT. */
+    public static Agent signIn(String baseUrl, String worker, boolean flex) {
+        Answer answer = send(baseUrl, null, "POST", flex ? "/dev/flex-token" : "/dev/token", Map.of("worker", worker));
         if (answer.status() != 200) {
             throw new IllegalStateException("no token for " + worker + ": " + answer);
         }
@@ -49,6 +58,11 @@ public final class Agent {
     /** A token for a worker of the demo workspace, for callers that build their own requests. */
     public static String token(String baseUrl, String worker) {
         return signIn(baseUrl, worker).token;
+    }
+
+    /** A caller holding the token given (for tests of tokens a sign-in would not give). */
+    public static Agent withToken(String baseUrl, String token) {
+        return new Agent(baseUrl, token);
     }
 
     /** A caller with no token at all. */

@@ -42,13 +42,16 @@ final class ApiGatewayEmulator implements HttpHandler {
     private final int maxBodyBytes;
     private final LocalAuthorizer authorizer;
     private final AgentExchange.Observers observers;
+    /** With {@code LOCAL_AGENT_AUTH=flex}, the Lambda authorizer that replaces the JWT one; else null. */
+    private final LocalFlexAuthorizer flex;
 
     ApiGatewayEmulator(List<Binding> bindings, int maxBodyBytes) {
-        this(bindings, maxBodyBytes, null, new AgentExchange.Observers());
+        this(bindings, maxBodyBytes, null, null, new AgentExchange.Observers());
     }
 
-    ApiGatewayEmulator(List<Binding> bindings, int maxBodyBytes, LocalAuthorizer authorizer, AgentExchange.Observers observers) {
+    ApiGatewayEmulator(List<Binding> bindings, int maxBodyBytes, LocalAuthorizer authorizer, LocalFlexAuthorizer flex, AgentExchange.Observers observers) {
         this.authorizer = authorizer;
+        this.flex = flex;
         this.observers = observers;
         // API Gateway prefers the most specific route: fewer path variables first, greedy ones last.
         this.bindings = bindings.stream()
@@ -114,7 +117,25 @@ final class ApiGatewayEmulator implements HttpHandler {
                 pathParameters.put(match.names().get(i), URLDecoder.decode(matched.group(i + 1).replace("+", "%2B"), StandardCharsets.UTF_8));
             }
             Map<String, String> claims = null;
-            if (match.route().authorized() && authorizer != null) {
+            Map<String, String> lambdaContext = null;
+            if (match.route().authorized() && flex != null) {
+                Map<String, String> lowered = new LinkedHashMap<>();
+                exchange.getRequestHeaders().forEach((name, values) -> lowered.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+                LocalFlexAuthorizer.Outcome outcome = flex.authorize(exchange.getRequestHeaders().getFirst("Authorization"),
+                        match.route().method() + " " + match.route().path(), rawPath, lowered);
+                if (!outcome.allowed()) {
+                    cors(exchange);
+                    String message = switch (outcome.status()) {
+                        case 401 -> "Unauthorized";
+                        case 403 -> "Forbidden";
+                        default -> "Internal Server Error";
+                    };
+                    write(exchange, outcome.status(), Map.of("Content-Type", "application/json"),
+                            ("{\"message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8));
+                    return;
+                }
+                lambdaContext = outcome.context();
+            } else if (match.route().authorized() && authorizer != null) {
                 claims = authorizer.verify(exchange.getRequestHeaders().getFirst("Authorization"));
                 if (claims == null) {
                     cors(exchange);
@@ -124,7 +145,7 @@ final class ApiGatewayEmulator implements HttpHandler {
                 }
             }
             cors(exchange);
-            APIGatewayV2HTTPEvent event = event(exchange, match, method, rawPath, pathParameters, body, claims);
+            APIGatewayV2HTTPEvent event = event(exchange, match, method, rawPath, pathParameters, body, claims, lambdaContext);
             APIGatewayV2HTTPResponse response;
             try {
                 response = match.handler().handleRequest(event, new LocalContext(match.function(), event.getRequestContext().getRequestId()));
@@ -178,7 +199,8 @@ final class ApiGatewayEmulator implements HttpHandler {
     }
 
     private APIGatewayV2HTTPEvent event(HttpExchange exchange, Binding binding, String method, String rawPath,
-                                        Map<String, String> pathParameters, byte[] body, Map<String, String> claims) {
+                                        Map<String, String> pathParameters, byte[] body, Map<String, String> claims,
+                                        Map<String, String> lambdaContext) {
         Map<String, String> headers = new LinkedHashMap<>();
         List<String> cookies = new ArrayList<>();
         exchange.getRequestHeaders().forEach((name, values) -> {
@@ -223,7 +245,9 @@ final class ApiGatewayEmulator implements HttpHandler {
                 .withStage("$default")
                 .withTime(REQUEST_TIME.format(now))
                 .withTimeEpoch(now.toInstant().toEpochMilli())
-                .withAuthorizer(claims == null ? null : APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                .withAuthorizer(lambdaContext != null
+                        ? APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder().withLambda(new LinkedHashMap<>(lambdaContext)).build()
+                        : claims == null ? null : APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
                         .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
                                 .withClaims(claims).withScopes(null).build())
                         .build())

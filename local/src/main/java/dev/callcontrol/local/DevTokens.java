@@ -109,7 +109,8 @@ final class DevTokens implements HttpHandler {
         }
     }
 
-    private synchronized Worker find(String wanted) {
+    /** A worker of the workspace by name or SID (404 / 502 as {@link HttpError}s). */
+    synchronized Worker find(String wanted) {
         if (client == null) {
             client = TwilioClients.restClient(config);
         }

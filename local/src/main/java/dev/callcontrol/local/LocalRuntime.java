@@ -255,16 +255,21 @@ public final class LocalRuntime implements AutoCloseable {
             ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
             LocalAuthorizer authorizer = new LocalAuthorizer(publicBaseUrl + "/dev", java.time.Clock.systemUTC());
             AgentExchange.Observers agentApi = new AgentExchange.Observers();
-            server.createContext("/", new ApiGatewayEmulator(bindings, 10 * 1024 * 1024, authorizer, agentApi));
+            // LOCAL_AGENT_AUTH=flex: the template's Flex token authorizer in front of the agent routes instead of the JWT one.
+            LocalFlexAuthorizer flex = LocalFlexAuthorizer.wanted(options.environment())
+                    ? LocalFlexAuthorizer.of(template, handlers, intrinsics, simulator == null ? java.time.Clock.systemUTC() : simulator.clock()) : null;
+            server.createContext("/", new ApiGatewayEmulator(bindings, 10 * 1024 * 1024, authorizer, flex, agentApi));
             Map<String, String> anyEnvironment = environments.values().stream().findFirst().orElse(Map.of());
             // Against real Twilio the workers are real: /dev/* is 404 unless LOCAL_DEV_SECRET is set and sent.
             boolean devOpen = options.twilio() != TwilioMode.REAL;
             String devSecret = options.environment().get(DevGate.SECRET_VARIABLE);
-            server.createContext(DevTokens.PATH, DevGate.guard(new DevTokens(authorizer, dev.callcontrol.config.Config.of(anyEnvironment)), devOpen, devSecret));
+            DevTokens devTokens = new DevTokens(authorizer, dev.callcontrol.config.Config.of(anyEnvironment));
+            server.createContext(DevTokens.PATH, DevGate.guard(devTokens, devOpen, devSecret));
+            server.createContext(DevFlexTokens.PATH, DevGate.guard(new DevFlexTokens(devTokens, simulator == null ? null : simulator.flexTokens()), devOpen, devSecret));
             server.createContext(Schedules.RECONCILE_PATH, DevGate.guard(schedules, devOpen, devSecret));
             server.createContext(DynamoDbFaultControl.PATH, DevGate.guard(new DynamoDbFaultControl(faults), devOpen, devSecret));
             if (simulator != null) {
-                server.createContext(SimProxy.PATH, DevGate.guard(new SimProxy(simulator.baseUrl()), devOpen, devSecret));
+                server.createContext(SimProxy.PATH, DevGate.guard(new SimProxy(simulator.baseUrl(), flex != null), devOpen, devSecret));
             }
             server.setExecutor(executor);
             server.start();

@@ -51,6 +51,14 @@ public final class SamTemplate {
     public record Schedule(String eventId, Object expression) {
     }
 
+    /**
+     * A Lambda authorizer of an HttpApi: its name in {@code Auth.Authorizers}, the function it
+     * invokes, and how long API Gateway caches its answer ({@code Identity.ReauthorizeEvery}, as the
+     * template writes it: a number or {@code !Ref Parameter}).
+     */
+    public record LambdaAuthorizer(String name, String functionLogicalId, Object ttlSeconds) {
+    }
+
     /** A DynamoDB table declared as AWS::DynamoDB::Table. */
     public record Table(String logicalId, Map<String, Object> properties) {
     }
@@ -127,6 +135,40 @@ public final class SamTemplate {
                     schedules));
         });
         return functions;
+    }
+
+    /**
+     * Every Lambda authorizer of the template's HttpApis. Its {@code FunctionArn} is the function's
+     * {@code Arn} ({@code !GetAtt F.Arn}) or its published alias ({@code !Ref F} + {@code Alias} + name,
+     * the alias resource SAM makes for {@code AutoPublishAlias}).
+     */
+    public List<LambdaAuthorizer> lambdaAuthorizers() {
+        List<String> functions = functions().stream().map(Function::logicalId).toList();
+        List<LambdaAuthorizer> authorizers = new ArrayList<>();
+        resources().forEach((id, value) -> {
+            Map<String, Object> resource = cast(value);
+            if (!"AWS::Serverless::HttpApi".equals(resource.get("Type"))) {
+                return;
+            }
+            nested(nested(nested(resource, "Properties"), "Auth"), "Authorizers").forEach((name, definition) -> {
+                Map<String, Object> authorizer = cast(definition);
+                Object arn = authorizer.get("FunctionArn");
+                if (arn == null) {
+                    return;
+                }
+                String function = null;
+                if (arn instanceof Map<?, ?> ref && ref.get("Fn::GetAtt") instanceof List<?> getAtt && !getAtt.isEmpty()) {
+                    function = String.valueOf(getAtt.get(0));
+                } else if (arn instanceof Map<?, ?> ref && ref.get("Ref") instanceof String alias) {
+                    function = functions.stream().filter(f -> alias.startsWith(f + "Alias")).findFirst().orElse(null);
+                }
+                if (function == null || !functions.contains(function)) {
+                    throw new IllegalStateException("authorizer " + name + " invokes " + arn + ", which is no function of the template");
+                }
+                authorizers.add(new LambdaAuthorizer(name, function, nested(authorizer, "Identity").getOrDefault("ReauthorizeEvery", 300)));
+            });
+        });
+        return authorizers;
     }
 
     public List<Table> tables() {

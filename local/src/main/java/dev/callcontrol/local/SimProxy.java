@@ -17,20 +17,27 @@ import java.util.regex.Pattern;
  * uses, on the runtime's own origin, so that the page reaches nothing but the product: who hears
  * what ({@code GET /dev/sim/hearing}), the demo workers ({@code GET /dev/sim/workers}), a customer
  * dialling in ({@code POST /dev/sim/calls}) and a phone answering, declining or hanging up
- * ({@code POST /dev/sim/calls/{callSid}/answer|decline|hangup}). Anything else is 404. Only the
+ * ({@code POST /dev/sim/calls/{callSid}/answer|decline|hangup}), and which tokens the agent routes
+ * take here ({@code GET /dev/sim/agent-auth}: JWTs from {@code /dev/token}, or Flex tokens from
+ * {@code /dev/flex-token}). Anything else is 404. Only the
  * local runtime has this route, and only in front of the simulator.
  */
 final class SimProxy implements HttpHandler {
     static final String PATH = "/dev/sim/";
     private static final Pattern ALLOWED = Pattern.compile(
             "^(GET /dev/sim/hearing|GET /dev/sim/workers|POST /dev/sim/calls|POST /dev/sim/calls/CA[0-9a-fA-F]{32}/(answer|decline|hangup))$");
+    /** {@code GET /dev/sim/agent-auth}: which tokens the agent routes take here, so the demo panel mints the right kind. */
+    private static final String AGENT_AUTH = "/dev/sim/agent-auth";
     private static final int MAX_BODY = 4 * 1024;
 
     private final String simulator;
+    private final boolean flexTokens;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    SimProxy(String simulatorBaseUrl) {
+    /** {@code flexTokens}: the agent routes take Flex tokens ({@code LOCAL_AGENT_AUTH=flex}), minted by {@code /dev/flex-token}. */
+    SimProxy(String simulatorBaseUrl, boolean flexTokens) {
         this.simulator = simulatorBaseUrl;
+        this.flexTokens = flexTokens;
     }
 
     @Override
@@ -38,6 +45,11 @@ final class SimProxy implements HttpHandler {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
             String method = exchange.getRequestMethod();
+            if (method.equals("GET") && path.equals(AGENT_AUTH)) {
+                send(exchange, 200, flexTokens ? "{\"agentAuth\":\"flex\",\"tokens\":\"/dev/flex-token\"}"
+                        : "{\"agentAuth\":\"jwt\",\"tokens\":\"/dev/token\"}");
+                return;
+            }
             if (!ALLOWED.matcher(method + " " + path).matches()) {
                 send(exchange, 404, "{\"error\":{\"code\":\"not_found\",\"message\":\"the demo panel's simulator controls are hearing, workers and calls\"}}");
                 return;

@@ -57,8 +57,12 @@ class TemplateTest {
         for (SamTemplate.Function function : template.functions()) {
             Class<?> type = Class.forName(function.handlerClass());
             assertTrue(RequestHandler.class.isAssignableFrom(type), function.handler() + " is a RequestHandler");
-            // A function on a schedule takes EventBridge's scheduled event; every other one, API Gateway's.
-            Class<?> event = function.schedules().isEmpty() ? APIGatewayV2HTTPEvent.class : com.amazonaws.services.lambda.runtime.events.ScheduledEvent.class;
+            // A function on a schedule takes EventBridge's scheduled event; an authorizer, the HTTP API's
+            // authorizer request; every other one, API Gateway's request.
+            boolean authorizer = template.lambdaAuthorizers().stream().anyMatch(a -> a.functionLogicalId().equals(function.logicalId()));
+            Class<?> event = !function.schedules().isEmpty() ? com.amazonaws.services.lambda.runtime.events.ScheduledEvent.class
+                    : authorizer ? com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent.class : APIGatewayV2HTTPEvent.class;
+            assertTrue(!authorizer || function.routes().isEmpty(), function.logicalId() + " is an authorizer and serves no route");
             assertTrue(function.schedules().isEmpty() || function.routes().isEmpty(), function.logicalId() + " is either scheduled or routed");
             var method = type.getMethod(function.handlerMethod(), event, Context.class);
             assertTrue(Modifier.isPublic(method.getModifiers()), function.handler());
@@ -109,6 +113,11 @@ class TemplateTest {
             }
             String routeKey = sample.path("routeKey").asText();
             assertTrue(routeKeys.containsKey(routeKey), event.getFileName() + " names route " + routeKey + ", which template.yaml does not have");
+            if ("REQUEST".equals(sample.path("type").asText())) {
+                // A Lambda authorizer's request (payload 2.0) for that route: it samples every Lambda authorizer.
+                template.lambdaAuthorizers().forEach(a -> covered.add(a.functionLogicalId()));
+                continue;
+            }
             covered.add(routeKeys.get(routeKey));
         }
         for (SamTemplate.Function function : template.functions()) {

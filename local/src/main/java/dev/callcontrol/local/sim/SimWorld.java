@@ -47,6 +47,7 @@ final class SimWorld implements AutoCloseable {
     final Participants participants;
     final TwimlInterpreter twiml;
     final Hearing hearing;
+    final FlexTokens flexTokens;
     /** The rules register, with the variants in force for this simulator. */
     final Rules rules = new Rules(Rules.startingSelection());
     private final List<Map<String, Object>> alerts = new ArrayList<>();
@@ -70,6 +71,7 @@ final class SimWorld implements AutoCloseable {
         this.participants = new Participants(this);
         this.twiml = new TwimlInterpreter(this);
         this.hearing = new Hearing(this);
+        this.flexTokens = new FlexTokens(this);
     }
 
     /** A new SID: the prefix and 32 hex digits, counting up so that runs are repeatable. */

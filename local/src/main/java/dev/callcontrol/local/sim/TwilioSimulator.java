@@ -58,7 +58,11 @@ public final class TwilioSimulator implements AutoCloseable {
     }
 
     /** One REST request: path variables, parameters (query and form), and headers. */
-    record Call(Matcher path, Map<String, List<String>> parameters, Map<String, String> headers) {
+    record Call(Matcher path, Map<String, List<String>> parameters, Map<String, String> headers, String body) {
+        Call(Matcher path, Map<String, List<String>> parameters, Map<String, String> headers) {
+            this(path, parameters, headers, "");
+        }
+
         String variable(int group) {
             return path.group(group);
         }
@@ -78,6 +82,8 @@ public final class TwilioSimulator implements AutoCloseable {
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         TaskRouterRoutes.register(this, world);
         VoiceRoutes.register(this, world);
+        // Twilio IAM (iam.twilio.com), for Flex tokens: the one route of its API the product calls.
+        route("POST", "/v1/Accounts/(AC[0-9a-fA-F]{32})/Tokens/validate", world.flexTokens::validate);
         this.control = new ControlApi(world, log, faults, settings.contract().isPresent());
         server.createContext("/", this::serve);
         server.setExecutor(executor);
@@ -117,6 +123,11 @@ public final class TwilioSimulator implements AutoCloseable {
 
     private boolean isList(String method, String path) {
         return routes.stream().anyMatch(route -> route.list() && route.method().equals(method) && route.pattern().matcher(path).matches());
+    }
+
+    /** The Flex tokens the simulated IAM validates; the local runtime's {@code POST /dev/flex-token} mints them here. */
+    public FlexTokens flexTokens() {
+        return world.flexTokens;
     }
 
     /**
@@ -245,7 +256,8 @@ public final class TwilioSimulator implements AutoCloseable {
                 // Twilio's own answer to a page over its maximum (20007), which the spec's maximum would turn into 20001.
                 Paging.refuseOversized(query);
             }
-            if (settings.contract().isPresent()) {
+            // twilio-oai has no IAM API, so iam.twilio.com's requests have no contract to check.
+            if (settings.contract().isPresent() && !FlexTokens.IAM_HOST.equals(host)) {
                 violations = settings.contract().get().violations(method, path, query, contentType, body, headers.get("authorization"));
                 if (!violations.isEmpty()) {
                     throw TwilioError.invalidParameter("Request does not match Twilio's API contract: " + String.join("; ", violations));
@@ -261,7 +273,7 @@ public final class TwilioSimulator implements AutoCloseable {
                 status = 0;
                 response = null;
             } else {
-                Answer answer = dispatch(method, path, parameters, headers);
+                Answer answer = dispatch(method, path, parameters, headers, body);
                 if (fault != null && fault.after() && fault.status() > 0) {
                     // Executed, but the client is told it failed.
                     throw faultError(fault.status());
@@ -308,7 +320,7 @@ public final class TwilioSimulator implements AutoCloseable {
     record Answered(int status, Object resource, Map<String, String> headers) {
     }
 
-    private Answer dispatch(String method, String path, Map<String, List<String>> parameters, Map<String, String> headers) {
+    private Answer dispatch(String method, String path, Map<String, List<String>> parameters, Map<String, String> headers, String body) {
         boolean pathKnown = false;
         for (Route route : routes) {
             Matcher matcher = route.pattern().matcher(path);
@@ -316,7 +328,7 @@ public final class TwilioSimulator implements AutoCloseable {
                 pathKnown = true;
                 if (route.method().equals(method)) {
                     synchronized (world) {
-                        Object result = route.handler().handle(new Call(matcher, parameters, headers));
+                        Object result = route.handler().handle(new Call(matcher, parameters, headers, body));
                         if (method.equals("DELETE")) {
                             return new Answer(204, null, null);
                         }

@@ -109,7 +109,9 @@ class AuthorisationMatrixTest extends CallCentreScenario {
         String method = route.substring(0, route.indexOf(' '));
         for (String principal : List.of("none", "expired", "wrong issuer", "wrong audience", "impostor", "other", "supervisor", "agent")) {
             int expected = switch (principal) {
-                case "none", "expired", "wrong issuer", "wrong audience" -> 401;
+                case "none" -> 401;
+                // The JWT authorizer answers a bad token 401; a Lambda authorizer's refusal (simple responses) is a 403.
+                case "expired", "wrong issuer", "wrong audience" -> FLEX ? 403 : 401;
                 case "impostor" -> 403;
                 case "other" -> row.other();
                 case "supervisor" -> row.supervisor();
@@ -119,6 +121,11 @@ class AuthorisationMatrixTest extends CallCentreScenario {
             Connected call = connect("+1415555" + String.format("%04d", (route.hashCode() & 0x7fff) % 10000));
             row.setup().accept(call);
             String path = route.substring(route.indexOf(' ') + 1).replace("{taskSid}", call.task());
+            if (principal.equals("impostor") && FLEX) {
+                // A Flex token names the worker Twilio's IAM has for the user: there is no claim a user could edit.
+                resetCallCentre(sim, twilio);
+                continue;
+            }
             if (principal.equals("impostor") && !workersBound()) {
                 // The stack's own user pool: its app client cannot write the worker attribute, so no such token is issued.
                 HttpResponse<String> refused = mint(call.other(), Map.of("workerClaim", WORKERS.get(call.agent())));
@@ -331,18 +338,34 @@ class AuthorisationMatrixTest extends CallCentreScenario {
         return "worker-attribute".equals(runtime.environment("GetCallFunction").get("AUTH_WORKER_BINDING"));
     }
 
+    /** Whether this run's runtime takes Flex tokens (the scenarios-with-flex-tokens execution of local/pom.xml). */
+    private static final boolean FLEX = "flex".equals(System.getProperty("local.agentAuth"));
+
+    /**
+     * A token for a worker: a JWT from {@code /dev/token}, or with Flex tokens one from
+     * {@code /dev/flex-token}, where a token minted for another issuer or audience becomes one IAM
+     * never issued, and groups become roles (the supervisor group is Flex's supervisor role, any
+     * other group a role of its own name, so {@code x,supervisors} grants nothing in either mode).
+     */
     private static String token(String worker, Map<String, Object> extra) {
+        if (FLEX && (extra.containsKey("issuer") || extra.containsKey("audience"))) {
+            return "flex-sim.not-issued-by-iam";
+        }
         HttpResponse<String> response = mint(worker, extra);
         assertEquals(200, response.statusCode(), "a token for " + worker + ": " + response.body());
         return Json.parse(response.body(), "token").path("token").asText();
     }
 
-    /** Asks the local identity provider ({@code /dev/token}) for a token. */
+    /** Asks the local identity provider ({@code /dev/token}, or {@code /dev/flex-token} with Flex tokens) for a token. */
     private static HttpResponse<String> mint(String worker, Map<String, Object> extra) {
         Map<String, Object> request = new java.util.HashMap<>(extra);
         request.put("worker", worker);
+        if (FLEX && request.get("groups") instanceof List<?> groups) {
+            request.remove("groups");
+            request.put("roles", groups.stream().map(g -> g.equals("supervisors") ? "supervisor" : String.valueOf(g)).toList());
+        }
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(runtime.baseUrl() + "/dev/token"))
+            return HTTP.send(HttpRequest.newBuilder(URI.create(runtime.baseUrl() + (FLEX ? "/dev/flex-token" : "/dev/token")))
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(request))).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException | InterruptedException e) {

@@ -167,6 +167,15 @@ abstract class CallCentreScenario {
         }
     }
 
+    /**
+     * The REST requests the functions sent since the last clear. With Flex tokens API Gateway's
+     * authorizer asks Twilio IAM about a token first; that is the authorizer's request, not the
+     * command's, so it is left out.
+     */
+    static List<JsonNode> functionRequests() {
+        return sim.requests().stream().filter(r -> !r.path("host").asText().equals("iam.twilio.com")).toList();
+    }
+
     /** The REST requests the product sent for this: creating a participant, updating a task, and so on. */
     static List<JsonNode> requests(String method, String pathPattern) {
         return sim.requests().stream().filter(r -> r.path("method").asText().equals(method) && r.path("path").asText().matches(pathPattern)).toList();

@@ -359,7 +359,7 @@ class ColdTransferScenarioTest extends CallCentreScenario {
 
     /** The REST requests since the last clear, as "METHOD resource" (participant hold vs removal, task create vs update). */
     private static List<String> restCalls() {
-        return sim.requests().stream().map(r -> {
+        return functionRequests().stream().map(r -> {
             String method = r.path("method").asText();
             String path = r.path("path").asText();
             if (path.endsWith("/Participants.json")) {

@@ -154,7 +154,7 @@ class SupervisorScenarioTest extends CallCentreScenario {
 
     /** Twilio requests that changed something (GETs read a worker or a task). */
     private static long posts() {
-        return sim.requests().stream().filter(r -> !r.path("method").asText().equals("GET")).count();
+        return functionRequests().stream().filter(r -> !r.path("method").asText().equals("GET")).count();
     }
 
     /** Task updates that only add to the task's attributes: the reports the call's end writes (CallReports). */
