@@ -57,6 +57,8 @@ class ChaosPropertyTest {
     private static final AtomicInteger VIOLATIONS = new AtomicInteger();
     private static final List<String> EXAMPLES = new ArrayList<>();
     private static final AtomicInteger CALLERS = new AtomicInteger();
+    /** How the product answered each command, as "STEP status": the report shows that every flow was reached, not only refused. */
+    private static final Map<String, Integer> ANSWERS = new java.util.TreeMap<>();
 
     private static LocalRuntime runtime;
     private static SimClient sim;
@@ -78,6 +80,9 @@ class ChaosPropertyTest {
         if (REPORT) {
             System.out.println("tries " + TRIES.get() + ", violations " + VIOLATIONS.get());
             EXAMPLES.forEach(example -> System.out.println("  " + example));
+            synchronized (ANSWERS) {
+                System.out.println("answers: " + ANSWERS);
+            }
         }
         runtime.close();
     }
@@ -117,6 +122,10 @@ class ChaosPropertyTest {
             invariants.nothingTwice(call.numberStarts, problems);
 
             hangUp(customer);
+            if (call.task != null && random.nextBoolean()) {
+                // The agent ends their wrap-up with a disposition (else the wrap-up timer ends it).
+                command(ChaosStep.WRAP_UP, Agent.signIn(runtime.baseUrl(), agentOf(call)), "/calls/" + call.task + "/wrap-up", Map.of("disposition", "resolved"));
+            }
             settle(ChaosInvariants.AFTER_CALL_SECONDS);
             invariants.afterTheCall(task != null ? task : invariants.taskOfCustomer(), problems);
             invariants.contract(problems);
@@ -176,6 +185,7 @@ class ChaosPropertyTest {
     /** Alice calls the customer (POST /calls): her phone rings first, then the customer's, and both answer. */
     private static Call callOut(String customer) {
         Agent.Answer placed = Agent.signIn(runtime.baseUrl(), "alice").post("/calls", Map.of("to", customer));
+        tally(ChaosStep.Start.OUTBOUND, placed.status());
         String task = placed.status() == 202 ? placed.body().path("taskSid").asText() : null;
         for (String party : List.of("alice", customer)) {
             act(party, "ringing", sim::answer);
@@ -192,27 +202,27 @@ class ChaosPropertyTest {
         Agent agent = call.task == null ? null : Agent.signIn(runtime.baseUrl(), agentOf(call));
         Agent sam = Agent.signIn(runtime.baseUrl(), "sam");
         switch (step) {
-            case HOLD -> command(agent, path + "/hold", Map.of("hold", true));
-            case RESUME -> command(agent, path + "/hold", Map.of("hold", false));
-            case COLD_TO_WORKER -> command(agent, path + "/cold-transfer", Map.of("to", Map.of("worker", DemoWorkspace.CAROL)));
-            case COLD_TO_QUEUE -> command(agent, path + "/cold-transfer", Map.of("to", Map.of("queue", "sales")));
-            case COLD_TO_NUMBER -> call.numberStarts += command(agent, path + "/cold-transfer", Map.of("to", Map.of("number", NUMBER)));
-            case WARM_TO_WORKER -> command(agent, path + "/warm-transfer", Map.of("to", Map.of("worker", DemoWorkspace.CAROL)));
-            case WARM_TO_QUEUE -> command(agent, path + "/warm-transfer", Map.of("to", Map.of("queue", "sales")));
-            case WARM_TO_NUMBER -> call.numberStarts += command(agent, path + "/warm-transfer", Map.of("to", Map.of("number", NUMBER)));
-            case THREE_WAY -> command(agent, path + "/warm-transfer/three-way", Map.of());
-            case COMPLETE -> command(agent, path + "/warm-transfer/complete", Map.of());
-            case CANCEL -> command(agent, path + "/warm-transfer/cancel", Map.of());
-            case MONITOR -> command(call.task == null ? null : sam, path + "/supervisor", Map.of("mode", "monitor"));
-            case WHISPER -> command(call.task == null ? null : sam, path + "/supervisor", Map.of("mode", "whisper"));
-            case BARGE -> command(call.task == null ? null : sam, path + "/supervisor", Map.of("mode", "barge"));
+            case HOLD -> command(step, agent, path + "/hold", Map.of("hold", true));
+            case RESUME -> command(step, agent, path + "/hold", Map.of("hold", false));
+            case COLD_TO_WORKER -> command(step, agent, path + "/cold-transfer", Map.of("to", Map.of("worker", DemoWorkspace.CAROL)));
+            case COLD_TO_QUEUE -> command(step, agent, path + "/cold-transfer", Map.of("to", Map.of("queue", "sales")));
+            case COLD_TO_NUMBER -> call.numberStarts += command(step, agent, path + "/cold-transfer", Map.of("to", Map.of("number", NUMBER)));
+            case WARM_TO_WORKER -> command(step, agent, path + "/warm-transfer", Map.of("to", Map.of("worker", DemoWorkspace.CAROL)));
+            case WARM_TO_QUEUE -> command(step, agent, path + "/warm-transfer", Map.of("to", Map.of("queue", "sales")));
+            case WARM_TO_NUMBER -> call.numberStarts += command(step, agent, path + "/warm-transfer", Map.of("to", Map.of("number", NUMBER)));
+            case THREE_WAY -> command(step, agent, path + "/warm-transfer/three-way", Map.of());
+            case COMPLETE -> command(step, agent, path + "/warm-transfer/complete", Map.of());
+            case CANCEL -> command(step, agent, path + "/warm-transfer/cancel", Map.of());
+            case MONITOR -> command(step, call.task == null ? null : sam, path + "/supervisor", Map.of("mode", "monitor"));
+            case WHISPER -> command(step, call.task == null ? null : sam, path + "/supervisor", Map.of("mode", "whisper"));
+            case BARGE -> command(step, call.task == null ? null : sam, path + "/supervisor", Map.of("mode", "barge"));
             case STOP_SUPERVISING -> {
                 if (call.task != null) {
-                    sam.delete(path + "/supervisor");
+                    tally(step, sam.delete(path + "/supervisor").status());
                 }
             }
-            case HANG_UP_VIA_API -> command(agent, path + "/hangup", Map.of());
-            case WRAP_UP -> command(agent, path + "/wrap-up", Map.of("disposition", "resolved"));
+            case HANG_UP_VIA_API -> command(step, agent, path + "/hangup", Map.of());
+            case WRAP_UP -> command(step, agent, path + "/wrap-up", Map.of("disposition", "resolved"));
             case TARGET_ANSWERS -> ringingTarget(call).ifPresent(sim::answer);
             case TARGET_DECLINES -> ringingTarget(call).ifPresent(sim::decline);
             case TARGET_HANGS_UP -> connectedTarget(call).ifPresent(sim::hangup);
@@ -227,12 +237,18 @@ class ChaosPropertyTest {
     }
 
     /** Sends an agent's command (none without a call); answers 1 when it was sent. Any answer is allowed: the invariants judge the outcome. */
-    private static int command(Agent agent, String path, Map<String, Object> body) {
+    private static int command(ChaosStep step, Agent agent, String path, Map<String, Object> body) {
         if (agent == null) {
             return 0;
         }
-        agent.post(path, body);
+        tally(step, agent.post(path, body).status());
         return 1;
+    }
+
+    private static void tally(Object step, int status) {
+        synchronized (ANSWERS) {
+            ANSWERS.merge(step + " " + status, 1, Integer::sum);
+        }
     }
 
     /** Arms one fault for whatever comes next. */
