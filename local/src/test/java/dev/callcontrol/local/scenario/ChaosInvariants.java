@@ -88,7 +88,8 @@ final class ChaosInvariants {
         if (music && !hearsSomeone && others.isEmpty() && !routing) {
             problems.add("customer held with no agent and nothing routing for them: hears " + hears);
         }
-        if (leg.path("hold").asBoolean() && !others.isEmpty() && !routing && !warm.equals("CONSULTING")) {
+        if (leg.path("hold").asBoolean() && !others.isEmpty() && !routing) {
+            // Consulting agents too: the watchdog takes a customer held that long off hold whatever the agents are doing.
             problems.add("customer held past MAX_HOLD_SECONDS (" + SETTLE_SECONDS + " s untouched) with " + others + ", warm transfer " + warm);
         }
         if (Set.of("INITIATED", "RINGING").contains(warm)) {
@@ -113,7 +114,12 @@ final class ChaosInvariants {
         if (task == null) {
             return;
         }
-        List<String> left = othersIn(task);
+        List<String> left = new ArrayList<>();
+        for (JsonNode call : sim.hearing()) {
+            if (task.equals(call.path("conference").asText())) {
+                left.add(call.path("party").asText());
+            }
+        }
         if (!left.isEmpty()) {
             problems.add(left + " still in the conference after the customer hung up");
         }
