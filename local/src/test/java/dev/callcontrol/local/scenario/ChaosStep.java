@@ -60,11 +60,29 @@ enum ChaosStep {
         if (random.nextBoolean()) {
             List<ChaosStep> openings = List.of(HOLD, COLD_TO_WORKER, COLD_TO_QUEUE, COLD_TO_NUMBER, WARM_TO_WORKER, WARM_TO_QUEUE,
                     WARM_TO_NUMBER, MONITOR);
-            steps.add(openings.get(random.nextInt(openings.size())));
+            ChaosStep opening = openings.get(random.nextInt(openings.size()));
+            steps.add(opening);
+            if (random.nextBoolean()) {
+                steps.addAll(followUp(opening, random));
+            }
         }
         for (int i = random.nextInt(10); i > 0; i--) {
             steps.add(all[random.nextInt(all.length)]);
         }
         return new Plan(before, start, steps, seed);
+    }
+
+    /** What usually comes after an opening, so that a flow's later steps (three-way, complete, barge) are reached with success too. */
+    private static List<ChaosStep> followUp(ChaosStep opening, Random random) {
+        return switch (opening) {
+            case WARM_TO_WORKER, WARM_TO_QUEUE, WARM_TO_NUMBER -> List.of(
+                    List.of(TARGET_ANSWERS, THREE_WAY, COMPLETE), List.of(TARGET_ANSWERS, COMPLETE), List.of(TARGET_ANSWERS, CANCEL),
+                    List.of(TARGET_ANSWERS, THREE_WAY, CANCEL)).get(random.nextInt(4));
+            case COLD_TO_WORKER, COLD_TO_QUEUE, COLD_TO_NUMBER -> List.of(TARGET_ANSWERS);
+            case MONITOR -> List.of(List.of(SUPERVISOR_ANSWERS, WHISPER), List.of(SUPERVISOR_ANSWERS, BARGE),
+                    List.of(SUPERVISOR_ANSWERS, WHISPER, BARGE, STOP_SUPERVISING)).get(random.nextInt(3));
+            case HOLD -> List.of(RESUME);
+            default -> List.of();
+        };
     }
 }
