@@ -47,9 +47,19 @@ final class ChaosInvariants {
         this.customer = customer;
     }
 
+    private static final Map<String, Agent> AGENTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * A worker signed in once per run, before any fault is armed: signing in reads the worker from
+     * TaskRouter, and a fault armed for the product's requests must not break the test's own sign-in.
+     */
+    static Agent signedIn(String baseUrl, String worker) {
+        return AGENTS.computeIfAbsent(worker, name -> Agent.signIn(baseUrl, name));
+    }
+
     /** The call's record as a supervisor sees it, or a missing node. */
     static JsonNode view(String baseUrl, String task) {
-        Agent.Answer answer = Agent.signIn(baseUrl, "sam").get("/calls/" + task);
+        Agent.Answer answer = signedIn(baseUrl, "sam").get("/calls/" + task);
         return answer.status() == 200 ? answer.body() : MissingNode.getInstance();
     }
 

@@ -73,6 +73,9 @@ class ChaosPropertyTest {
         env.put("TWILIO_API_BASE_URL", runtime.simulator().orElseThrow().baseUrl());
         twilio = TwilioClients.restClient(Config.of(env));
         controls = new ChaosControls(runtime.baseUrl());
+        for (String worker : CallCentreScenario.WORKERS.keySet()) {
+            ChaosInvariants.signedIn(runtime.baseUrl(), worker);
+        }
     }
 
     @AfterContainer
@@ -124,7 +127,7 @@ class ChaosPropertyTest {
             hangUp(customer);
             if (call.task != null && random.nextBoolean()) {
                 // The agent ends their wrap-up with a disposition (else the wrap-up timer ends it).
-                command(ChaosStep.WRAP_UP, Agent.signIn(runtime.baseUrl(), agentOf(call)), "/calls/" + call.task + "/wrap-up", Map.of("disposition", "resolved"));
+                command(ChaosStep.WRAP_UP, ChaosInvariants.signedIn(runtime.baseUrl(), agentOf(call)), "/calls/" + call.task + "/wrap-up", Map.of("disposition", "resolved"));
             }
             settle(ChaosInvariants.AFTER_CALL_SECONDS);
             invariants.afterTheCall(task != null ? task : invariants.taskOfCustomer(), problems);
@@ -184,7 +187,7 @@ class ChaosPropertyTest {
 
     /** Alice calls the customer (POST /calls): her phone rings first, then the customer's, and both answer. */
     private static Call callOut(String customer) {
-        Agent.Answer placed = Agent.signIn(runtime.baseUrl(), "alice").post("/calls", Map.of("to", customer));
+        Agent.Answer placed = ChaosInvariants.signedIn(runtime.baseUrl(), "alice").post("/calls", Map.of("to", customer));
         tally(ChaosStep.Start.OUTBOUND, placed.status());
         String task = placed.status() == 202 ? placed.body().path("taskSid").asText() : null;
         for (String party : List.of("alice", customer)) {
@@ -199,8 +202,8 @@ class ChaosPropertyTest {
             return;
         }
         String path = "/calls/" + call.task;
-        Agent agent = call.task == null ? null : Agent.signIn(runtime.baseUrl(), agentOf(call));
-        Agent sam = Agent.signIn(runtime.baseUrl(), "sam");
+        Agent agent = call.task == null ? null : ChaosInvariants.signedIn(runtime.baseUrl(), agentOf(call));
+        Agent sam = ChaosInvariants.signedIn(runtime.baseUrl(), "sam");
         switch (step) {
             case HOLD -> command(step, agent, path + "/hold", Map.of("hold", true));
             case RESUME -> command(step, agent, path + "/hold", Map.of("hold", false));
