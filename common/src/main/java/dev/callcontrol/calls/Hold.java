@@ -1,5 +1,6 @@
 package dev.callcontrol.calls;
 
+import dev.callcontrol.agent.CallControlException;
 import dev.callcontrol.agent.Principal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +27,17 @@ final class Hold {
      * Holds or resumes the customer. The request is sent even when the record says the customer is
      * already so: a request Twilio carried out but answered with a failure leaves the record
      * behind, and the agent's next press must still reach the call.
+     *
+     * <p>Refused (409 {@code transfer_in_progress}) while a cold transfer is under way: the agent
+     * has handed the customer over and is leaving (their {@code participant-leave} may not have
+     * arrived yet, or ever), and a resume would take the customer off hold music into a conference
+     * with nobody in it. The customer stays held until the target joins or the transfer ends.
      */
     CallRecord hold(String taskSid, Principal principal, boolean hold) {
         CallRecord call = lookup.connectedCall(taskSid, principal, "hold");
+        if (call.transfer != null) {
+            throw CallControlException.conflict("transfer_in_progress", "the customer is being transferred, and stays on hold until the target answers");
+        }
         CallRecord.Leg customer = CallLookup.presentCustomer(call);
         ports.telephony().hold(call.conferenceSid, customer.callSid, hold, ports.holdUrl());
         LOG.info(hold ? "Customer held" : "Customer resumed");
