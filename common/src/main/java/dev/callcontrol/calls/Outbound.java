@@ -20,10 +20,12 @@ final class Outbound {
 
     private final Telephony telephony;
     private final TransferTargets targets;
+    private final CallControl.Settings settings;
 
     Outbound(Ports ports, TransferTargets targets) {
         this.telephony = ports.telephony();
         this.targets = targets;
+        this.settings = ports.settings();
     }
 
     /**
@@ -45,7 +47,9 @@ final class Outbound {
         }
         attributes.put("route", TransferTargets.ROUTE_TO_AGENT);
         attributes.put("requested_agent", principal.workerSid());
-        String task = telephony.createTask(attributes, CallControl.OUTBOUND_PRIORITY, 0);
+        // The task waits for its agent as long as a transfer waits for its target: an outbound call that could not
+        // reach its agent is canceled by TaskRouter, not left pending for a day to ring the customer long after.
+        String task = telephony.createTask(attributes, CallControl.OUTBOUND_PRIORITY, settings.transferTimeoutSeconds());
         CallLog.put(CallLog.TASK_SID, task);
         LOG.info("Outbound call requested; TaskRouter rings the agent, then the customer");
         return task;

@@ -30,7 +30,8 @@ public enum Setting {
             + "(same path and query; the original host travels in the X-Twilio-Original-Host header).", ""),
     AGENT_RING_TIMEOUT("Seconds TaskRouter rings the agent before giving up on the reservation.", "20"),
     TRANSFER_TIMEOUT_SECONDS("Seconds a transfer, cold or warm, to a worker, a queue or a number, waits for its target to join: "
-            + "the transfer task's TaskRouter timeout, and the reconciler ends a transfer still waiting after it as a no-answer.", "120"),
+            + "the transfer task's TaskRouter timeout, and the reconciler ends a transfer still waiting after it as a no-answer. "
+            + "An outbound call's task waits as long for its agent before TaskRouter cancels it.", "120"),
     WRAP_UP_SECONDS("Seconds an agent's wrap-up may last before the reconciler completes the task itself (disposition timed_out); "
             + "0: no limit, the agent ends it.", "0"),
     WRAP_UP_DISPOSITIONS("Comma-separated dispositions an agent may end a wrap-up with; empty: any (1 to 64 letters, digits, "

@@ -3,6 +3,7 @@ package dev.callcontrol.functions;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import dev.callcontrol.config.Config;
 import dev.callcontrol.http.ApiFunction;
 import dev.callcontrol.http.ApiResponses;
 import dev.callcontrol.http.HttpError;
@@ -32,6 +33,11 @@ public final class ConsoleFunction extends ApiFunction {
     private final Map<String, String> contents = new LinkedHashMap<>();
 
     public ConsoleFunction() {
+        this(Config.fromEnvironment());
+    }
+
+    /** The console reads no setting; the constructor every function has (SnapStart priming builds each with its configuration). */
+    public ConsoleFunction(Config config) {
         FILES.keySet().forEach(name -> contents.put(name, read(name)));
     }
 

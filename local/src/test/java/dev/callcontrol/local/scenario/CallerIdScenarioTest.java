@@ -120,7 +120,7 @@ class CallerIdScenarioTest extends CallCentreScenario {
             Agent.Answer notANumber = agent.post("/calls/" + call.task() + "/" + kind, Map.of("to", Map.of("queue", "sales"), "from", CHOSEN));
             assertEquals(400, notANumber.status(), "a caller ID is for numbers only: " + notANumber.body());
         }
-        assertTrue(sim.requests().stream().noneMatch(r -> r.path("method").asText().equals("POST")), "nothing was asked of Twilio");
+        assertTrue(functionRequests().stream().noneMatch(r -> r.path("method").asText().equals("POST")), "nothing was asked of Twilio");
         assertEquals(Set.of(call.agent()), sim.hears(customer));
         assertFalse(sim.liveCall(customer).path("hold").asBoolean());
         assertNull(sim.liveCall("+14155550996"));

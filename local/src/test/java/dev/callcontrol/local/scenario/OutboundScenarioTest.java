@@ -65,6 +65,25 @@ class OutboundScenarioTest extends CallCentreScenario {
     }
 
     @Test
+    void anOutboundCallWhoseAgentNeverAnswersIsCanceledAndTheCustomerNeverDialled() {
+        String customer = "+14155550143";
+        Agent alice = signIn("alice");
+        Agent.Answer placed = alice.post("/calls", Map.of("to", customer));
+        assertEquals(202, placed.status(), placed.body().toString());
+        String task = placed.body().path("taskSid").asText();
+        // Alice does not take it (her phone is declined each time it rings); past TRANSFER_TIMEOUT_SECONDS TaskRouter cancels it.
+        for (int seconds = 0; seconds < 150; seconds += 10) {
+            String ringing = sim.liveCall("alice") == null ? null : sim.liveCall("alice").path("callSid").asText();
+            if (ringing != null) {
+                sim.decline(ringing);
+            }
+            sim.advance(10);
+        }
+        assertEquals("canceled", task(task).path("assignment_status").asText(), "not left pending for a day");
+        assertNull(sim.liveCall(customer), "the customer was never dialled");
+    }
+
+    @Test
     void outboundCallsAreCheckedBeforeAnythingIsDialled() {
         int tasksBefore = sim.tasks().size();
         Agent alice = signIn("alice");
