@@ -130,7 +130,7 @@ final class ApiGatewayEmulator implements HttpHandler {
                         case 403 -> "Forbidden";
                         default -> "Internal Server Error";
                     };
-                    write(exchange, outcome.status(), Map.of("Content-Type", "application/json"),
+                    answer.write(outcome.status(), Map.of("Content-Type", "application/json"),
                             ("{\"message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8));
                     return;
                 }
