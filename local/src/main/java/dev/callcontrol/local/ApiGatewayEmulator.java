@@ -172,6 +172,16 @@ final class ApiGatewayEmulator implements HttpHandler {
         }
     }
 
+    /** Whether the agent routes are behind the Flex token authorizer ({@code LOCAL_AGENT_AUTH=flex}). */
+    boolean takesFlexTokens() {
+        return flex != null;
+    }
+
+    /** Whether any route is throttled. */
+    boolean throttling() {
+        return throttles.any();
+    }
+
     /** How many times the function with this logical ID has been invoked through the API. */
     long invocations(String functionLogicalId) {
         var count = invocations.get(functionLogicalId);

@@ -416,8 +416,14 @@ public final class LocalRuntime implements AutoCloseable {
         if (simulator == null && (twilioBase == null || twilioBase.isBlank())) {
             out.append("  /dev/*          404 against real Twilio unless LOCAL_DEV_SECRET is set and sent in ").append(DevGate.HEADER).append('\n');
         }
-        out.append("  Agent tokens    POST ").append(baseUrl()).append(DevTokens.PATH)
+        boolean flexTokens = api.takesFlexTokens();
+        out.append("  Agent tokens    POST ").append(baseUrl()).append(flexTokens ? DevFlexTokens.PATH : DevTokens.PATH)
                 .append(" {\"worker\":\"alice\"} (local only; agent routes need Authorization: Bearer <token>)\n");
+        if (routes.stream().anyMatch(route -> route.path().equals("/console"))) {
+            out.append("  Console         ").append(baseUrl()).append("/console (sign in as a demo worker in its local panel)\n");
+        }
+        out.append("  Throttling      ").append(api.throttling() ? "API Gateway's route throttles from template.yaml (LOCAL_THROTTLING=off to lift them)"
+                : "off (LOCAL_THROTTLING=off)").append('\n');
         out.append("  Twilio secrets  ").append(secrets.describe()).append('\n');
         out.append("  Webhooks are signed with the auth token in TWILIO_AUTH_TOKEN")
                 .append(LocalDefaults.AUTH_TOKEN.equals(anyEnvironment.get(Setting.TWILIO_AUTH_TOKEN.name())) ? " (local default '" + LocalDefaults.AUTH_TOKEN + "')" : "")

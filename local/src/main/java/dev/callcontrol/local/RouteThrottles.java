@@ -105,6 +105,11 @@ final class RouteThrottles {
         return bucket == null || bucket.take(nanoTime.getAsLong());
     }
 
+    /** Whether any route has a throttle. */
+    boolean any() {
+        return !buckets.isEmpty();
+    }
+
     /** Whether this route has a throttle. */
     boolean throttled(String routeKey) {
         return buckets.containsKey(routeKey);
