@@ -42,10 +42,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * And the local runtime's own {@code /dev/*} routes, which mint any worker's token, do not exist for
  * anyone when it runs against real Twilio (finding 3).
  */
-@CallCentreScenario.WithSettings({AuthorisationMatrixTest.DIALS_PER_MINUTE, "LOCAL_THROTTLING=template"})
+@CallCentreScenario.WithSettings({AuthorisationMatrixTest.DIALS_PER_MINUTE, AuthorisationMatrixTest.THROTTLED})
 class AuthorisationMatrixTest extends CallCentreScenario {
     /** Few enough to reach in a case; each case starts in a minute of its own ({@code resetCallCentre} moves the clock on a minute). */
     static final String DIALS_PER_MINUTE = "AGENT_DIALS_PER_MINUTE=3";
+    /** API Gateway's route throttles as template.yaml sets them (the other scenarios run without). */
+    static final String THROTTLED = "LOCAL_THROTTLING=template";
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /** How to exercise a route: the call it needs, the body, and the status for the agent, another agent and a supervisor. */
