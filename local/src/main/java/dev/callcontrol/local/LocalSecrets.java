@@ -15,7 +15,9 @@ import java.util.Optional;
  * start. {@code secrets-manager}: as deployed, with the template's {@code TWILIO_SECRET_ID} and the
  * secrets in no function's configuration; the runtime serves that secret from a loopback Secrets
  * Manager ({@link FakeSecretsManager}) that holds the values the environment gives, so every
- * function reads it at start as a deployed container does (issue 19, finding 7).
+ * function reads it at start as a deployed container does (issue 19, finding 7). It follows the
+ * template: a function whose template environment names no secret keeps its values in its
+ * environment, as a deployment would resolve them into its configuration.
  */
 final class LocalSecrets implements AutoCloseable {
     static final String VARIABLE = "LOCAL_SECRETS";
@@ -46,11 +48,12 @@ final class LocalSecrets implements AutoCloseable {
      * {@code TWILIO_SECRET_ID} the template gives the function.
      */
     void place(Map<String, String> environment, String templateSecretId) {
-        if (manager == null) {
+        if (manager == null || templateSecretId == null || templateSecretId.isBlank()) {
+            // The environment's way, or a template that names no secret: the values stay where the template puts them.
             environment.put(Setting.TWILIO_SECRET_ID.name(), "");
             return;
         }
-        String secretId = templateSecretId == null || templateSecretId.isBlank() ? "call-control/twilio" : templateSecretId;
+        String secretId = templateSecretId;
         Map<String, String> secret = new LinkedHashMap<>();
         for (Setting setting : SECRET_SETTINGS) {
             String value = environment.get(setting.name());
