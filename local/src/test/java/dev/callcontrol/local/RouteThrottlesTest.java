@@ -52,6 +52,45 @@ class RouteThrottlesTest {
     }
 
     @Test
+    void simulatedTimeRefillsTheBucketsAsWallClockTimeDoes() throws IOException {
+        SamTemplate template = SamTemplate.read(Project.template());
+        Intrinsics defaults = new Intrinsics(name -> {
+            Object parameter = template.parameters().get(name);
+            return parameter instanceof Map<?, ?> definition ? String.valueOf(definition.get("Default")) : null;
+        });
+        MovableClock simulated = new MovableClock();
+        RouteThrottles throttles = RouteThrottles.of(template, defaults, List.of("POST /twilio/taskrouter-events"), Map.of(), simulated);
+        int burst = Integer.parseInt(defaults.resolve(Map.of("Ref", "TwilioRouteBurstLimit")));
+        assertEquals(burst, admitted(throttles, "POST /twilio/taskrouter-events", burst * 2), "the burst at once");
+        simulated.advance(java.time.Duration.ofMinutes(1));
+        assertEquals(burst, admitted(throttles, "POST /twilio/taskrouter-events", burst * 2), "a simulated minute refilled the bucket");
+    }
+
+    /** A clock only the test moves, as the simulator's is. */
+    private static final class MovableClock extends java.time.Clock {
+        private java.time.Instant now = java.time.Instant.parse("2026-12-07T10:00:00Z");
+
+        void advance(java.time.Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
     void withoutAThrottleOrWithThrottlingOffEveryRequestIsAdmitted() throws IOException {
         RouteThrottles routeOnly = RouteThrottles.of(List.of(new SamTemplate.Throttle("POST /twilio/assignment", 1, 1)), PARAMETERS,
                 List.of("POST /twilio/assignment", "GET /calls"), System::nanoTime);
@@ -63,10 +102,10 @@ class RouteThrottlesTest {
             Object parameter = template.parameters().get(name);
             return parameter instanceof Map<?, ?> definition ? String.valueOf(definition.get("Default")) : null;
         });
-        RouteThrottles off = RouteThrottles.of(template, defaults, List.of("POST /twilio/assignment"), Map.of(RouteThrottles.VARIABLE, "off"));
+        RouteThrottles off = RouteThrottles.of(template, defaults, List.of("POST /twilio/assignment"), Map.of(RouteThrottles.VARIABLE, "off"), null);
         assertEquals(1000, admitted(off, "POST /twilio/assignment", 1000));
         assertThrows(IllegalArgumentException.class,
-                () -> RouteThrottles.of(template, defaults, List.of(), Map.of(RouteThrottles.VARIABLE, "sometimes")));
+                () -> RouteThrottles.of(template, defaults, List.of(), Map.of(RouteThrottles.VARIABLE, "sometimes"), null));
     }
 
     @Test
@@ -78,7 +117,7 @@ class RouteThrottlesTest {
         });
         List<String> routes = template.functions().stream().flatMap(f -> f.routes().stream())
                 .map(route -> route.method() + " " + route.path()).toList();
-        RouteThrottles throttles = RouteThrottles.of(template, defaults, routes, Map.of());
+        RouteThrottles throttles = RouteThrottles.of(template, defaults, routes, Map.of(), null);
         for (String route : routes) {
             assertTrue(throttles.throttled(route), route + " has a throttle");
         }
