@@ -107,6 +107,8 @@ class ConferenceRecordingRulesTest extends SimRulesTest {
         assertEquals(sid, paused.getSid());
         assertEquals(sid, Recording.updater(conference, "Twilio.CURRENT", Recording.Status.STOPPED).update(twilio).getSid());
         assertEquals(Recording.Status.STOPPED, Recording.fetcher(conference, sid).fetch(twilio).getStatus());
+        // The status callback goes out after the REST answer: a control request waits until the webhooks in flight are delivered.
+        sim.hearing();
         assertEquals(List.of("completed"), product.hits(RECORDING_EVENTS).stream().map(h -> h.param("RecordingStatus")).toList());
         ApiException none = assertThrows(ApiException.class,
                 () -> Recording.updater(conference, "Twilio.CURRENT", Recording.Status.IN_PROGRESS).update(twilio));
