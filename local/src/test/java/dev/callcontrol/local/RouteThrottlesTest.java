@@ -21,6 +21,14 @@ class RouteThrottlesTest {
         default -> null;
     });
 
+    /** The template's parameters at their defaults, as a deployment with none given resolves them. */
+    private static Intrinsics defaults(SamTemplate template) {
+        return new Intrinsics(name -> {
+            Object parameter = template.parameters().get(name);
+            return parameter instanceof Map<?, ?> definition ? String.valueOf(definition.get("Default")) : null;
+        });
+    }
+
     private static int admitted(RouteThrottles throttles, String route, int requests) {
         int admitted = 0;
         for (int i = 0; i < requests; i++) {
@@ -54,10 +62,7 @@ class RouteThrottlesTest {
     @Test
     void simulatedTimeRefillsTheBucketsAsWallClockTimeDoes() throws IOException {
         SamTemplate template = SamTemplate.read(Project.template());
-        Intrinsics defaults = new Intrinsics(name -> {
-            Object parameter = template.parameters().get(name);
-            return parameter instanceof Map<?, ?> definition ? String.valueOf(definition.get("Default")) : null;
-        });
+        Intrinsics defaults = defaults(template);
         MovableClock simulated = new MovableClock();
         RouteThrottles throttles = RouteThrottles.of(template, defaults, List.of("POST /twilio/taskrouter-events"), Map.of(), simulated);
         int burst = Integer.parseInt(defaults.resolve(Map.of("Ref", "TwilioRouteBurstLimit")));
@@ -98,10 +103,7 @@ class RouteThrottlesTest {
         assertEquals(100, admitted(routeOnly, "GET /calls", 100));
 
         SamTemplate template = SamTemplate.read(Project.template());
-        Intrinsics defaults = new Intrinsics(name -> {
-            Object parameter = template.parameters().get(name);
-            return parameter instanceof Map<?, ?> definition ? String.valueOf(definition.get("Default")) : null;
-        });
+        Intrinsics defaults = defaults(template);
         RouteThrottles off = RouteThrottles.of(template, defaults, List.of("POST /twilio/assignment"), Map.of(RouteThrottles.VARIABLE, "off"), null);
         assertEquals(1000, admitted(off, "POST /twilio/assignment", 1000));
         assertThrows(IllegalArgumentException.class,
@@ -111,10 +113,7 @@ class RouteThrottlesTest {
     @Test
     void theTemplateThrottlesEveryTwilioRouteOnItsOwnAndEveryAgentRouteByDefault() throws IOException {
         SamTemplate template = SamTemplate.read(Project.template());
-        Intrinsics defaults = new Intrinsics(name -> {
-            Object parameter = template.parameters().get(name);
-            return parameter instanceof Map<?, ?> definition ? String.valueOf(definition.get("Default")) : null;
-        });
+        Intrinsics defaults = defaults(template);
         List<String> routes = template.functions().stream().flatMap(f -> f.routes().stream())
                 .map(route -> route.method() + " " + route.path()).toList();
         RouteThrottles throttles = RouteThrottles.of(template, defaults, routes, Map.of(), null);
