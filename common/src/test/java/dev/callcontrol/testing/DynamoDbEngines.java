@@ -66,8 +66,13 @@ public final class DynamoDbEngines {
         if (embedded == null) {
             int port = freePort();
             try {
-                DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
+                // createServer, not createServerFromCommandLineArgs: the same server without the banner the latter prints.
+                com.amazonaws.services.dynamodbv2.local.main.CommandLineInput input = new com.amazonaws.services.dynamodbv2.local.main.CommandLineInput(
                         new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
+                if (!input.init()) {
+                    throw new IllegalStateException("DynamoDB Local refused its options");
+                }
+                DynamoDBProxyServer server = ServerRunner.createServer(input);
                 server.start();
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {

@@ -47,6 +47,11 @@ class ConsoleBrowserTest extends CallCentreScenario {
 
     private static WebDriver browser;
     private static Path profile;
+    /**
+     * Selenium's DevTools, which this test does not use, warns through java.util.logging when the
+     * browser is newer than the CDP versions it ships: held here (loggers are weakly kept) and quiet.
+     */
+    private static final java.util.logging.Logger DEVTOOLS = java.util.logging.Logger.getLogger("org.openqa.selenium.devtools");
 
     @BeforeAll
     static void openTheBrowser() throws IOException {
@@ -55,6 +60,7 @@ class ConsoleBrowserTest extends CallCentreScenario {
             throw new IllegalStateException("CI must install chromium and chromium-driver (.ci/run does)");
         }
         Assumptions.assumeTrue(installed, "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)");
+        DEVTOOLS.setLevel(Level.SEVERE);
         profile = Files.createTempDirectory("console-chromium");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
