@@ -44,12 +44,17 @@ final class ApiGatewayEmulator implements HttpHandler {
     private final AgentExchange.Observers observers;
     /** With {@code LOCAL_AGENT_AUTH=flex}, the Lambda authorizer that replaces the JWT one; else null. */
     private final LocalFlexAuthorizer flex;
+    private final RouteThrottles throttles;
+    /** How many times each function was invoked, by logical ID. */
+    private final Map<String, java.util.concurrent.atomic.LongAdder> invocations = new java.util.concurrent.ConcurrentHashMap<>();
 
     ApiGatewayEmulator(List<Binding> bindings, int maxBodyBytes) {
-        this(bindings, maxBodyBytes, null, null, new AgentExchange.Observers());
+        this(bindings, maxBodyBytes, null, null, new AgentExchange.Observers(), RouteThrottles.none());
     }
 
-    ApiGatewayEmulator(List<Binding> bindings, int maxBodyBytes, LocalAuthorizer authorizer, LocalFlexAuthorizer flex, AgentExchange.Observers observers) {
+    ApiGatewayEmulator(List<Binding> bindings, int maxBodyBytes, LocalAuthorizer authorizer, LocalFlexAuthorizer flex, AgentExchange.Observers observers,
+                       RouteThrottles throttles) {
+        this.throttles = throttles;
         this.authorizer = authorizer;
         this.flex = flex;
         this.observers = observers;
@@ -107,6 +112,12 @@ final class ApiGatewayEmulator implements HttpHandler {
             }
             byte[] body = readBody(exchange.getRequestBody());
             Answer answer = answer(exchange, match, body);
+            if (!throttles.admit(match.route().method() + " " + match.route().path())) {
+                // The route's token bucket is empty: API Gateway answers itself, before any authorizer or function.
+                cors(exchange);
+                answer.write(429, Map.of("Content-Type", "application/json"), "{\"message\":\"Too Many Requests\"}".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             if (body == null) {
                 answer.write(413, Map.of("Content-Type", "application/json"), "{\"message\":\"Request Entity Too Large\"}".getBytes(StandardCharsets.UTF_8));
                 return;
@@ -147,6 +158,7 @@ final class ApiGatewayEmulator implements HttpHandler {
             cors(exchange);
             APIGatewayV2HTTPEvent event = event(exchange, match, method, rawPath, pathParameters, body, claims, lambdaContext);
             APIGatewayV2HTTPResponse response;
+            invocations.computeIfAbsent(match.function().logicalId(), id -> new java.util.concurrent.atomic.LongAdder()).increment();
             try {
                 response = match.handler().handleRequest(event, new LocalContext(match.function(), event.getRequestContext().getRequestId()));
             } catch (RuntimeException e) {
@@ -158,6 +170,22 @@ final class ApiGatewayEmulator implements HttpHandler {
             }
             respond(answer, exchange, response);
         }
+    }
+
+    /** Whether the agent routes are behind the Flex token authorizer ({@code LOCAL_AGENT_AUTH=flex}). */
+    boolean takesFlexTokens() {
+        return flex != null;
+    }
+
+    /** Whether any route is throttled. */
+    boolean throttling() {
+        return throttles.any();
+    }
+
+    /** How many times the function with this logical ID has been invoked through the API. */
+    long invocations(String functionLogicalId) {
+        var count = invocations.get(functionLogicalId);
+        return count == null ? 0 : count.sum();
     }
 
     /** How a matched request is answered: written to the caller, and told to the observers when the route is an agent route. */

@@ -1,10 +1,7 @@
 package dev.callcontrol.local;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.sun.net.httpserver.HttpServer;
-import dev.callcontrol.config.Config;
 import dev.callcontrol.config.Setting;
 import dev.callcontrol.local.sim.ContractCheck;
 import dev.callcontrol.local.sim.TwilioSimulator;
@@ -13,7 +10,6 @@ import dev.callcontrol.store.TableSchema;
 import dev.callcontrol.twilio.WebhookUrls;
 
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
@@ -31,10 +27,10 @@ import java.util.concurrent.CountDownLatch;
  * of the handlers (invoked in-process, one instance per function as Lambda keeps one per
  * container) and DynamoDB Local in memory with the template's tables.
  *
- * <p>Why it is this long: it is the one place that starts and wires the pieces in order (the
- * simulator bound before the product's environment is built, the tables before the handlers, the
- * schedules and /dev routes after them) and undoes a half-done start; the pieces themselves live in
- * their own classes (ApiGatewayEmulator, Schedules, DevTokens, DynamoDbFaults, SamTemplate).
+ * <p>It is the one place that starts and wires the pieces in order (the simulator bound before the
+ * product's environment is built, the tables before the handlers, the schedules and /dev routes after
+ * them) and undoes a half-done start; the pieces themselves live in their own classes
+ * (ApiGatewayEmulator, FunctionContainers, LocalSecrets, Schedules, DevTokens, DynamoDbFaults, SamTemplate).
  */
 public final class LocalRuntime implements AutoCloseable {
     /** What to start; {@link #fromEnvironment} reads it from LOCAL_* variables and the usual settings. */
@@ -73,6 +69,8 @@ public final class LocalRuntime implements AutoCloseable {
             env.put("LOCAL_SIMULATOR_PORT", "0");
             env.remove(Setting.TWILIO_API_BASE_URL.name());
             env.remove("LOCAL_TWILIO");
+            // A benchmark floods on purpose: API Gateway's route throttles would answer it instead of the functions.
+            env.putIfAbsent(RouteThrottles.VARIABLE, "off");
             return fromEnvironment(env);
         }
 
@@ -112,11 +110,18 @@ public final class LocalRuntime implements AutoCloseable {
     /** In front of the embedded DynamoDB Local; null when DYNAMODB_ENDPOINT names another. */
     private final DynamoDbFaults dynamoDbFaults;
     private final AgentExchange.Observers agentApi;
+    private final LocalSecrets secrets;
+    private final ApiGatewayEmulator api;
+    private final List<String> devPaths;
 
     private LocalRuntime(HttpServer server, ExecutorService executor, EmbeddedDynamoDb dynamoDb, TwilioSimulator simulator,
                          URI dynamoDbEndpoint, List<ServedRoute> routes, Map<String, Map<String, String>> environments,
-                         Map<String, String> tableNames, Schedules schedules, DynamoDbFaults dynamoDbFaults, AgentExchange.Observers agentApi) {
+                         Map<String, String> tableNames, Schedules schedules, DynamoDbFaults dynamoDbFaults, AgentExchange.Observers agentApi,
+                         LocalSecrets secrets, ApiGatewayEmulator api, List<String> devPaths) {
+        this.api = api;
+        this.devPaths = devPaths;
         this.agentApi = agentApi;
+        this.secrets = secrets;
         this.schedules = schedules;
         this.server = server;
         this.executor = executor;
@@ -159,6 +164,7 @@ public final class LocalRuntime implements AutoCloseable {
         DynamoDbFaults faults = null;
         HttpServer server = null;
         TwilioSimulator simulator = null;
+        LocalSecrets secrets = null;
         if (options.twilio() == TwilioMode.REAL) {
             for (Setting required : List.of(Setting.TWILIO_ACCOUNT_SID, Setting.TWILIO_AUTH_TOKEN, Setting.PUBLIC_BASE_URL)) {
                 String value = options.environment().get(required.name());
@@ -168,6 +174,7 @@ public final class LocalRuntime implements AutoCloseable {
             }
         }
         try {
+            secrets = LocalSecrets.of(options.environment());
             String endpointOverride = options.environment().get(Setting.DYNAMODB_ENDPOINT.name());
             URI dynamoEndpoint;
             if (endpointOverride != null && !endpointOverride.isBlank()) {
@@ -189,7 +196,7 @@ public final class LocalRuntime implements AutoCloseable {
                 Object declared = table.properties().get("TableName");
                 tableNames.put(table.logicalId(), declared instanceof String name ? name : table.logicalId());
             }
-            Intrinsics intrinsics = new Intrinsics(references(template, publicBaseUrl, tableNames, options.environment(),
+            Intrinsics intrinsics = new Intrinsics(FunctionContainers.references(template, publicBaseUrl, tableNames, options.environment(),
                     options.twilio() != TwilioMode.REAL));
             Map<String, String> processEnvironment = new LinkedHashMap<>(options.environment());
             if (options.twilio() == TwilioMode.SIMULATOR) {
@@ -223,7 +230,7 @@ public final class LocalRuntime implements AutoCloseable {
             Map<String, Map<String, String>> environments = new LinkedHashMap<>();
             Map<String, RequestHandler<?, ?>> handlers = new LinkedHashMap<>();
             for (SamTemplate.Function function : template.functions()) {
-                Map<String, String> environment = environment(function, intrinsics, dynamoEndpoint, processEnvironment);
+                Map<String, String> environment = FunctionContainers.environment(function, intrinsics, dynamoEndpoint, processEnvironment, secrets);
                 String keySid = processEnvironment.get(Setting.TWILIO_API_KEY_SID.name());
                 if (options.twilio() == TwilioMode.REAL && (keySid == null || keySid.isBlank())) {
                     // Against a real account without a key of its own: the account SID and auth token, not the local key.
@@ -231,7 +238,7 @@ public final class LocalRuntime implements AutoCloseable {
                     environment.put(Setting.TWILIO_API_KEY_SECRET.name(), "");
                 }
                 environments.put(function.logicalId(), environment);
-                var handler = instantiate(function, environment, simulator == null ? java.time.Clock.systemUTC() : simulator.clock());
+                var handler = FunctionContainers.instantiate(function, environment, simulator == null ? java.time.Clock.systemUTC() : simulator.clock());
                 handlers.put(function.logicalId(), handler);
                 for (SamTemplate.Route route : function.routes()) {
                     bindings.add(ApiGatewayEmulator.bind(route, function, handler));
@@ -239,7 +246,7 @@ public final class LocalRuntime implements AutoCloseable {
                 }
             }
             Schedules schedules = Schedules.of(template.functions(), environments, intrinsics,
-                    (function, environment) -> scheduledHandler(handlers.get(function.logicalId())));
+                    (function, environment) -> FunctionContainers.scheduledHandler(handlers.get(function.logicalId())));
             if (simulator != null) {
                 // The callbacks a deployment's workspace setup configures (WorkspaceSetup.applyForProduct), retries asked for.
                 boolean assignment = routeUrl(served, publicBaseUrl, WebhookUrls.ASSIGNMENT_PATH) != null;
@@ -258,26 +265,37 @@ public final class LocalRuntime implements AutoCloseable {
             // LOCAL_AGENT_AUTH=flex: the template's Flex token authorizer in front of the agent routes instead of the JWT one.
             LocalFlexAuthorizer flex = LocalFlexAuthorizer.wanted(options.environment())
                     ? LocalFlexAuthorizer.of(template, handlers, intrinsics, simulator == null ? java.time.Clock.systemUTC() : simulator.clock()) : null;
-            server.createContext("/", new ApiGatewayEmulator(bindings, 10 * 1024 * 1024, authorizer, flex, agentApi));
+            RouteThrottles throttles = RouteThrottles.of(template, intrinsics,
+                    served.stream().map(route -> route.method() + " " + route.path()).toList(), options.environment());
+            ApiGatewayEmulator api = new ApiGatewayEmulator(bindings, 10 * 1024 * 1024, authorizer, flex, agentApi, throttles);
+            server.createContext("/", api);
             Map<String, String> anyEnvironment = environments.values().stream().findFirst().orElse(Map.of());
             // Against real Twilio the workers are real: /dev/* is 404 unless LOCAL_DEV_SECRET is set and sent.
             boolean devOpen = options.twilio() != TwilioMode.REAL;
             String devSecret = options.environment().get(DevGate.SECRET_VARIABLE);
             DevTokens devTokens = new DevTokens(authorizer, dev.callcontrol.config.Config.of(anyEnvironment));
-            server.createContext(DevTokens.PATH, DevGate.guard(devTokens, devOpen, devSecret));
-            server.createContext(DevFlexTokens.PATH, DevGate.guard(new DevFlexTokens(devTokens, simulator == null ? null : simulator.flexTokens()), devOpen, devSecret));
-            server.createContext(Schedules.RECONCILE_PATH, DevGate.guard(schedules, devOpen, devSecret));
-            server.createContext(DynamoDbFaultControl.PATH, DevGate.guard(new DynamoDbFaultControl(faults), devOpen, devSecret));
+            Map<String, com.sun.net.httpserver.HttpHandler> dev = new LinkedHashMap<>();
+            dev.put(DevTokens.PATH, devTokens);
+            dev.put(DevFlexTokens.PATH, new DevFlexTokens(devTokens, simulator == null ? null : simulator.flexTokens()));
+            dev.put(Schedules.RECONCILE_PATH, schedules);
+            dev.put(DynamoDbFaultControl.PATH, new DynamoDbFaultControl(faults));
             if (simulator != null) {
-                server.createContext(SimProxy.PATH, DevGate.guard(new SimProxy(simulator.baseUrl(), flex != null), devOpen, devSecret));
+                dev.put(SimProxy.PATH, new SimProxy(simulator.baseUrl(), flex != null));
+            }
+            for (var route : dev.entrySet()) {
+                server.createContext(route.getKey(), DevGate.guard(route.getValue(), devOpen, devSecret));
             }
             server.setExecutor(executor);
             server.start();
             schedules.start(java.util.Optional.ofNullable(simulator));
-            return new LocalRuntime(server, executor, embedded, simulator, dynamoEndpoint, List.copyOf(served), environments, tableNames, schedules, faults, agentApi);
+            return new LocalRuntime(server, executor, embedded, simulator, dynamoEndpoint, List.copyOf(served), environments, tableNames, schedules, faults,
+                    agentApi, secrets, api, List.copyOf(dev.keySet()));
         } catch (IOException | RuntimeException | Error e) {
             if (server != null) {
                 server.stop(0);
+            }
+            if (secrets != null) {
+                secrets.close();
             }
             if (simulator != null) {
                 simulator.close();
@@ -324,6 +342,21 @@ public final class LocalRuntime implements AutoCloseable {
         return routes;
     }
 
+    /** With {@code LOCAL_SECRETS=secrets-manager}, the loopback Secrets Manager the functions read their secrets from. */
+    public java.util.Optional<FakeSecretsManager> secretsManager() {
+        return secrets.secretsManager();
+    }
+
+    /** The local runtime's own routes ({@code /dev/*}: tokens, faults, the reconciler, the simulator's phones), each a path prefix. */
+    public List<String> devPaths() {
+        return devPaths;
+    }
+
+    /** How many times a function has been invoked through the API (what its CloudWatch Invocations metric would count). */
+    public long invocations(String functionLogicalId) {
+        return api.invocations(functionLogicalId);
+    }
+
     /** The environment a function was started with (what Lambda would see). */
     public Map<String, String> environment(String functionLogicalId) {
         return environments.get(functionLogicalId);
@@ -356,6 +389,7 @@ public final class LocalRuntime implements AutoCloseable {
         if (dynamoDb != null) {
             dynamoDb.close();
         }
+        secrets.close();
     }
 
     void printBanner() {
@@ -382,98 +416,20 @@ public final class LocalRuntime implements AutoCloseable {
         if (simulator == null && (twilioBase == null || twilioBase.isBlank())) {
             out.append("  /dev/*          404 against real Twilio unless LOCAL_DEV_SECRET is set and sent in ").append(DevGate.HEADER).append('\n');
         }
-        out.append("  Agent tokens    POST ").append(baseUrl()).append(DevTokens.PATH)
+        boolean flexTokens = api.takesFlexTokens();
+        out.append("  Agent tokens    POST ").append(baseUrl()).append(flexTokens ? DevFlexTokens.PATH : DevTokens.PATH)
                 .append(" {\"worker\":\"alice\"} (local only; agent routes need Authorization: Bearer <token>)\n");
+        if (routes.stream().anyMatch(route -> route.path().equals("/console"))) {
+            out.append("  Console         ").append(baseUrl()).append("/console (sign in as a demo worker in its local panel)\n");
+        }
+        out.append("  Throttling      ").append(api.throttling() ? "API Gateway's route throttles from template.yaml (LOCAL_THROTTLING=off to lift them)"
+                : "off (LOCAL_THROTTLING=off)").append('\n');
+        out.append("  Twilio secrets  ").append(secrets.describe()).append('\n');
         out.append("  Webhooks are signed with the auth token in TWILIO_AUTH_TOKEN")
                 .append(LocalDefaults.AUTH_TOKEN.equals(anyEnvironment.get(Setting.TWILIO_AUTH_TOKEN.name())) ? " (local default '" + LocalDefaults.AUTH_TOKEN + "')" : "")
                 .append(".\n");
         out.append("Press Ctrl-C to stop.");
         System.out.println(out);
-    }
-
-    private static java.util.function.Function<String, String> references(SamTemplate template, String publicBaseUrl,
-                                                                         Map<String, String> tableNames, Map<String, String> env, boolean simulated) {
-        Map<String, String> localParameters = LocalDefaults.parameters(publicBaseUrl, simulated);
-        String region = env.getOrDefault("AWS_REGION", "us-east-1");
-        return name -> switch (name) {
-            case "AWS::Region" -> region;
-            case "AWS::AccountId" -> "123456789012";
-            case "AWS::Partition" -> "aws";
-            case "AWS::URLSuffix" -> "amazonaws.com";
-            case "AWS::StackName" -> "call-control-local";
-            default -> {
-                if (tableNames.containsKey(name)) {
-                    yield tableNames.get(name);
-                }
-                if (template.resources().containsKey(name)) {
-                    yield name;
-                }
-                Object parameter = template.parameters().get(name);
-                if (parameter instanceof Map<?, ?> definition) {
-                    if (localParameters.containsKey(name)) {
-                        yield localParameters.get(name);
-                    }
-                    Object defaultValue = definition.get("Default");
-                    yield defaultValue == null ? null : String.valueOf(defaultValue);
-                }
-                yield null;
-            }
-        };
-    }
-
-    /** The template's environment for a function, made local: secrets, DynamoDB endpoint, then the caller's own overrides. */
-    private static Map<String, String> environment(SamTemplate.Function function, Intrinsics intrinsics, URI dynamoEndpoint,
-                                                   Map<String, String> processEnvironment) {
-        Map<String, String> environment = new LinkedHashMap<>();
-        function.environment().forEach((name, value) -> {
-            String resolved = intrinsics.resolve(value);
-            if (resolved.contains("{{resolve:")) {
-                resolved = LocalDefaults.secrets().get(name);
-                if (resolved == null) {
-                    throw new IllegalStateException(name + " is resolved from a secret store in template.yaml and has no local default");
-                }
-            }
-            environment.put(name, resolved);
-        });
-        // The deployment's functions read their Twilio secrets from Secrets Manager; these get them directly.
-        environment.putAll(LocalDefaults.secrets());
-        environment.put(Setting.DYNAMODB_ENDPOINT.name(), dynamoEndpoint.toString());
-        environment.put("AWS_REGION", processEnvironment.getOrDefault("AWS_REGION", "us-east-1"));
-        environment.put("AWS_LAMBDA_FUNCTION_NAME", function.logicalId());
-        for (Setting setting : Setting.values()) {
-            String override = processEnvironment.get(setting.name());
-            if (override != null && !override.isBlank()) {
-                environment.put(setting.name(), override);
-            }
-        }
-        return environment;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> instantiate(SamTemplate.Function function, Map<String, String> environment,
-                                                                                       java.time.Clock clock) {
-        try {
-            Class<?> type = Class.forName(function.handlerClass());
-            if (!RequestHandler.class.isAssignableFrom(type) || !"handleRequest".equals(function.handlerMethod())) {
-                throw new IllegalStateException(function.logicalId() + ": handler " + function.handler() + " is not a RequestHandler::handleRequest");
-            }
-            try {
-                return (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>) type.getConstructor(Config.class).newInstance(Config.of(environment).withClock(clock));
-            } catch (NoSuchMethodException noConfigConstructor) {
-                return (RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>) type.getConstructor().newInstance();
-            }
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            throw new IllegalStateException(function.logicalId() + " did not start: " + cause.getMessage(), cause);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(function.logicalId() + ": cannot load handler " + function.handler() + ": " + e, e);
-        }
-    }
-
-    /** A scheduled function's handler: a {@code RequestHandler} of EventBridge's scheduled event. */
-    @SuppressWarnings("unchecked")
-    private static RequestHandler<com.amazonaws.services.lambda.runtime.events.ScheduledEvent, ?> scheduledHandler(RequestHandler<?, ?> handler) {
-        return (RequestHandler<com.amazonaws.services.lambda.runtime.events.ScheduledEvent, ?>) handler;
     }
 
     private static Path locateTemplate(String configured) {

@@ -171,6 +171,35 @@ public final class SamTemplate {
         return authorizers;
     }
 
+    /**
+     * One throttle of an HttpApi as the template writes it (a number or {@code !Ref Parameter} each):
+     * for one route key ({@code RouteSettings}), or for every other route ({@code DefaultRouteSettings},
+     * route key null).
+     */
+    public record Throttle(String routeKey, Object rateLimit, Object burstLimit) {
+    }
+
+    /** The throttles of every HttpApi of the template: each API's default route throttle first, then its route throttles. */
+    public List<Throttle> throttles() {
+        List<Throttle> throttles = new ArrayList<>();
+        resources().forEach((id, value) -> {
+            Map<String, Object> resource = cast(value);
+            if (!"AWS::Serverless::HttpApi".equals(resource.get("Type"))) {
+                return;
+            }
+            Map<String, Object> properties = nested(resource, "Properties");
+            Map<String, Object> defaults = nested(properties, "DefaultRouteSettings");
+            if (defaults.containsKey("ThrottlingRateLimit") || defaults.containsKey("ThrottlingBurstLimit")) {
+                throttles.add(new Throttle(null, defaults.get("ThrottlingRateLimit"), defaults.get("ThrottlingBurstLimit")));
+            }
+            nested(properties, "RouteSettings").forEach((routeKey, settings) -> {
+                Map<String, Object> route = cast(settings);
+                throttles.add(new Throttle(routeKey, route.get("ThrottlingRateLimit"), route.get("ThrottlingBurstLimit")));
+            });
+        });
+        return throttles;
+    }
+
     public List<Table> tables() {
         List<Table> tables = new ArrayList<>();
         resources().forEach((id, value) -> {

@@ -11,9 +11,11 @@ final class RequestLog {
      * @param answered   when it was answered (later than {@code time} by any injected delay)
      * @param violations how the request departed from Twilio's contract (empty when it conformed)
      * @param fault      the injected fault that answered it, if any
+     * @param credential who the request authenticated as: the username of its HTTP basic credentials
+     *                   (the account SID, or an API key's SID; never the password), or null when it had none
      */
     record Entry(String time, String answered, String method, String host, String path, Map<String, List<String>> parameters,
-                 int status, List<String> violations, String fault) {
+                 int status, List<String> violations, String fault, String credential) {
     }
 
     private final List<Entry> entries = new ArrayList<>();

@@ -296,7 +296,7 @@ public final class TwilioSimulator implements AutoCloseable {
             sleep(fault.delayMillis());
         }
         log.add(new RequestLog.Entry(received.toString(), Instant.now().toString(), method, host, path, parameters, status, violations,
-                fault != null ? fault.describe() : null));
+                fault != null ? fault.describe() : null, username(headers.get("authorization"))));
         if (fault != null && fault.hang()) {
             // A dead upstream: the client waits out the delay, then sees the connection close with no answer.
             return;
@@ -360,6 +360,20 @@ public final class TwilioSimulator implements AutoCloseable {
     }
 
     private final Map<String, String> apiKeys = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The username of HTTP basic credentials (who a request authenticates as), or null. */
+    private static String username(String authorization) {
+        if (authorization == null || !authorization.startsWith("Basic ")) {
+            return null;
+        }
+        try {
+            String given = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            int colon = given.indexOf(':');
+            return colon < 0 ? given : given.substring(0, colon);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
 
     private boolean authenticated(String authorization) {
         if (authorization == null || !authorization.startsWith("Basic ")) {

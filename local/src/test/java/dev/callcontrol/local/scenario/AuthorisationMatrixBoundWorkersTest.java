@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Every route refuses a token whose worker claim its user changed (403 {@code worker_not_bound}),
  * and the bound agents, supervisors and keys get exactly what they get under {@code claim}.
  */
-@CallCentreScenario.WithSettings({"AUTH_WORKER_BINDING=worker-attribute", AuthorisationMatrixTest.DIALS_PER_MINUTE})
+@CallCentreScenario.WithSettings({"AUTH_WORKER_BINDING=worker-attribute", AuthorisationMatrixTest.DIALS_PER_MINUTE, AuthorisationMatrixTest.THROTTLED})
 class AuthorisationMatrixBoundWorkersTest extends AuthorisationMatrixTest {
 
     @Test

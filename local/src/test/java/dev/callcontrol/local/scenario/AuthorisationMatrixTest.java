@@ -37,12 +37,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the caller's own on the call, a refusal is not kept, a crashed request's key frees itself, and
  * {@code POST /calls} with one key rings once. And what an agent may have the product dial (finding
  * 5): at most {@code AGENT_DIALS_PER_MINUTE} calls a minute, and every leg to a number carries a
- * {@code TimeLimit} at which Twilio cuts it.
+ * {@code TimeLimit} at which Twilio cuts it. API Gateway's route throttles from template.yaml are on
+ * (finding 6): a burst beyond an agent route's bucket is answered 429 without invoking its function.
+ * And the local runtime's own {@code /dev/*} routes, which mint any worker's token, do not exist for
+ * anyone when it runs against real Twilio (finding 3).
  */
-@CallCentreScenario.WithSettings({AuthorisationMatrixTest.DIALS_PER_MINUTE})
+@CallCentreScenario.WithSettings({AuthorisationMatrixTest.DIALS_PER_MINUTE, AuthorisationMatrixTest.THROTTLED})
 class AuthorisationMatrixTest extends CallCentreScenario {
     /** Few enough to reach in a case; each case starts in a minute of its own ({@code resetCallCentre} moves the clock on a minute). */
     static final String DIALS_PER_MINUTE = "AGENT_DIALS_PER_MINUTE=3";
+    /** API Gateway's route throttles as template.yaml sets them (the other scenarios run without). */
+    static final String THROTTLED = "LOCAL_THROTTLING=template";
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /** How to exercise a route: the call it needs, the body, and the status for the agent, another agent and a supervisor. */
@@ -333,6 +338,83 @@ class AuthorisationMatrixTest extends CallCentreScenario {
         assertEquals(200, send("DELETE", path, token("sam", Map.of()), null), "sam ends his own session");
         assertEquals(200, send("DELETE", path, otherSupervisor, null), "with nobody supervising, leaving changes nothing");
         resetCallCentre(sim, twilio);
+    }
+
+    /**
+     * Issue 19, finding 6: an agent (or a stolen token) sending far more than a person would. API
+     * Gateway lets through what the route's bucket holds ({@code AgentRouteBurstLimit}, refilled at
+     * {@code AgentRouteRateLimit} a second) and answers the rest 429 itself, so the function runs for
+     * those let through only; the next case finds the bucket full again.
+     */
+    @org.junit.jupiter.api.Test
+    void anAgentsBurstBeyondTheRoutesBucketIs429AndInvokesTheFunctionNoMore() throws Exception {
+        Map<String, Object> parameters = SamTemplate.read(Project.template()).parameters();
+        double rate = Double.parseDouble(String.valueOf(((Map<?, ?>) parameters.get("AgentRouteRateLimit")).get("Default")));
+        int burst = Integer.parseInt(String.valueOf(((Map<?, ?>) parameters.get("AgentRouteBurstLimit")).get("Default")));
+        String token = token("alice", Map.of());
+        int flood = burst * 4;
+        long invokedBefore = runtime.invocations("DirectoryFunction");
+        long started = System.nanoTime();
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < flood; i++) {
+            answers.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(runtime.baseUrl() + "/directory"))
+                    .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+        for (var answer : answers) {
+            HttpResponse<String> response = answer.join();
+            statuses.merge(response.statusCode(), 1, Integer::sum);
+            if (response.statusCode() == 429) {
+                assertEquals("{\"message\":\"Too Many Requests\"}", response.body(), "API Gateway's own answer");
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        int throttled = statuses.getOrDefault(429, 0);
+        int served = statuses.getOrDefault(200, 0);
+        assertEquals(flood, throttled + served, "each request was throttled or served: " + statuses);
+        assertTrue(served <= burst + rate * seconds + 1, served + " served in " + seconds + " s: at most the burst and the rate's refill");
+        assertTrue(throttled > 0 || seconds > (flood - burst) / rate, "a burst faster than the rate is throttled: " + statuses + " in " + seconds + " s");
+        assertEquals(served, runtime.invocations("DirectoryFunction") - invokedBefore, "the function ran for the requests let through only");
+        Thread.sleep((long) Math.ceil(burst / rate * 1000) + 100);
+    }
+
+    /**
+     * Issue 19, finding 3: run against real Twilio, the local runtime's own routes (tokens for any
+     * worker, DynamoDB faults, the reconciler) answer 404 to everyone (no token, an agent's, a
+     * supervisor's, a guessed secret) while {@code LOCAL_DEV_SECRET} is unset. Every {@code /dev}
+     * route that runtime serves is tried, so one added later is covered. No request can reach
+     * Twilio: each is refused before one could be made.
+     */
+    @org.junit.jupiter.api.Test
+    void againstRealTwilioEveryDevRouteIs404ForEveryone() throws Exception {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("LOCAL_TEMPLATE", Project.template().toString());
+        env.put("LOCAL_PORT", "0");
+        env.put("LOCAL_TWILIO", "real");
+        env.put("TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000009");
+        env.put("TWILIO_AUTH_TOKEN", "not-a-real-token");
+        env.put("PUBLIC_BASE_URL", "https://tunnel.example.com");
+        Map<String, String> principals = new java.util.LinkedHashMap<>();
+        principals.put("none", null);
+        principals.put("agent", token("alice", Map.of()));
+        principals.put("supervisor", token("sam", Map.of()));
+        try (dev.callcontrol.local.LocalRuntime real = dev.callcontrol.local.LocalRuntime.start(dev.callcontrol.local.LocalRuntime.Options.fromEnvironment(env))) {
+            assertTrue(real.devPaths().contains("/dev/token"), "the token route is among those tried: " + real.devPaths());
+            for (String path : real.devPaths()) {
+                for (String method : List.of("GET", "POST", "DELETE")) {
+                    for (Map.Entry<String, String> principal : principals.entrySet()) {
+                        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(real.baseUrl() + path + (path.endsWith("/") ? "hearing" : "")))
+                                .method(method, HttpRequest.BodyPublishers.ofString("{\"worker\":\"alice\",\"groups\":[\"supervisors\"]}"))
+                                .header("Content-Type", "application/json").header("X-Dev-Secret", "a-guess");
+                        if (principal.getValue() != null) {
+                            request.header("Authorization", "Bearer " + principal.getValue());
+                        }
+                        HttpResponse<String> answer = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                        assertEquals(404, answer.statusCode(), method + " " + path + " as " + principal.getKey() + ": " + answer.body());
+                    }
+                }
+            }
+        }
     }
 
     /** Whether this run binds workers to users through {@code auth_sub} ({@code AUTH_WORKER_BINDING=worker-attribute}). */

@@ -4,12 +4,9 @@ import dev.callcontrol.local.Agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.taskrouter.v1.workspace.Task;
-import dev.callcontrol.config.Config;
 import dev.callcontrol.local.LocalRuntime;
 import dev.callcontrol.local.sim.DemoWorkspace;
 import dev.callcontrol.local.sim.SimClient;
-import dev.callcontrol.testing.Webhooks;
-import dev.callcontrol.twilio.TwilioClients;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,7 +17,6 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -66,9 +62,7 @@ abstract class CallCentreScenario {
         runtime = LocalRuntime.start(LocalRuntime.Options.fromEnvironment(environment));
         agentApi = AgentApiContract.watch(runtime);
         sim = new SimClient(runtime.simulator().orElseThrow().baseUrl());
-        Map<String, String> env = new HashMap<>(Webhooks.localEnvironment());
-        env.put("TWILIO_API_BASE_URL", runtime.simulator().orElseThrow().baseUrl());
-        twilio = TwilioClients.restClient(Config.of(env));
+        twilio = Scenarios.testClient(runtime);
     }
 
     @AfterAll
@@ -86,6 +80,8 @@ abstract class CallCentreScenario {
         assertEquals(List.of(), sim.contractViolations(), "requests that broke Twilio's contract");
         assertEquals(List.of(), agentApi.takeMismatches(), "agent-API exchanges that docs/agent-api.yaml does not describe");
         assertEquals(List.of(), StreamSupport.stream(sim.alerts().spliterator(), false).toList(), "Twilio debugger alerts");
+        assertEquals(List.of(), Scenarios.requestsNotByApiKey(sim.requests(), runtime.environment("HoldFunction").get("TWILIO_API_KEY_SID")),
+                "REST requests authenticated with the auth token instead of the product's API key");
     }
 
     /** Agents finish wrap-up (their UI completes the task), so that they are free for the next call. */

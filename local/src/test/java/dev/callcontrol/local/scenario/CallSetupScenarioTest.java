@@ -5,20 +5,16 @@ import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Conference;
 import com.twilio.rest.api.v2010.account.conference.Participant;
 import com.twilio.rest.taskrouter.v1.workspace.Task;
-import dev.callcontrol.config.Config;
 import dev.callcontrol.http.Json;
 import dev.callcontrol.local.LocalDefaults;
 import dev.callcontrol.local.LocalRuntime;
 import dev.callcontrol.local.sim.DemoWorkspace;
 import dev.callcontrol.local.sim.SimClient;
 import dev.callcontrol.testing.Project;
-import dev.callcontrol.testing.Webhooks;
-import dev.callcontrol.twilio.TwilioClients;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,9 +41,7 @@ class CallSetupScenarioTest {
         agentApi = AgentApiContract.watch(runtime);
         String simulator = runtime.simulator().orElseThrow().baseUrl();
         sim = new SimClient(simulator);
-        Map<String, String> env = new HashMap<>(Webhooks.localEnvironment());
-        env.put("TWILIO_API_BASE_URL", simulator);
-        twilio = TwilioClients.restClient(Config.of(env));
+        twilio = Scenarios.testClient(runtime);
     }
 
     @org.junit.jupiter.api.AfterEach

@@ -2,13 +2,11 @@ package dev.callcontrol.local.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.twilio.http.TwilioRestClient;
-import dev.callcontrol.config.Config;
 import dev.callcontrol.local.Agent;
 import dev.callcontrol.local.LocalRuntime;
 import dev.callcontrol.local.sim.DemoWorkspace;
 import dev.callcontrol.local.sim.SimClient;
 import dev.callcontrol.testing.Webhooks;
-import dev.callcontrol.twilio.TwilioClients;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -19,7 +17,6 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -71,9 +68,7 @@ class ChaosPropertyTest {
     static void start() throws Exception {
         runtime = LocalRuntime.start(LocalRuntime.Options.fromEnvironment(Scenarios.environment()));
         sim = new SimClient(runtime.simulator().orElseThrow().baseUrl());
-        Map<String, String> env = new HashMap<>(Webhooks.localEnvironment());
-        env.put("TWILIO_API_BASE_URL", runtime.simulator().orElseThrow().baseUrl());
-        twilio = TwilioClients.restClient(Config.of(env));
+        twilio = Scenarios.testClient(runtime);
         controls = new ChaosControls(runtime.baseUrl());
         agentApi = AgentApiContract.watch(runtime);
         for (String worker : CallCentreScenario.WORKERS.keySet()) {

@@ -40,8 +40,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * signed requests run: with the auth token, and with the secondary auth token of a rotation under
  * way (issue 19, finding 2); every other one gets 403 and leaves no trace: no Twilio request in the
  * simulator's log and no call record.
+ *
+ * <p>The runtime runs as deployed in two more ways. Its secrets are in a Secrets Manager secret, not
+ * in any function's configuration ({@code LOCAL_SECRETS=secrets-manager}; finding 7), so every
+ * signature above is checked against tokens read from the secret, and every REST request the
+ * functions send authenticates with the API key (checked after each case by {@link CallCentreScenario}).
+ * And API Gateway's route throttles from template.yaml are on ({@code LOCAL_THROTTLING=template};
+ * finding 6): a flood of unsigned requests is answered 429 beyond its route's bucket without
+ * invoking the function, and the requests let through are refused with no trace.
  */
-@CallCentreScenario.WithSettings({"TWILIO_SECONDARY_AUTH_TOKEN=" + SignatureMatrixTest.SECONDARY})
+@CallCentreScenario.WithSettings({"TWILIO_SECONDARY_AUTH_TOKEN=" + SignatureMatrixTest.SECONDARY, "LOCAL_SECRETS=secrets-manager",
+        "LOCAL_THROTTLING=template"})
 class SignatureMatrixTest extends CallCentreScenario {
     /** The token Twilio will sign with once the rotation under way is promoted. */
     static final String SECONDARY = "s3c0ndary-t0ken-0f-a-r0tati0n-00";
@@ -120,6 +129,84 @@ class SignatureMatrixTest extends CallCentreScenario {
         String secondary = send(route.method(), url, body, SignatureVerifier.sign(SECONDARY, url, form), "application/x-www-form-urlencoded");
         assertNotEquals("403", secondary, route.method() + " " + route.path() + " signed with the secondary auth token ran");
         sim.clearAlerts();
+    }
+
+    /**
+     * Issue 19, finding 6: a flood of unsigned requests on the assignment callback. API Gateway lets
+     * through what the route's token bucket holds ({@code TwilioRouteBurstLimit}, refilled at
+     * {@code TwilioRouteRateLimit} a second) and answers the rest 429 itself; the function runs only
+     * for the requests let through, and refuses each (403) before anything reaches Twilio. Another
+     * Twilio route's bucket is untouched: a conference event signed by Twilio meanwhile runs.
+     */
+    @org.junit.jupiter.api.Test
+    void aFloodOfUnsignedRequestsIsAnswered429ByApiGatewayBeyondTheRoutesBucketAndInvokesNothingMore() throws Exception {
+        Map<String, Object> parameters = SamTemplate.read(Project.template()).parameters();
+        double rate = Double.parseDouble(String.valueOf(((Map<?, ?>) parameters.get("TwilioRouteRateLimit")).get("Default")));
+        int burst = Integer.parseInt(String.valueOf(((Map<?, ?>) parameters.get("TwilioRouteBurstLimit")).get("Default")));
+        int flood = burst * 4;
+        String url = runtime.baseUrl() + "/twilio/assignment";
+        String body = Webhooks.encode(Webhooks.form(Webhooks.sample("assignment-voice-task.json")));
+        sim.clearRequests();
+        long invokedBefore = runtime.invocations("AssignmentCallbackFunction");
+        long started = System.nanoTime();
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < flood; i++) {
+            answers.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+        for (var answer : answers) {
+            HttpResponse<String> response = answer.join();
+            statuses.merge(response.statusCode(), 1, Integer::sum);
+            if (response.statusCode() == 429) {
+                assertEquals("{\"message\":\"Too Many Requests\"}", response.body(), "API Gateway's own answer");
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        int throttled = statuses.getOrDefault(429, 0);
+        int refused = statuses.getOrDefault(403, 0);
+        assertEquals(flood, throttled + refused, "each request was throttled or refused: " + statuses);
+        assertTrue(refused <= burst + rate * seconds + 1, refused + " let through in " + seconds + " s: at most the burst and the rate's refill");
+        assertTrue(throttled > 0 || seconds > (flood - burst) / rate, "a flood faster than the rate is throttled: " + statuses + " in " + seconds + " s");
+        assertEquals(refused, runtime.invocations("AssignmentCallbackFunction") - invokedBefore, "the function ran for the requests let through only");
+        assertEquals(List.of(), sim.requests(), "the refused requests made no Twilio request");
+
+        // Another route's bucket: a conference event Twilio signed still runs.
+        APIGatewayV2HTTPEvent event = Webhooks.sample("conference-event-join.json");
+        String eventsUrl = runtime.baseUrl() + "/twilio/conference-events";
+        Map<String, String> form = Webhooks.form(event);
+        String status = send("POST", eventsUrl, Webhooks.encode(form), SignatureVerifier.sign(LocalDefaults.AUTH_TOKEN, eventsUrl, form),
+                "application/x-www-form-urlencoded");
+        assertNotEquals("429", status, "another route is not throttled by this one's flood");
+        assertNotEquals("403", status);
+        sim.clearAlerts();
+        // The next case finds the route's bucket full again.
+        Thread.sleep((long) Math.ceil(burst / rate * 1000) + 100);
+    }
+
+    /**
+     * Issue 19, finding 7: no function's configuration (what {@code lambda:GetFunctionConfiguration}
+     * shows, and every published version keeps) holds the auth tokens or the API key's secret; each
+     * function names the secret, which the functions read from Secrets Manager when they started.
+     */
+    @org.junit.jupiter.api.Test
+    void noFunctionsConfigurationHoldsASecretAndTheFunctionsReadItFromSecretsManager() throws IOException {
+        var secretsManager = runtime.secretsManager().orElseThrow();
+        List<String> secrets = List.of(LocalDefaults.AUTH_TOKEN, SECONDARY, LocalDefaults.API_KEY_SECRET);
+        int functions = 0;
+        for (SamTemplate.Function function : SamTemplate.read(Project.template()).functions()) {
+            Map<String, String> configuration = runtime.environment(function.logicalId());
+            for (Map.Entry<String, String> variable : configuration.entrySet()) {
+                for (String secret : secrets) {
+                    assertTrue(!variable.getValue().contains(secret), function.logicalId() + " has a secret in " + variable.getKey());
+                }
+            }
+            String secretId = configuration.get("TWILIO_SECRET_ID");
+            assertTrue(secretId != null && !secretId.isBlank(), function.logicalId() + " names its secret");
+            assertTrue(secretsManager.reads(secretId) > 0, "the secret " + secretId + " was read");
+            functions++;
+        }
+        assertTrue(functions >= 20, "every function: " + functions);
     }
 
     /** The route's sample event in events/, or the one of the same path with another method (every function has one). */
