@@ -1,5 +1,6 @@
 package dev.callcontrol.local;
 
+import com.amazonaws.services.dynamodbv2.local.main.CommandLineInput;
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 
@@ -22,8 +23,13 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
     public static EmbeddedDynamoDb start(int port) {
         int chosen = port == 0 ? freePort() : port;
         try {
-            DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
-                    new String[] {"-inMemory", "-port", Integer.toString(chosen), "-disableTelemetry"});
+            // ServerRunner.createServer, not createServerFromCommandLineArgs: the same server without the
+            // configuration banner the latter prints to standard output (tests that pass print nothing).
+            CommandLineInput input = new CommandLineInput(new String[] {"-inMemory", "-port", Integer.toString(chosen), "-disableTelemetry"});
+            if (!input.init()) {
+                throw new IllegalStateException("DynamoDB Local refused its options");
+            }
+            DynamoDBProxyServer server = ServerRunner.createServer(input);
             server.start();
             return new EmbeddedDynamoDb(server, chosen);
         } catch (Exception e) {

@@ -266,7 +266,8 @@ public final class LocalRuntime implements AutoCloseable {
             LocalFlexAuthorizer flex = LocalFlexAuthorizer.wanted(options.environment())
                     ? LocalFlexAuthorizer.of(template, handlers, intrinsics, simulator == null ? java.time.Clock.systemUTC() : simulator.clock()) : null;
             RouteThrottles throttles = RouteThrottles.of(template, intrinsics,
-                    served.stream().map(route -> route.method() + " " + route.path()).toList(), options.environment());
+                    served.stream().map(route -> route.method() + " " + route.path()).toList(), options.environment(),
+                    simulator == null ? null : simulator.clock());
             ApiGatewayEmulator api = new ApiGatewayEmulator(bindings, 10 * 1024 * 1024, authorizer, flex, agentApi, throttles);
             server.createContext("/", api);
             Map<String, String> anyEnvironment = environments.values().stream().findFirst().orElse(Map.of());

@@ -15,8 +15,9 @@ import java.util.function.LongSupplier;
  * Requests"). Assumptions: the page calls its limits "targets rather than guaranteed request
  * ceilings" and applied "on a best-effort basis"; this bucket is exact, and nothing in the product
  * depends on where exactly API Gateway starts refusing. The account's own limit per Region (10,000
- * requests a second by default) is not modelled. {@value #VARIABLE}{@code =off} turns them off for a
- * local run that floods on purpose.
+ * requests a second by default) is not modelled. Time is the wall clock's, plus the simulator's
+ * when there is one (see {@link #of(SamTemplate, Intrinsics, List, Map, java.time.Clock)}).
+ * {@value #VARIABLE}{@code =off} turns them off for a local run that floods on purpose.
  */
 final class RouteThrottles {
     static final String VARIABLE = "LOCAL_THROTTLING";
@@ -59,11 +60,23 @@ final class RouteThrottles {
         return new RouteThrottles(Map.of(), System::nanoTime);
     }
 
-    /** The template's throttles for these route keys ({@code METHOD /path}), unless {@value #VARIABLE} is {@code off}. */
-    static RouteThrottles of(SamTemplate template, Intrinsics intrinsics, List<String> routeKeys, Map<String, String> environment) {
+    /**
+     * The template's throttles for these route keys ({@code METHOD /path}), unless {@value #VARIABLE}
+     * is {@code off}. The buckets refill as {@code simulated} time passes too (a clock the simulator
+     * moves, or null): the simulator compresses minutes of a call centre into milliseconds, and the
+     * webhooks it sends in a simulated minute are the ones Twilio would spread over a real one.
+     */
+    static RouteThrottles of(SamTemplate template, Intrinsics intrinsics, List<String> routeKeys, Map<String, String> environment,
+                             java.time.Clock simulated) {
         String mode = environment.getOrDefault(VARIABLE, "template").trim();
+        LongSupplier time = System::nanoTime;
+        if (simulated != null) {
+            long simulatedStart = simulated.millis();
+            time = () -> System.nanoTime() + (simulated.millis() - simulatedStart) * 1_000_000L;
+        }
+        LongSupplier now = time;
         return switch (mode) {
-            case "", "template" -> of(template.throttles(), intrinsics, routeKeys, System::nanoTime);
+            case "", "template" -> of(template.throttles(), intrinsics, routeKeys, now);
             case "off" -> none();
             default -> throw new IllegalArgumentException(VARIABLE + " must be template or off, not '" + mode + "'");
         };

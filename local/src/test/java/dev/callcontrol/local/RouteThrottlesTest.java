@@ -21,6 +21,14 @@ class RouteThrottlesTest {
         default -> null;
     });
 
+    /** The template's parameters at their defaults, as a deployment with none given resolves them. */
+    private static Intrinsics defaults(SamTemplate template) {
+        return new Intrinsics(name -> {
+            Object parameter = template.parameters().get(name);
+            return parameter instanceof Map<?, ?> definition ? String.valueOf(definition.get("Default")) : null;
+        });
+    }
+
     private static int admitted(RouteThrottles throttles, String route, int requests) {
         int admitted = 0;
         for (int i = 0; i < requests; i++) {
@@ -52,6 +60,42 @@ class RouteThrottlesTest {
     }
 
     @Test
+    void simulatedTimeRefillsTheBucketsAsWallClockTimeDoes() throws IOException {
+        SamTemplate template = SamTemplate.read(Project.template());
+        Intrinsics defaults = defaults(template);
+        MovableClock simulated = new MovableClock();
+        RouteThrottles throttles = RouteThrottles.of(template, defaults, List.of("POST /twilio/taskrouter-events"), Map.of(), simulated);
+        int burst = Integer.parseInt(defaults.resolve(Map.of("Ref", "TwilioRouteBurstLimit")));
+        assertEquals(burst, admitted(throttles, "POST /twilio/taskrouter-events", burst * 2), "the burst at once");
+        simulated.advance(java.time.Duration.ofMinutes(1));
+        assertEquals(burst, admitted(throttles, "POST /twilio/taskrouter-events", burst * 2), "a simulated minute refilled the bucket");
+    }
+
+    /** A clock only the test moves, as the simulator's is. */
+    private static final class MovableClock extends java.time.Clock {
+        private java.time.Instant now = java.time.Instant.parse("2026-12-07T10:00:00Z");
+
+        void advance(java.time.Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
     void withoutAThrottleOrWithThrottlingOffEveryRequestIsAdmitted() throws IOException {
         RouteThrottles routeOnly = RouteThrottles.of(List.of(new SamTemplate.Throttle("POST /twilio/assignment", 1, 1)), PARAMETERS,
                 List.of("POST /twilio/assignment", "GET /calls"), System::nanoTime);
@@ -59,26 +103,20 @@ class RouteThrottlesTest {
         assertEquals(100, admitted(routeOnly, "GET /calls", 100));
 
         SamTemplate template = SamTemplate.read(Project.template());
-        Intrinsics defaults = new Intrinsics(name -> {
-            Object parameter = template.parameters().get(name);
-            return parameter instanceof Map<?, ?> definition ? String.valueOf(definition.get("Default")) : null;
-        });
-        RouteThrottles off = RouteThrottles.of(template, defaults, List.of("POST /twilio/assignment"), Map.of(RouteThrottles.VARIABLE, "off"));
+        Intrinsics defaults = defaults(template);
+        RouteThrottles off = RouteThrottles.of(template, defaults, List.of("POST /twilio/assignment"), Map.of(RouteThrottles.VARIABLE, "off"), null);
         assertEquals(1000, admitted(off, "POST /twilio/assignment", 1000));
         assertThrows(IllegalArgumentException.class,
-                () -> RouteThrottles.of(template, defaults, List.of(), Map.of(RouteThrottles.VARIABLE, "sometimes")));
+                () -> RouteThrottles.of(template, defaults, List.of(), Map.of(RouteThrottles.VARIABLE, "sometimes"), null));
     }
 
     @Test
     void theTemplateThrottlesEveryTwilioRouteOnItsOwnAndEveryAgentRouteByDefault() throws IOException {
         SamTemplate template = SamTemplate.read(Project.template());
-        Intrinsics defaults = new Intrinsics(name -> {
-            Object parameter = template.parameters().get(name);
-            return parameter instanceof Map<?, ?> definition ? String.valueOf(definition.get("Default")) : null;
-        });
+        Intrinsics defaults = defaults(template);
         List<String> routes = template.functions().stream().flatMap(f -> f.routes().stream())
                 .map(route -> route.method() + " " + route.path()).toList();
-        RouteThrottles throttles = RouteThrottles.of(template, defaults, routes, Map.of());
+        RouteThrottles throttles = RouteThrottles.of(template, defaults, routes, Map.of(), null);
         for (String route : routes) {
             assertTrue(throttles.throttled(route), route + " has a throttle");
         }

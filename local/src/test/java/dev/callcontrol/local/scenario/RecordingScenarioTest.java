@@ -28,35 +28,33 @@ class RecordingScenarioTest extends CallCentreScenario {
     @Test
     void theAgentPausesAndResumesTheRecordingAndARepeatChangesNothing() {
         String customer = "+14155550181";
-        Connected call = connect(customer);
-        Agent agent = signIn(call.agent());
-        String conference = agent.get("/calls/" + call.task()).body().path("conferenceSid").asText();
-        assertEquals(List.of(Recording.Status.IN_PROGRESS), statuses(conference), "the call is recorded from its start");
+        Answered call = answered(customer);
+        assertEquals(List.of(Recording.Status.IN_PROGRESS), statuses(call.conference()), "the call is recorded from its start");
 
         sim.advance(10);
-        Agent.Answer paused = agent.post("/calls/" + call.task() + "/recording", Map.of("action", "pause"));
+        Agent.Answer paused = call.post("/recording", Map.of("action", "pause"));
         assertEquals(200, paused.status(), paused.body().toString());
         assertEquals("paused", paused.body().path("recording").path("status").asText(), paused.body().toString());
         assertEquals("agent", paused.body().path("recording").path("pausedBy").asText());
-        assertEquals(List.of(Recording.Status.PAUSED), statuses(conference));
+        assertEquals(List.of(Recording.Status.PAUSED), statuses(call.conference()));
 
         sim.clearRequests();
-        Agent.Answer again = agent.post("/calls/" + call.task() + "/recording", Map.of("action", "pause"));
+        Agent.Answer again = call.post("/recording", Map.of("action", "pause"));
         assertEquals(200, again.status(), again.body().toString());
         assertEquals("paused", again.body().path("recording").path("status").asText());
         assertEquals(List.of(), requests("POST", ".*/Recordings/.*"), "the recording is paused already: only looked at");
 
         sim.advance(20);
-        Agent.Answer resumed = agent.post("/calls/" + call.task() + "/recording", Map.of("action", "resume"));
+        Agent.Answer resumed = call.post("/recording", Map.of("action", "resume"));
         assertEquals(200, resumed.status(), resumed.body().toString());
-        assertEquals(List.of(Recording.Status.IN_PROGRESS), statuses(conference));
-        JsonNode view = agent.get("/calls/" + call.task()).body();
+        assertEquals(List.of(Recording.Status.IN_PROGRESS), statuses(call.conference()));
+        JsonNode view = call.view();
         assertEquals("in-progress", view.path("recording").path("status").asText(), view.toString());
         assertEquals(Set.of(call.agent()), sim.hears(customer), "the recording is all that changed");
 
         sim.advance(5);
         hangUp(customer);
-        Recording done = only(conference);
+        Recording done = only(call.conference());
         assertEquals(Recording.Status.COMPLETED, done.getStatus());
         assertEquals("15", done.getDuration(), "ten seconds before the pause, five after it; the pause is skipped");
         finishWrapUp();
@@ -65,17 +63,12 @@ class RecordingScenarioTest extends CallCentreScenario {
     @Test
     void holdingTheCustomerPausesTheRecordingAndTakingThemOffHoldResumesIt() {
         String customer = "+14155550182";
-        Connected call = connect(customer);
-        Agent agent = signIn(call.agent());
-        String conference = agent.get("/calls/" + call.task()).body().path("conferenceSid").asText();
-
-        assertEquals(200, agent.post("/calls/" + call.task() + "/hold", Map.of("hold", true)).status());
-        assertEquals(List.of(Recording.Status.PAUSED), statuses(conference));
-        JsonNode view = agent.get("/calls/" + call.task()).body();
+        Answered call = heldWithTheRecordingPaused(customer);
+        JsonNode view = call.view();
         assertEquals("hold", view.path("recording").path("pausedBy").asText(), view.toString());
 
-        assertEquals(200, agent.post("/calls/" + call.task() + "/hold", Map.of("hold", false)).status());
-        assertEquals(List.of(Recording.Status.IN_PROGRESS), statuses(conference));
+        assertEquals(200, call.post("/hold", Map.of("hold", false)).status());
+        assertEquals(List.of(Recording.Status.IN_PROGRESS), statuses(call.conference()));
         hangUp(customer);
         finishWrapUp();
     }
@@ -83,14 +76,12 @@ class RecordingScenarioTest extends CallCentreScenario {
     @Test
     void theAgentsPauseOutlastsAHold() {
         String customer = "+14155550183";
-        Connected call = connect(customer);
-        Agent agent = signIn(call.agent());
-        String conference = agent.get("/calls/" + call.task()).body().path("conferenceSid").asText();
-        assertEquals(200, agent.post("/calls/" + call.task() + "/recording", Map.of("action", "pause")).status());
-        assertEquals(200, agent.post("/calls/" + call.task() + "/hold", Map.of("hold", true)).status());
-        assertEquals(200, agent.post("/calls/" + call.task() + "/hold", Map.of("hold", false)).status());
-        assertEquals(List.of(Recording.Status.PAUSED), statuses(conference), "the card number is still being read");
-        assertEquals("agent", agent.get("/calls/" + call.task()).body().path("recording").path("pausedBy").asText());
+        Answered call = answered(customer);
+        assertEquals(200, call.post("/recording", Map.of("action", "pause")).status());
+        assertEquals(200, call.post("/hold", Map.of("hold", true)).status());
+        assertEquals(200, call.post("/hold", Map.of("hold", false)).status());
+        assertEquals(List.of(Recording.Status.PAUSED), statuses(call.conference()), "the card number is still being read");
+        assertEquals("agent", call.view().path("recording").path("pausedBy").asText());
         hangUp(customer);
         finishWrapUp();
     }
@@ -98,15 +89,11 @@ class RecordingScenarioTest extends CallCentreScenario {
     @Test
     void theWatchdogTakingTheCustomerOffHoldResumesTheRecording() {
         String customer = "+14155550184";
-        Connected call = connect(customer);
-        Agent agent = signIn(call.agent());
-        String conference = agent.get("/calls/" + call.task()).body().path("conferenceSid").asText();
-        assertEquals(200, agent.post("/calls/" + call.task() + "/hold", Map.of("hold", true)).status());
-        assertEquals(List.of(Recording.Status.PAUSED), statuses(conference));
+        Answered call = heldWithTheRecordingPaused(customer);
 
         sim.advance(MAX_HOLD_SECONDS + 2 * RECONCILE_PERIOD_SECONDS);
         assertEquals(Set.of(call.agent()), sim.hears(customer), "the watchdog took the customer off hold");
-        assertEquals(List.of(Recording.Status.IN_PROGRESS), statuses(conference));
+        assertEquals(List.of(Recording.Status.IN_PROGRESS), statuses(call.conference()));
         hangUp(customer);
         finishWrapUp();
     }
@@ -114,23 +101,18 @@ class RecordingScenarioTest extends CallCentreScenario {
     @Test
     void aResumeTheProductNeverHeardOfResumesTheRecordingWhenTheReconcilerFindsIt() {
         String customer = "+14155550187";
-        Connected call = connect(customer);
-        Agent agent = signIn(call.agent());
-        JsonNode view = agent.get("/calls/" + call.task()).body();
-        String conference = view.path("conferenceSid").asText();
-        assertEquals(200, agent.post("/calls/" + call.task() + "/hold", Map.of("hold", true)).status());
-        assertEquals(List.of(Recording.Status.PAUSED), statuses(conference));
+        Answered call = heldWithTheRecordingPaused(customer);
 
         // The customer is taken off hold outside the product, and Twilio's participant-unhold is lost.
         sim.addFault(Map.of("webhook", "^/twilio/conference-events$", "nth", 1, "times", 1, "drop", true));
-        Participant.updater(conference, view.path("customer").path("callSid").asText()).setHold(false).update(twilio);
+        Participant.updater(call.conference(), call.first().path("customer").path("callSid").asText()).setHold(false).update(twilio);
         sim.clearFaults();
         assertEquals(Set.of(call.agent()), sim.hears(customer));
-        assertEquals(List.of(Recording.Status.PAUSED), statuses(conference), "nothing told the product yet");
+        assertEquals(List.of(Recording.Status.PAUSED), statuses(call.conference()), "nothing told the product yet");
 
         sim.advance(2 * RECONCILE_PERIOD_SECONDS);
-        assertEquals(List.of(Recording.Status.IN_PROGRESS), statuses(conference), "the reconciler's repair resumed it");
-        assertEquals("in-progress", agent.get("/calls/" + call.task()).body().path("recording").path("status").asText());
+        assertEquals(List.of(Recording.Status.IN_PROGRESS), statuses(call.conference()), "the reconciler's repair resumed it");
+        assertEquals("in-progress", call.view().path("recording").path("status").asText());
         hangUp(customer);
         finishWrapUp();
     }
@@ -138,17 +120,15 @@ class RecordingScenarioTest extends CallCentreScenario {
     @Test
     void aTransferTargetJoiningResumesTheRecordingPausedForTheTransfersHold() {
         String customer = "+14155550185";
-        Connected call = connect(customer);
-        Agent agent = signIn(call.agent());
-        String conference = agent.get("/calls/" + call.task()).body().path("conferenceSid").asText();
-        Agent.Answer started = agent.post("/calls/" + call.task() + "/cold-transfer", Map.of("to", Map.of("worker", DemoWorkspace.CAROL)));
+        Answered call = answered(customer);
+        Agent.Answer started = call.post("/cold-transfer", Map.of("to", Map.of("worker", DemoWorkspace.CAROL)));
         assertEquals(202, started.status(), started.body().toString());
         assertEquals(Set.of(HOLD_MUSIC), sim.hears(customer));
-        assertEquals(List.of(Recording.Status.PAUSED), statuses(conference), "the transfer's hold pauses the recording");
+        assertEquals(List.of(Recording.Status.PAUSED), statuses(call.conference()), "the transfer's hold pauses the recording");
 
         sim.answer(sim.ringing("carol"));
         assertEquals(Set.of("carol"), sim.hears(customer));
-        assertEquals(List.of(Recording.Status.IN_PROGRESS), statuses(conference), "carol joining took the customer off hold");
+        assertEquals(List.of(Recording.Status.IN_PROGRESS), statuses(call.conference()), "carol joining took the customer off hold");
         hangUp(customer);
         finishWrapUp();
     }
@@ -156,22 +136,59 @@ class RecordingScenarioTest extends CallCentreScenario {
     @Test
     void aCallWhoseRecordingEndedIsAConflictAndOnlyTheConnectedAgentMayAsk() {
         String customer = "+14155550186";
-        Connected call = connect(customer);
-        Agent agent = signIn(call.agent());
-        String conference = agent.get("/calls/" + call.task()).body().path("conferenceSid").asText();
+        Answered call = answered(customer);
 
-        Agent.Answer bad = agent.post("/calls/" + call.task() + "/recording", Map.of("action", "stop"));
+        Agent.Answer bad = call.post("/recording", Map.of("action", "stop"));
         assertEquals(400, bad.status(), bad.body().toString());
-        Agent.Answer other = signIn(call.other()).post("/calls/" + call.task() + "/recording", Map.of("action", "pause"));
+        Agent.Answer other = signIn(call.connected().other()).post("/calls/" + call.connected().task() + "/recording", Map.of("action", "pause"));
         assertEquals(403, other.status(), other.body().toString());
 
-        Recording.updater(conference, only(conference).getSid(), Recording.Status.STOPPED).update(twilio);
-        Agent.Answer none = agent.post("/calls/" + call.task() + "/recording", Map.of("action", "pause"));
+        Recording.updater(call.conference(), only(call.conference()).getSid(), Recording.Status.STOPPED).update(twilio);
+        Agent.Answer none = call.post("/recording", Map.of("action", "pause"));
         assertEquals(409, none.status(), none.body().toString());
         assertEquals("no_recording", none.body().path("error").path("code").asText(), none.body().toString());
-        assertEquals("none", agent.get("/calls/" + call.task()).body().path("recording").path("status").asText());
+        assertEquals("none", call.view().path("recording").path("status").asText());
         hangUp(customer);
         finishWrapUp();
+    }
+
+    /**
+     * A customer's call connected to an agent who is signed in, with the call's view as that agent
+     * first read it.
+     */
+    private record Answered(Connected connected, Agent signedIn, JsonNode first) {
+        /** The worker who answered. */
+        String agent() {
+            return connected.agent();
+        }
+
+        String conference() {
+            return first.path("conferenceSid").asText();
+        }
+
+        /** The answering agent's request to one of the call's routes, such as {@code /hold}. */
+        Agent.Answer post(String route, Map<String, ?> body) {
+            return signedIn.post("/calls/" + connected.task() + route, body);
+        }
+
+        /** The call's view as the answering agent reads it now. */
+        JsonNode view() {
+            return signedIn.get("/calls/" + connected.task()).body();
+        }
+    }
+
+    private static Answered answered(String customer) {
+        Connected call = connect(customer);
+        Agent agent = signIn(call.agent());
+        return new Answered(call, agent, agent.get("/calls/" + call.task()).body());
+    }
+
+    /** An answered call whose agent has held the customer, which paused the recording. */
+    private static Answered heldWithTheRecordingPaused(String customer) {
+        Answered call = answered(customer);
+        assertEquals(200, call.post("/hold", Map.of("hold", true)).status());
+        assertEquals(List.of(Recording.Status.PAUSED), statuses(call.conference()));
+        return call;
     }
 
     private static List<Recording.Status> statuses(String conference) {

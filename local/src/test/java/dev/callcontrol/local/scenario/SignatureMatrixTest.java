@@ -140,35 +140,12 @@ class SignatureMatrixTest extends CallCentreScenario {
      */
     @org.junit.jupiter.api.Test
     void aFloodOfUnsignedRequestsIsAnswered429ByApiGatewayBeyondTheRoutesBucketAndInvokesNothingMore() throws Exception {
-        Map<String, Object> parameters = SamTemplate.read(Project.template()).parameters();
-        double rate = Double.parseDouble(String.valueOf(((Map<?, ?>) parameters.get("TwilioRouteRateLimit")).get("Default")));
-        int burst = Integer.parseInt(String.valueOf(((Map<?, ?>) parameters.get("TwilioRouteBurstLimit")).get("Default")));
-        int flood = burst * 4;
+        RouteFlood flood = RouteFlood.of("TwilioRoute");
         String url = runtime.baseUrl() + "/twilio/assignment";
         String body = Webhooks.encode(Webhooks.form(Webhooks.sample("assignment-voice-task.json")));
         sim.clearRequests();
-        long invokedBefore = runtime.invocations("AssignmentCallbackFunction");
-        long started = System.nanoTime();
-        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
-        for (int i = 0; i < flood; i++) {
-            answers.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
-        }
-        Map<Integer, Integer> statuses = new java.util.TreeMap<>();
-        for (var answer : answers) {
-            HttpResponse<String> response = answer.join();
-            statuses.merge(response.statusCode(), 1, Integer::sum);
-            if (response.statusCode() == 429) {
-                assertEquals("{\"message\":\"Too Many Requests\"}", response.body(), "API Gateway's own answer");
-            }
-        }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        int throttled = statuses.getOrDefault(429, 0);
-        int refused = statuses.getOrDefault(403, 0);
-        assertEquals(flood, throttled + refused, "each request was throttled or refused: " + statuses);
-        assertTrue(refused <= burst + rate * seconds + 1, refused + " let through in " + seconds + " s: at most the burst and the rate's refill");
-        assertTrue(throttled > 0 || seconds > (flood - burst) / rate, "a flood faster than the rate is throttled: " + statuses + " in " + seconds + " s");
-        assertEquals(refused, runtime.invocations("AssignmentCallbackFunction") - invokedBefore, "the function ran for the requests let through only");
+        flood.send(HTTP, () -> HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), runtime, "AssignmentCallbackFunction", 403);
         assertEquals(List.of(), sim.requests(), "the refused requests made no Twilio request");
 
         // Another route's bucket: a conference event Twilio signed still runs.
@@ -180,8 +157,8 @@ class SignatureMatrixTest extends CallCentreScenario {
         assertNotEquals("429", status, "another route is not throttled by this one's flood");
         assertNotEquals("403", status);
         sim.clearAlerts();
-        // The next case finds the route's bucket full again.
-        Thread.sleep((long) Math.ceil(burst / rate * 1000) + 100);
+        // The next case finds the route's bucket full again: simulated time refills it as real time would.
+        sim.advance(flood.refillSeconds());
     }
 
     /**

@@ -1,16 +1,11 @@
 package dev.callcontrol.local.sim;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.twilio.exception.ApiException;
-import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Call;
 import com.twilio.rest.api.v2010.account.Conference;
 import com.twilio.rest.api.v2010.account.conference.Participant;
 import com.twilio.type.PhoneNumber;
 import com.twilio.type.Twiml;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.StreamSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,45 +29,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * conference rules around labels (16025, 16026) and coaches (13240, 16027, 16028). Each case names
  * the rule of {@code rules.json} it proves; the ambiguous ones run under each variant.
  */
-class ConferenceLeaveRulesTest {
+@SimRulesTest.Simulator(SimFixture.Product.STARTED)
+class ConferenceLeaveRulesTest extends SimRulesTest {
     private static final String FROM = DemoWorkspace.PHONE_NUMBER;
     private static final String EVENTS = "/conference-events";
     private static final String CALL_STATUS = "/call-status";
-
-    private static SimFixture fixture;
-    private static TwilioSimulator simulator;
-    private static SimClient sim;
-    private static FakeProduct product;
-    private static TwilioRestClient twilio;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fixture = SimFixture.start(SimFixture.Product.STARTED);
-        simulator = fixture.simulator;
-        sim = fixture.sim;
-        product = fixture.product;
-        twilio = fixture.twilio;
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
-
-    @AfterEach
-    void noContractViolationsNoUnexpectedAlertsAndNothingLeft() {
-        List<String> violations = sim.contractViolations();
-        List<JsonNode> alerts = StreamSupport.stream(sim.alerts().spliterator(), false).toList();
-        for (int i = 0; i < 50 && !sim.hearing().isEmpty(); i++) {
-            sim.hangup(sim.hearing().get(0).path("callSid").asText());
-        }
-        sim.resetRules();
-        sim.clearRequests();
-        sim.clearAlerts();
-        product.clear();
-        assertEquals(List.of(), violations, "requests that broke Twilio's contract");
-        assertEquals(List.of(), alerts, "alerts Twilio's debugger would show");
-    }
 
     // ---------------------------------------------------------------- ReasonParticipantLeft
 

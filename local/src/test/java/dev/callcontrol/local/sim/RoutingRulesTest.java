@@ -3,16 +3,13 @@ package dev.callcontrol.local.sim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.twilio.base.TwilioResponse;
 import com.twilio.exception.ApiException;
-import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Call;
 import com.twilio.rest.taskrouter.v1.workspace.Task;
 import com.twilio.rest.taskrouter.v1.workspace.Worker;
 import com.twilio.rest.taskrouter.v1.workspace.task.Reservation;
 import dev.callcontrol.http.Json;
 import dev.callcontrol.local.LocalDefaults;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,30 +31,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * routing, reservations and their timeout, the signed assignment callback and the instructions it
  * answers, and what a caller hanging up or a worker declining does to a task.
  */
-class RoutingRulesTest {
+@SimRulesTest.Simulator(SimFixture.Product.CONNECTED)
+class RoutingRulesTest extends SimRulesTest {
     private static final String WS = DemoWorkspace.WORKSPACE_SID;
     private static final String CALLER_ID = DemoWorkspace.PHONE_NUMBER;
     private static final Map<String, String> SUPPORT = Map.of(DemoWorkspace.ALICE, "alice", DemoWorkspace.BOB, "bob");
-
-    private static SimFixture fixture;
-    private static TwilioSimulator simulator;
-    private static SimClient sim;
-    private static FakeProduct product;
-    private static TwilioRestClient twilio;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fixture = SimFixture.start(SimFixture.Product.CONNECTED);
-        simulator = fixture.simulator;
-        sim = fixture.sim;
-        product = fixture.product;
-        twilio = fixture.twilio;
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
 
     @BeforeEach
     void seededAvailability() {
@@ -70,8 +48,14 @@ class RoutingRulesTest {
         product.clear();
     }
 
+    /**
+     * Nothing left open: every call hung up and every task still open canceled or completed (the
+     * assignment callback answering nothing meanwhile), the contract checked over that clean-up too;
+     * the rules and the stand-in product are left as they are.
+     */
+    @Override
     @AfterEach
-    void noContractViolationsNoAlertsAndNothingLeftOpen() {
+    void noContractViolationsNoAlertsAndNothingLeft() {
         List<JsonNode> alerts = StreamSupport.stream(sim.alerts().spliterator(), false).toList();
         product.assignment("{}");
         fixture.hangUpEverything();

@@ -1,20 +1,14 @@
 package dev.callcontrol.local.sim;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.twilio.exception.ApiException;
-import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Call;
 import com.twilio.rest.api.v2010.account.conference.Participant;
 import com.twilio.type.PhoneNumber;
 import com.twilio.type.Twiml;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.util.List;
-import java.util.stream.StreamSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,40 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * {@code TimeLimit} is ended by Twilio when the limit has passed, counted from the answer
  * ({@code from-answer}) or from the request ({@code from-created}); without one nothing ends it.
  */
-class TimeLimitRulesTest {
+@SimRulesTest.Simulator(SimFixture.Product.STARTED)
+class TimeLimitRulesTest extends SimRulesTest {
     private static final String FROM = DemoWorkspace.PHONE_NUMBER;
     private static final String RULE = "voice.call.time-limit";
-
-    private static SimFixture fixture;
-    private static SimClient sim;
-    private static FakeProduct product;
-    private static TwilioRestClient twilio;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fixture = SimFixture.start(SimFixture.Product.STARTED);
-        sim = fixture.sim;
-        product = fixture.product;
-        twilio = fixture.twilio;
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
-
-    @AfterEach
-    void noContractViolationsNoAlertsAndNoCallsLeft() {
-        List<String> violations = sim.contractViolations();
-        List<JsonNode> alerts = StreamSupport.stream(sim.alerts().spliterator(), false).toList();
-        fixture.hangUpEverything();
-        sim.resetRules();
-        sim.clearRequests();
-        sim.clearAlerts();
-        product.clear();
-        assertEquals(List.of(), violations, "requests that broke Twilio's contract");
-        assertEquals(List.of(), alerts, "alerts Twilio's debugger would show");
-    }
 
     @Test
     void fromTheAnswerAParticipantIsCutWhenItsLimitHasPassedSinceItAnswered() {

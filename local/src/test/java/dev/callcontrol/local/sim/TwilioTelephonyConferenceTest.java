@@ -1,15 +1,12 @@
 package dev.callcontrol.local.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.conference.Participant;
 import com.twilio.type.PhoneNumber;
 import dev.callcontrol.agent.CallControlException;
 import dev.callcontrol.calls.Role;
 import dev.callcontrol.twilio.TwilioTelephony;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -25,33 +22,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * a whisper to an agent who has left is refused by Twilio (16028) and answered as a 409, with
  * nothing changed.
  */
-class TwilioTelephonyConferenceTest {
+@SimRulesTest.Simulator(SimFixture.Product.STARTED)
+class TwilioTelephonyConferenceTest extends SimRulesTest {
     private static final String FROM = DemoWorkspace.PHONE_NUMBER;
 
-    private static SimFixture fixture;
-    private static TwilioSimulator simulator;
-    private static SimClient sim;
-    private static FakeProduct product;
-    private static TwilioRestClient twilio;
-    private static TwilioTelephony telephony;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fixture = SimFixture.start(SimFixture.Product.STARTED);
-        simulator = fixture.simulator;
-        sim = fixture.sim;
-        product = fixture.product;
-        twilio = fixture.twilio;
-        telephony = fixture.telephony();
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
-
+    /**
+     * Also no alert raised while the calls left are hung up; the rules and the stand-in product are
+     * left as they are.
+     */
+    @Override
     @AfterEach
-    void nothingLeftAndNoContractBroken() {
+    void noContractViolationsNoAlertsAndNothingLeft() {
         List<String> violations = sim.contractViolations();
         List<JsonNode> alerts = StreamSupport.stream(sim.alerts().spliterator(), false).toList();
         for (int i = 0; i < 20 && !sim.hearing().isEmpty(); i++) {

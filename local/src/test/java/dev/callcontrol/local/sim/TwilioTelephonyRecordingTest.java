@@ -1,7 +1,6 @@
 package dev.callcontrol.local.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Call;
 import com.twilio.rest.api.v2010.account.Conference;
 import com.twilio.rest.api.v2010.account.conference.Recording;
@@ -10,16 +9,11 @@ import com.twilio.type.Twiml;
 import dev.callcontrol.agent.CallControlException;
 import dev.callcontrol.calls.Telephony;
 import dev.callcontrol.twilio.TwilioTelephony;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.util.List;
 import java.util.Optional;
-import java.util.stream.StreamSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -31,38 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * found and paused with the behaviour asked for, and a recording that ended between the list and the
  * update is a 409 {@code no_recording} under either reading of what Twilio answers then.
  */
-class TwilioTelephonyRecordingTest {
+@SimRulesTest.Simulator(SimFixture.Product.NONE)
+class TwilioTelephonyRecordingTest extends SimRulesTest {
     private static final String FROM = DemoWorkspace.PHONE_NUMBER;
-
-    private static SimFixture fixture;
-    private static SimClient sim;
-    private static TwilioRestClient twilio;
-    private static TwilioTelephony telephony;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fixture = SimFixture.start(SimFixture.Product.NONE);
-        sim = fixture.sim;
-        twilio = fixture.twilio;
-        telephony = fixture.telephony();
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
-
-    @AfterEach
-    void nothingLeftAndNoContractBroken() {
-        List<String> violations = sim.contractViolations();
-        List<JsonNode> alerts = StreamSupport.stream(sim.alerts().spliterator(), false).toList();
-        fixture.hangUpEverything();
-        sim.resetRules();
-        sim.clearRequests();
-        sim.clearAlerts();
-        assertEquals(List.of(), violations);
-        assertEquals(List.of(), alerts);
-    }
 
     @Test
     void theRunningRecordingIsFoundPausedWithTheBehaviourAskedForAndResumed() {

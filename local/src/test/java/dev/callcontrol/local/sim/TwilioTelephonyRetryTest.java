@@ -1,9 +1,6 @@
 package dev.callcontrol.local.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.callcontrol.twilio.TwilioTelephony;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -18,25 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * again; one that failed before taking effect is looked for, not found, and sent again. Each way,
  * exactly one task exists.
  */
-class TwilioTelephonyRetryTest {
-    private static SimFixture fixture;
-    private static TwilioSimulator simulator;
-    private static SimClient sim;
-    private static TwilioTelephony telephony;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fixture = SimFixture.start(SimFixture.Product.NONE);
-        simulator = fixture.simulator;
-        sim = fixture.sim;
-        telephony = fixture.telephony();
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
-
+@SimRulesTest.Simulator(value = SimFixture.Product.NONE, checkedAfterEach = false)
+class TwilioTelephonyRetryTest extends SimRulesTest {
     @Test
     void aRateLimitedCreateIsRetriedAndHappensOnce() {
         sim.clearRequests();

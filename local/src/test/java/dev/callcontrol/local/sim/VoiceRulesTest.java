@@ -1,19 +1,14 @@
 package dev.callcontrol.local.sim;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.twilio.exception.ApiException;
 import com.twilio.http.HttpMethod;
-import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Call;
 import com.twilio.rest.api.v2010.account.Conference;
 import com.twilio.rest.api.v2010.account.conference.Participant;
 import com.twilio.type.PhoneNumber;
 import com.twilio.type.Twiml;
 import dev.callcontrol.local.LocalDefaults;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -25,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.StreamSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -39,41 +33,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and run, and conferences with their participants, hold, mute, coaching, announcements and
  * status callbacks. Driven only as the product (twilio-java) and people (SimClient) drive it.
  */
-class VoiceRulesTest {
+@SimRulesTest.Simulator(SimFixture.Product.STARTED)
+class VoiceRulesTest extends SimRulesTest {
     private static final String FROM = DemoWorkspace.PHONE_NUMBER;
     private static final String DEFAULT_MUSIC = "music:http://twimlets.com/holdmusic?Bucket=com.twilio.music.classical";
-
-    private static SimFixture fixture;
-    private static TwilioSimulator simulator;
-    private static SimClient sim;
-    private static FakeProduct product;
-    private static TwilioRestClient twilio;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fixture = SimFixture.start(SimFixture.Product.STARTED);
-        simulator = fixture.simulator;
-        sim = fixture.sim;
-        product = fixture.product;
-        twilio = fixture.twilio;
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
-
-    @AfterEach
-    void noContractViolationsNoAlertsAndNoCallsLeft() {
-        List<String> violations = sim.contractViolations();
-        List<JsonNode> alerts = StreamSupport.stream(sim.alerts().spliterator(), false).toList();
-        fixture.hangUpEverything();
-        sim.clearRequests();
-        sim.clearAlerts();
-        product.clear();
-        assertEquals(List.of(), violations, "requests that broke Twilio's contract");
-        assertEquals(List.of(), alerts, "alerts Twilio's debugger would show");
-    }
 
     // ---------------------------------------------------------------- calls
 

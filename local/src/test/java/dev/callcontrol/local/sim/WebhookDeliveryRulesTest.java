@@ -2,14 +2,11 @@ package dev.callcontrol.local.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.twilio.http.HttpMethod;
-import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Call;
 import com.twilio.type.PhoneNumber;
 import com.twilio.type.Twiml;
 import dev.callcontrol.local.LocalDefaults;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -18,7 +15,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.StreamSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,32 +27,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code tt} ask; the fragment never on the wire; the signature over the URL with or without its
  * fragment, by the rule's variant. Faults between Twilio and a stand-in product make the attempts fail.
  */
-class WebhookDeliveryRulesTest {
+@SimRulesTest.Simulator(SimFixture.Product.STARTED)
+class WebhookDeliveryRulesTest extends SimRulesTest {
     private static final String FROM = DemoWorkspace.PHONE_NUMBER;
 
-    private static SimFixture fixture;
-    private static TwilioSimulator simulator;
-    private static SimClient sim;
-    private static FakeProduct product;
-    private static TwilioRestClient twilio;
     private static int callee = 300;
 
-    @BeforeAll
-    static void start() throws Exception {
-        fixture = SimFixture.start(SimFixture.Product.STARTED);
-        simulator = fixture.simulator;
-        sim = fixture.sim;
-        product = fixture.product;
-        twilio = fixture.twilio;
-    }
-
-    @AfterAll
-    static void stop() {
-        fixture.close();
-    }
-
+    /**
+     * Alerts a case expected it has cleared itself (see {@link #expectAlerts}); any other, raised up to
+     * the last call's hang-up, fails it. Faults and webhook deliveries are cleared too.
+     */
+    @Override
     @AfterEach
-    void noContractViolationsAndNothingLeft() {
+    void noContractViolationsNoAlertsAndNothingLeft() {
         List<String> violations = sim.contractViolations();
         for (int i = 0; i < 50 && !sim.hearing().isEmpty(); i++) {
             sim.hangup(sim.hearing().get(0).path("callSid").asText());
@@ -247,10 +230,6 @@ class WebhookDeliveryRulesTest {
 
     private static String nextCallee() {
         return "+14155550" + (callee++);
-    }
-
-    private static List<JsonNode> alerts() {
-        return StreamSupport.stream(sim.alerts().spliterator(), false).toList();
     }
 
     /** Exactly these alerts (by code) were raised since the last check; they are then cleared. */
