@@ -198,8 +198,10 @@ class AuthorisationMatrixTest extends CallCentreScenario {
         Connected call = connect("+14155550171");
         String path = "/calls/" + call.task() + "/warm-transfer";
         Map<String, Object> body = Map.of("to", Map.of("worker", DemoWorkspace.CAROL));
-        // Another agent sends the key first: refused, and nothing of theirs is kept on the call.
+        // Another agent sends the key first: refused before the key is looked at, so nothing of theirs is written to the call.
+        Map<String, String> itemsBefore = BadInputCatalogueTest.records();
         assertEquals(403, keyed(call.other(), path, body, "k-planted").statusCode());
+        assertEquals(itemsBefore, BadInputCatalogueTest.records(), "the other agent's refused request left the call's record as it was");
         HttpResponse<String> agents = keyed(call.agent(), path, body, "k-planted");
         assertEquals(201, agents.statusCode(), "the agent's request with the same key runs: " + agents.body());
         // Now the agent's answer is kept under that key: the other agent does not get it.

@@ -348,7 +348,7 @@ class BadInputCatalogueTest extends CallCentreScenario {
     }
 
     /** Every item of every table, as text by key: what "no record behind" compares. */
-    private static Map<String, String> records() {
+    static Map<String, String> records() {
         Map<String, String> items = new TreeMap<>();
         try (var dynamo = DynamoDbClients.create(runtime.dynamoDbEndpoint(), "us-east-1", false)) {
             for (String table : runtime.tableNames().values()) {
