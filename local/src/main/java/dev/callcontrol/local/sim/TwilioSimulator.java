@@ -11,7 +11,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -43,6 +42,7 @@ public final class TwilioSimulator implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final SimWorld world;
+    private final RestCredentials credentials;
     private final RequestLog log = new RequestLog();
     private final Faults faults = new Faults();
     private final ControlApi control;
@@ -78,6 +78,7 @@ public final class TwilioSimulator implements AutoCloseable {
     private TwilioSimulator(Settings settings) throws IOException {
         this.settings = settings;
         this.world = new SimWorld(settings.accountSid(), settings.authToken(), settings.contract());
+        this.credentials = new RestCredentials(settings.accountSid(), settings.authToken());
         this.server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 64);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         TaskRouterRoutes.register(this, world);
@@ -249,7 +250,7 @@ public final class TwilioSimulator implements AutoCloseable {
             if (contentType != null && contentType.startsWith("application/x-www-form-urlencoded")) {
                 decode(body).forEach((name, values) -> parameters.computeIfAbsent(name, k -> new ArrayList<>()).addAll(values));
             }
-            if (!authenticated(headers.get("authorization"))) {
+            if (!credentials.authenticated(headers.get("authorization"))) {
                 throw new TwilioError(401, 20003, "Authenticate");
             }
             if (isList(method, path)) {
@@ -296,7 +297,7 @@ public final class TwilioSimulator implements AutoCloseable {
             sleep(fault.delayMillis());
         }
         log.add(new RequestLog.Entry(received.toString(), Instant.now().toString(), method, host, path, parameters, status, violations,
-                fault != null ? fault.describe() : null, username(headers.get("authorization"))));
+                fault != null ? fault.describe() : null, RestCredentials.username(headers.get("authorization"))));
         if (fault != null && fault.hang()) {
             // A dead upstream: the client waits out the delay, then sees the connection close with no answer.
             return;
@@ -353,48 +354,8 @@ public final class TwilioSimulator implements AutoCloseable {
      * as the password, acting for the simulator's account. [rule rest.auth.api-key]
      */
     public void acceptApiKey(String keySid, String keySecret) {
-        if (keySid == null || !keySid.matches("^SK[0-9a-fA-F]{32}$") || keySecret == null || keySecret.isEmpty()) {
-            throw new IllegalArgumentException("an API key is an SK SID and a secret");
-        }
-        apiKeys.put(keySid, keySecret);
+        credentials.acceptApiKey(keySid, keySecret);
     }
-
-    private final Map<String, String> apiKeys = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** The username of HTTP basic credentials (who a request authenticates as), or null. */
-    private static String username(String authorization) {
-        if (authorization == null || !authorization.startsWith("Basic ")) {
-            return null;
-        }
-        try {
-            String given = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
-            int colon = given.indexOf(':');
-            return colon < 0 ? given : given.substring(0, colon);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    private boolean authenticated(String authorization) {
-        if (authorization == null || !authorization.startsWith("Basic ")) {
-            return false;
-        }
-        try {
-            String given = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
-            int colon = given.indexOf(':');
-            String username = colon < 0 ? given : given.substring(0, colon);
-            // The account SID and auth token, or an API key's SID and secret (rest.auth.api-key).
-            String password = username.equals(settings.accountSid()) ? settings.authToken() : apiKeys.get(username);
-            if (password == null) {
-                return false;
-            }
-            String expected = username + ":" + password;
-            return java.security.MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
 
     /** A resource the handler created: answered with 201. */
     record Created(Object resource) {

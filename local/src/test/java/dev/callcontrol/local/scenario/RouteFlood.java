@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * simulated time is moved on until the bucket is full again, as real time would refill it.
  */
 final class RouteFlood {
+    private static final int IN_FLIGHT = 32;
     private final double rate;
     private final int burst;
 
@@ -55,8 +56,13 @@ final class RouteFlood {
         long invokedBefore = runtime.invocations(function);
         long started = System.nanoTime();
         List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        // At most IN_FLIGHT at once, each on a connection of its own: far above the rate, and below the
+        // idle connections the JDK's HTTP server keeps (200), beyond which it closes connections the
+        // client may be about to reuse.
+        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(IN_FLIGHT);
         for (int i = 0; i < flood; i++) {
-            answers.add(http.sendAsync(request.get(), HttpResponse.BodyHandlers.ofString()));
+            inFlight.acquireUninterruptibly();
+            answers.add(http.sendAsync(request.get(), HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> inFlight.release()));
         }
         Map<Integer, Integer> statuses = new TreeMap<>();
         for (CompletableFuture<HttpResponse<String>> answer : answers) {
