@@ -9,7 +9,6 @@ import dev.callcontrol.http.Json;
 import dev.callcontrol.local.sim.FlexTokens;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,58 +37,48 @@ final class DevFlexTokens implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            int status;
-            Object body;
-            try {
-                if (!exchange.getRequestURI().getPath().equals(PATH) || !"POST".equals(exchange.getRequestMethod())) {
-                    throw new HttpError(404, "not_found", "POST " + PATH + " is the only route here");
-                }
-                JsonNode request = Json.parse(new String(exchange.getRequestBody().readNBytes(16 * 1024), StandardCharsets.UTF_8), "the token request");
-                if (tokens == null) {
-                    throw new HttpError(409, "not_simulated", "Flex tokens are minted only against the simulator; sign in to Flex for a real one");
-                }
-                long ttl = request.path("ttlSeconds").asLong(3600);
-                if (ttl < -3600 || ttl > 86_400) {
-                    throw HttpError.badRequest("ttlSeconds must be at most 86400");
-                }
-                List<String> roles = new ArrayList<>();
-                request.path("roles").forEach(role -> roles.add(role.asText()));
-                String workerSid = null;
-                String name = "guest";
-                JsonNode given = request.path("worker");
-                if (!given.isNull() && !given.isMissingNode()) {
-                    String wanted = given.asText("");
-                    if (wanted.isBlank()) {
-                        throw HttpError.badRequest("'worker' must be a worker name or WK sid");
-                    }
-                    Worker worker = workers.find(wanted);
-                    workerSid = worker.getSid();
-                    name = worker.getFriendlyName();
-                    if (!request.has("roles")) {
-                        roles.add("agent");
-                        for (JsonNode role : Json.parse(worker.getAttributes(), "worker attributes").path("roles")) {
-                            if (role.asText().equals("supervisor")) {
-                                roles.add("supervisor");
-                            }
-                        }
-                    }
-                } else if (roles.isEmpty()) {
-                    throw HttpError.badRequest("'worker' (a worker name or WK sid) is required, or 'roles' for a token that names no worker");
-                }
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("token", tokens.mint(workerSid, roles, name, Duration.ofSeconds(ttl)));
-                out.put("workerSid", workerSid);
-                out.put("name", name);
-                out.put("roles", roles);
-                out.put("expiresIn", ttl);
-                status = 200;
-                body = out;
-            } catch (HttpError e) {
-                status = e.status();
-                body = DevAnswers.error(e.code(), e.getMessage());
-            }
-            DevAnswers.json(exchange, status, body);
+        DevAnswers.postJson(exchange, PATH, "the token request", this::mint);
+    }
+
+    /** The token a request asks for, with what it says of the worker; refusals as {@link HttpError}s. */
+    private Map<String, Object> mint(JsonNode request) {
+        if (tokens == null) {
+            throw new HttpError(409, "not_simulated", "Flex tokens are minted only against the simulator; sign in to Flex for a real one");
         }
+        long ttl = request.path("ttlSeconds").asLong(3600);
+        if (ttl < -3600 || ttl > 86_400) {
+            throw HttpError.badRequest("ttlSeconds must be at most 86400");
+        }
+        List<String> roles = new ArrayList<>();
+        request.path("roles").forEach(role -> roles.add(role.asText()));
+        String workerSid = null;
+        String name = "guest";
+        JsonNode given = request.path("worker");
+        if (!given.isNull() && !given.isMissingNode()) {
+            String wanted = given.asText("");
+            if (wanted.isBlank()) {
+                throw HttpError.badRequest("'worker' must be a worker name or WK sid");
+            }
+            Worker worker = workers.find(wanted);
+            workerSid = worker.getSid();
+            name = worker.getFriendlyName();
+            if (!request.has("roles")) {
+                roles.add("agent");
+                for (JsonNode role : Json.parse(worker.getAttributes(), "worker attributes").path("roles")) {
+                    if (role.asText().equals("supervisor")) {
+                        roles.add("supervisor");
+                    }
+                }
+            }
+        } else if (roles.isEmpty()) {
+            throw HttpError.badRequest("'worker' (a worker name or WK sid) is required, or 'roles' for a token that names no worker");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("token", tokens.mint(workerSid, roles, name, Duration.ofSeconds(ttl)));
+        out.put("workerSid", workerSid);
+        out.put("name", name);
+        out.put("roles", roles);
+        out.put("expiresIn", ttl);
+        return out;
     }
 }

@@ -14,7 +14,6 @@ import dev.callcontrol.http.Json;
 import dev.callcontrol.twilio.TwilioClients;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,66 +46,56 @@ final class DevTokens implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            int status;
-            Object body;
-            try {
-                if (!exchange.getRequestURI().getPath().equals(PATH) || !"POST".equals(exchange.getRequestMethod())) {
-                    throw new HttpError(404, "not_found", "POST " + PATH + " is the only route here");
-                }
-                JsonNode request = Json.parse(new String(exchange.getRequestBody().readNBytes(16 * 1024), StandardCharsets.UTF_8), "the token request");
-                String wanted = request.path("worker").asText("");
-                if (wanted.isBlank()) {
-                    throw HttpError.badRequest("'worker' (a worker name or WK sid) is required");
-                }
-                long ttl = request.path("ttlSeconds").asLong(8 * 3600);
-                if (ttl < -3600 || ttl > 7 * 86_400) {
-                    throw HttpError.badRequest("ttlSeconds must be at most 604800");
-                }
-                Worker worker = find(wanted);
-                JsonNode attributes = Json.parse(worker.getAttributes(), "worker attributes");
-                boolean supervisor = false;
-                for (JsonNode role : attributes.path("roles")) {
-                    supervisor |= role.asText().equals("supervisor");
-                }
-                List<String> groups = supervisor ? List.of(config.supervisorGroup()) : List.of();
-                if (request.has("groups")) {
-                    // Groups as given, to show how the functions read a claim the identity provider filled.
-                    List<String> given = new java.util.ArrayList<>();
-                    request.path("groups").forEach(group -> given.add(group.asText()));
-                    groups = List.copyOf(given);
-                }
-                // The user is the one the worker is bound to (auth_sub), as an identity provider's sub would be.
-                String subject = attributes.path("auth_sub").isTextual() ? attributes.path("auth_sub").asText() : worker.getSid();
-                // "workerClaim" stands for a user who edited their own worker attribute: the token names another worker.
-                String claimed = request.path("workerClaim").asText(worker.getSid());
-                if (!claimed.matches("^WK[0-9a-fA-F]{32}$")) {
-                    throw HttpError.badRequest("'workerClaim' must be a worker SID");
-                }
-                if (!claimed.equals(worker.getSid()) && config.authWorkerBinding() == Config.WorkerBinding.CLAIM) {
-                    // With the claim trusted as issued, this identity provider is the template's user pool, whose app client
-                    // cannot write the worker attribute: a user's edit of it is refused, as Cognito refuses a write outside
-                    // the client's WriteAttributes.
-                    throw new HttpError(403, "attribute_not_writable", "users cannot change their worker attribute ("
-                            + config.authWorkerClaim() + " is not among the app client's WriteAttributes)");
-                }
-                // "issuer" and "audience" exist to show the authorizer refusing a token minted for somewhere else.
-                String token = authorizer.mint(subject, claimed, worker.getFriendlyName(), groups, config.authWorkerClaim(), config.authGroupsClaim(),
-                        Duration.ofSeconds(ttl), request.path("issuer").asText(authorizer.issuer()), request.path("audience").asText(LocalAuthorizer.AUDIENCE));
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("token", token);
-                out.put("workerSid", worker.getSid());
-                out.put("name", worker.getFriendlyName());
-                out.put("groups", groups);
-                out.put("expiresIn", ttl);
-                status = 200;
-                body = out;
-            } catch (HttpError e) {
-                status = e.status();
-                body = DevAnswers.error(e.code(), e.getMessage());
-            }
-            DevAnswers.json(exchange, status, body);
+        DevAnswers.postJson(exchange, PATH, "the token request", this::mint);
+    }
+
+    /** The token a request asks for, with what it says of the worker; refusals as {@link HttpError}s. */
+    private Map<String, Object> mint(JsonNode request) {
+        String wanted = request.path("worker").asText("");
+        if (wanted.isBlank()) {
+            throw HttpError.badRequest("'worker' (a worker name or WK sid) is required");
         }
+        long ttl = request.path("ttlSeconds").asLong(8 * 3600);
+        if (ttl < -3600 || ttl > 7 * 86_400) {
+            throw HttpError.badRequest("ttlSeconds must be at most 604800");
+        }
+        Worker worker = find(wanted);
+        JsonNode attributes = Json.parse(worker.getAttributes(), "worker attributes");
+        boolean supervisor = false;
+        for (JsonNode role : attributes.path("roles")) {
+            supervisor |= role.asText().equals("supervisor");
+        }
+        List<String> groups = supervisor ? List.of(config.supervisorGroup()) : List.of();
+        if (request.has("groups")) {
+            // Groups as given, to show how the functions read a claim the identity provider filled.
+            List<String> given = new java.util.ArrayList<>();
+            request.path("groups").forEach(group -> given.add(group.asText()));
+            groups = List.copyOf(given);
+        }
+        // The user is the one the worker is bound to (auth_sub), as an identity provider's sub would be.
+        String subject = attributes.path("auth_sub").isTextual() ? attributes.path("auth_sub").asText() : worker.getSid();
+        // "workerClaim" stands for a user who edited their own worker attribute: the token names another worker.
+        String claimed = request.path("workerClaim").asText(worker.getSid());
+        if (!claimed.matches("^WK[0-9a-fA-F]{32}$")) {
+            throw HttpError.badRequest("'workerClaim' must be a worker SID");
+        }
+        if (!claimed.equals(worker.getSid()) && config.authWorkerBinding() == Config.WorkerBinding.CLAIM) {
+            // With the claim trusted as issued, this identity provider is the template's user pool, whose app client
+            // cannot write the worker attribute: a user's edit of it is refused, as Cognito refuses a write outside
+            // the client's WriteAttributes.
+            throw new HttpError(403, "attribute_not_writable", "users cannot change their worker attribute ("
+                    + config.authWorkerClaim() + " is not among the app client's WriteAttributes)");
+        }
+        // "issuer" and "audience" exist to show the authorizer refusing a token minted for somewhere else.
+        String token = authorizer.mint(subject, claimed, worker.getFriendlyName(), groups, config.authWorkerClaim(), config.authGroupsClaim(),
+                Duration.ofSeconds(ttl), request.path("issuer").asText(authorizer.issuer()), request.path("audience").asText(LocalAuthorizer.AUDIENCE));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("token", token);
+        out.put("workerSid", worker.getSid());
+        out.put("name", worker.getFriendlyName());
+        out.put("groups", groups);
+        out.put("expiresIn", ttl);
+        return out;
     }
 
     /** A worker of the workspace by name or SID (404 / 502 as {@link HttpError}s). */
