@@ -5,43 +5,28 @@ import dev.callcontrol.agent.Principal;
 import dev.callcontrol.testing.FakeTelephony;
 import dev.callcontrol.testing.InMemoryCallRecords;
 import dev.callcontrol.testing.MutableClock;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
+import static dev.callcontrol.calls.ConnectedCall.AGENT_LEG;
+import static dev.callcontrol.calls.ConnectedCall.ALICE;
+import static dev.callcontrol.calls.ConnectedCall.CAROL;
+import static dev.callcontrol.calls.ConnectedCall.CAROL_LEG;
+import static dev.callcontrol.calls.ConnectedCall.CUSTOMER_LEG;
+import static dev.callcontrol.calls.ConnectedCall.TASK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A follow-up of a conference event that failed is kept in the record and sent again by the reconciler, never only logged. */
 class PendingEffectsTest {
-    private static final String TASK = "WT0123456789abcdef0123456789abcdef";
-    private static final String CONFERENCE = "CF0123456789abcdef0123456789abcdef";
-    private static final String AGENT_LEG = "CA00000000000000000000000000000a01";
-    private static final String CUSTOMER_LEG = "CA00000000000000000000000000000a02";
-    private static final String CAROL_LEG = "CA00000000000000000000000000000a03";
-    private static final String ALICE = "WK00000000000000000000000000000001";
-    private static final String CAROL = "WK00000000000000000000000000000003";
-
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:10:00Z"));
-    private InMemoryCallRecords records;
-    private FakeTelephony telephony;
-    private CallControl calls;
-
-    @BeforeEach
-    void connected() {
-        records = new InMemoryCallRecords();
-        telephony = new FakeTelephony();
-        telephony.tasks.put(TASK, new Telephony.TaskContext(TASK, "assigned", CUSTOMER_LEG, ALICE, "support", Map.of("from", "+14155550123"), 75));
-        telephony.workers.put(CAROL, new Telephony.Worker(CAROL, "carol", "client:carol"));
-        calls = new CallControl(records, telephony, new CallControl.Settings("https://calls.example.com", "+15005550006", 20, List.of("+1"), 120), clock);
-        calls.onConferenceEvent(CallRecordTest.event("participant-join", 1, AGENT_LEG, false));
-        calls.onConferenceEvent(CallRecordTest.event("participant-join", 2, CUSTOMER_LEG, false));
-    }
+    private final ConnectedCall call = ConnectedCall.onTheClock();
+    private final MutableClock clock = call.clock;
+    private final InMemoryCallRecords records = call.records;
+    private final FakeTelephony telephony = call.telephony;
+    private final CallControl calls = call.calls;
 
     @Test
     void aCustomerTheTargetsJoinFailedToTakeOffHoldIsTakenOffHoldByTheReconciler() {
