@@ -1,7 +1,6 @@
 package dev.callcontrol.calls;
 
 import dev.callcontrol.agent.CallControlException;
-import dev.callcontrol.agent.Principal;
 import dev.callcontrol.metrics.CallMetrics;
 import dev.callcontrol.metrics.CallMetrics.Metric;
 import dev.callcontrol.metrics.CallMetrics.Unit;
@@ -13,47 +12,38 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import static dev.callcontrol.calls.ConnectedCall.AGENT_LEG;
+import static dev.callcontrol.calls.ConnectedCall.ALICE_AGENT;
+import static dev.callcontrol.calls.ConnectedCall.CAROL;
+import static dev.callcontrol.calls.ConnectedCall.CAROL_LEG;
+import static dev.callcontrol.calls.ConnectedCall.CONFERENCE;
+import static dev.callcontrol.calls.ConnectedCall.CUSTOMER_LEG;
+import static dev.callcontrol.calls.ConnectedCall.SALES;
+import static dev.callcontrol.calls.ConnectedCall.TASK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What call control counts, against in-memory ports and a recording metrics port, on a clock the test moves. */
 class CallMetricsTest {
-    private static final String TASK = "WT0123456789abcdef0123456789abcdef";
-    private static final String CONFERENCE = "CF0123456789abcdef0123456789abcdef";
-    private static final String AGENT_LEG = "CA00000000000000000000000000000a01";
-    private static final String CUSTOMER_LEG = "CA00000000000000000000000000000a02";
-    private static final String CAROL_LEG = "CA00000000000000000000000000000a03";
-    private static final String ALICE = "WK00000000000000000000000000000001";
-    private static final String CAROL = "WK00000000000000000000000000000003";
-    private static final Principal ALICE_AGENT = new Principal(ALICE, false);
     private static final Map<String, String> COLD_WORKER = Map.of(CallMetrics.TRANSFER_KIND, "cold", CallMetrics.TARGET_KIND, "worker");
     private static final Map<String, String> COLD_QUEUE = Map.of(CallMetrics.TRANSFER_KIND, "cold", CallMetrics.TARGET_KIND, "queue");
     private static final Map<String, String> WARM_WORKER = Map.of(CallMetrics.TRANSFER_KIND, "warm", CallMetrics.TARGET_KIND, "worker");
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:10:00Z"));
     private final RecordedMetrics metrics = new RecordedMetrics();
-    private InMemoryCallRecords records;
-    private FakeTelephony telephony;
-    private CallControl calls;
+    private final ConnectedCall call = ConnectedCall.stampedByTheClock(metrics);
+    private final MutableClock clock = call.clock;
+    private final InMemoryCallRecords records = call.records;
+    private final FakeTelephony telephony = call.telephony;
+    private final CallControl calls = call.calls;
     private int sequence = 2;
 
     @BeforeEach
     void connected() {
-        records = new InMemoryCallRecords();
-        records.now = clock.instant();
-        telephony = new FakeTelephony();
-        telephony.tasks.put(TASK, new Telephony.TaskContext(TASK, "assigned", CUSTOMER_LEG, ALICE, "support", Map.of("from", "+14155550123"), 75));
-        telephony.workers.put(CAROL, new Telephony.Worker(CAROL, "carol", "client:carol"));
-        telephony.queues.add(new Telephony.Queue("WQ00000000000000000000000000000002", "sales"));
-        calls = new CallControl(records, telephony, new CallControl.Settings("https://calls.example.com", "+15005550006", 20, List.of("+1"), 120),
-                clock, metrics);
-        calls.onConferenceEvent(CallRecordTest.event("participant-join", 1, AGENT_LEG, false));
-        calls.onConferenceEvent(CallRecordTest.event("participant-join", 2, CUSTOMER_LEG, false));
+        telephony.queues.add(SALES);
         assertEquals(List.of(), metrics.all(), "a call connecting counts nothing");
     }
 

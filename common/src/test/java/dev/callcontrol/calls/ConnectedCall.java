@@ -1,6 +1,7 @@
 package dev.callcontrol.calls;
 
 import dev.callcontrol.agent.Principal;
+import dev.callcontrol.metrics.CallMetrics;
 import dev.callcontrol.testing.FakeTelephony;
 import dev.callcontrol.testing.InMemoryCallRecords;
 import dev.callcontrol.testing.MutableClock;
@@ -57,9 +58,14 @@ final class ConnectedCall {
 
     /** {@link #onTheClock()} with the records stamped at the clock's time (until a test moves {@code records.now}). */
     static ConnectedCall stampedByTheClock() {
+        return stampedByTheClock(CallMetrics.NONE);
+    }
+
+    /** {@link #stampedByTheClock()} counting into {@code metrics}. */
+    static ConnectedCall stampedByTheClock(CallMetrics metrics) {
         return new ConnectedCall(call -> {
             call.records.now = call.clock.instant();
-            return new CallControl(call.records, call.telephony, TIMED_SETTINGS, call.clock);
+            return new CallControl(call.records, call.telephony, TIMED_SETTINGS, call.clock, metrics);
         });
     }
 }
