@@ -4,12 +4,19 @@ import dev.callcontrol.agent.CallControlException;
 import dev.callcontrol.agent.Principal;
 import dev.callcontrol.testing.FakeTelephony;
 import dev.callcontrol.testing.InMemoryCallRecords;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
 
+import static dev.callcontrol.calls.ConnectedCall.AGENT_LEG;
+import static dev.callcontrol.calls.ConnectedCall.ALICE;
+import static dev.callcontrol.calls.ConnectedCall.CAROL;
+import static dev.callcontrol.calls.ConnectedCall.CONFERENCE;
+import static dev.callcontrol.calls.ConnectedCall.CUSTOMER_LEG;
+import static dev.callcontrol.calls.ConnectedCall.SALES;
+import static dev.callcontrol.calls.ConnectedCall.SETTINGS;
+import static dev.callcontrol.calls.ConnectedCall.TASK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -18,31 +25,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Call control against in-memory ports: what it asks of Twilio, in which order, and what it undoes. */
 class CallControlTest {
-    private static final String TASK = "WT0123456789abcdef0123456789abcdef";
-    private static final String CONFERENCE = "CF0123456789abcdef0123456789abcdef";
-    private static final String AGENT_LEG = "CA00000000000000000000000000000a01";
-    private static final String CUSTOMER_LEG = "CA00000000000000000000000000000a02";
-    private static final String ALICE = "WK00000000000000000000000000000001";
-    private static final String CAROL = "WK00000000000000000000000000000003";
     private static final Principal AGENT = new Principal(ALICE, false);
 
-    private InMemoryCallRecords records;
-    private FakeTelephony telephony;
-    private CallControl calls;
-
-    @BeforeEach
-    void connected() {
-        records = new InMemoryCallRecords();
-        telephony = new FakeTelephony();
-        telephony.tasks.put(TASK, new Telephony.TaskContext(TASK, "assigned", CUSTOMER_LEG, ALICE, "support",
+    /** The customer called about billing, and a sales queue a transfer may go to; call control on its own clock. */
+    private final ConnectedCall call = new ConnectedCall(connecting -> {
+        connecting.telephony.tasks.put(TASK, new Telephony.TaskContext(TASK, "assigned", CUSTOMER_LEG, ALICE, "support",
                 Map.of("from", "+14155550123", "reason", "billing"), 75));
-        telephony.workers.put(CAROL, new Telephony.Worker(CAROL, "carol", "client:carol"));
-        telephony.queues.add(new Telephony.Queue("WQ00000000000000000000000000000002", "sales"));
-        calls = new CallControl(records, telephony, new CallControl.Settings("https://calls.example.com", "+15005550006", 20, List.of("+1")));
-        calls.onConferenceEvent(CallRecordTest.event("participant-join", 1, AGENT_LEG, false));
-        calls.onConferenceEvent(CallRecordTest.event("participant-join", 2, CUSTOMER_LEG, false));
-        telephony.requests.clear();
-    }
+        connecting.telephony.queues.add(SALES);
+        return new CallControl(connecting.records, connecting.telephony, SETTINGS);
+    });
+    private final InMemoryCallRecords records = call.records;
+    private final FakeTelephony telephony = call.telephony;
+    private final CallControl calls = call.calls;
 
     @Test
     void holdIsOneRequestEvenWhenTheRecordSaysTheCustomerIsHeldAlready() {

@@ -4,7 +4,6 @@ import dev.callcontrol.agent.CallControlException;
 import dev.callcontrol.agent.Principal;
 import dev.callcontrol.testing.FakeTelephony;
 import dev.callcontrol.testing.InMemoryCallRecords;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -16,6 +15,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static dev.callcontrol.calls.ConnectedCall.AGENT_LEG;
+import static dev.callcontrol.calls.ConnectedCall.ALICE;
+import static dev.callcontrol.calls.ConnectedCall.CAROL;
+import static dev.callcontrol.calls.ConnectedCall.CAROL_LEG;
+import static dev.callcontrol.calls.ConnectedCall.CONFERENCE;
+import static dev.callcontrol.calls.ConnectedCall.CUSTOMER_LEG;
+import static dev.callcontrol.calls.ConnectedCall.SETTINGS;
+import static dev.callcontrol.calls.ConnectedCall.TASK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,31 +32,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * says) against the call's record, and what it applies where the two disagree.
  */
 class ReconcilerTest {
-    private static final String TASK = "WT0123456789abcdef0123456789abcdef";
-    private static final String CONFERENCE = "CF0123456789abcdef0123456789abcdef";
-    private static final String AGENT_LEG = "CA00000000000000000000000000000a01";
-    private static final String CUSTOMER_LEG = "CA00000000000000000000000000000a02";
-    private static final String CAROL_LEG = "CA00000000000000000000000000000a03";
-    private static final String ALICE = "WK00000000000000000000000000000001";
-    private static final String CAROL = "WK00000000000000000000000000000003";
     private static final Instant NOW = Instant.parse("2026-01-01T00:10:00Z");
 
-    private InMemoryCallRecords records;
-    private FakeTelephony telephony;
-    private CallControl calls;
-
-    @BeforeEach
-    void connected() {
-        records = new InMemoryCallRecords();
-        records.now = NOW.minusSeconds(120);
-        telephony = new FakeTelephony();
-        telephony.tasks.put(TASK, new Telephony.TaskContext(TASK, "assigned", CUSTOMER_LEG, ALICE, "support", Map.of("from", "+14155550123"), 75));
-        telephony.workers.put(CAROL, new Telephony.Worker(CAROL, "carol", "client:carol"));
-        calls = new CallControl(records, telephony, new CallControl.Settings("https://calls.example.com", "+15005550006", 20, List.of("+1")));
-        calls.onConferenceEvent(CallRecordTest.event("participant-join", 1, AGENT_LEG, false));
-        calls.onConferenceEvent(CallRecordTest.event("participant-join", 2, CUSTOMER_LEG, false));
-        telephony.requests.clear();
-    }
+    /** Connected two minutes before the reconciler's {@link #NOW}, on call control's own clock. */
+    private final ConnectedCall call = new ConnectedCall(connecting -> {
+        connecting.records.now = NOW.minusSeconds(120);
+        return new CallControl(connecting.records, connecting.telephony, SETTINGS);
+    });
+    private final InMemoryCallRecords records = call.records;
+    private final FakeTelephony telephony = call.telephony;
+    private final CallControl calls = call.calls;
 
     private Reconciler reconciler(Duration grace, int maxRequests) {
         return new Reconciler(records, records, telephony, calls, new Reconciler.Settings(grace, maxRequests, Duration.ofMinutes(1)),
