@@ -9,6 +9,11 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 
+import static dev.callcontrol.calls.ConnectedCall.ALICE;
+import static dev.callcontrol.calls.ConnectedCall.CONFERENCE;
+import static dev.callcontrol.calls.ConnectedCall.CUSTOMER_LEG;
+import static dev.callcontrol.calls.ConnectedCall.SETTINGS;
+import static dev.callcontrol.calls.ConnectedCall.TASK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,28 +23,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * for the agent's commands and, with pause-on-hold, for the customer's holds.
  */
 class RecordingsTest {
-    private static final String TASK = "WT0123456789abcdef0123456789abcdef";
-    private static final String CONFERENCE = "CF0123456789abcdef0123456789abcdef";
-    private static final String AGENT_LEG = "CA00000000000000000000000000000a01";
-    private static final String CUSTOMER_LEG = "CA00000000000000000000000000000a02";
     private static final String RECORDING = "RE0123456789abcdef0123456789abcdef";
-    private static final String ALICE = "WK00000000000000000000000000000001";
     private static final Principal AGENT = new Principal(ALICE, false);
 
-    private final InMemoryCallRecords records = new InMemoryCallRecords();
-    private final FakeTelephony telephony = new FakeTelephony();
+    private InMemoryCallRecords records;
+    private FakeTelephony telephony;
 
+    /** A five-second-old task without attributes, its conference recorded or not. */
     private CallControl connected(boolean pauseOnHold, boolean recorded) {
-        telephony.tasks.put(TASK, new Telephony.TaskContext(TASK, "assigned", CUSTOMER_LEG, ALICE, "support", Map.of(), 5));
-        if (recorded) {
-            telephony.recordings.put(CONFERENCE, new Telephony.Recording(RECORDING, "in-progress"));
-        }
-        CallControl calls = new CallControl(records, telephony, new CallControl.Settings("https://calls.example.com", "+15005550006", 20, List.of("+1"))
-                .withRecording(new CallControl.RecordingPolicy(pauseOnHold, "skip")));
-        calls.onConferenceEvent(CallRecordTest.event("participant-join", 1, AGENT_LEG, false));
-        calls.onConferenceEvent(CallRecordTest.event("participant-join", 2, CUSTOMER_LEG, false));
-        telephony.requests.clear();
-        return calls;
+        ConnectedCall call = new ConnectedCall(connecting -> {
+            connecting.telephony.tasks.put(TASK, new Telephony.TaskContext(TASK, "assigned", CUSTOMER_LEG, ALICE, "support", Map.of(), 5));
+            if (recorded) {
+                connecting.telephony.recordings.put(CONFERENCE, new Telephony.Recording(RECORDING, "in-progress"));
+            }
+            return new CallControl(connecting.records, connecting.telephony, SETTINGS.withRecording(new CallControl.RecordingPolicy(pauseOnHold, "skip")));
+        });
+        records = call.records;
+        telephony = call.telephony;
+        return call.calls;
     }
 
     @Test
