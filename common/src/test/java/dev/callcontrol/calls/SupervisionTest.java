@@ -13,6 +13,10 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import static dev.callcontrol.calls.ConnectedCall.ALICE;
+import static dev.callcontrol.calls.ConnectedCall.CUSTOMER_LEG;
+import static dev.callcontrol.calls.ConnectedCall.SETTINGS;
+import static dev.callcontrol.calls.ConnectedCall.TASK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,11 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * the write is checked again as it is, never ended on the strength of the earlier read.
  */
 class SupervisionTest {
-    private static final String TASK = "WT0123456789abcdef0123456789abcdef";
-    private static final String AGENT_LEG = "CA00000000000000000000000000000a01";
-    private static final String CUSTOMER_LEG = "CA00000000000000000000000000000a02";
     private static final String SAM_LEG = "CA00000000000000000000000000000a04";
-    private static final String ALICE = "WK00000000000000000000000000000001";
     private static final Principal SAM = new Principal("WK00000000000000000000000000000004", true);
     private static final Principal ROSA = new Principal("WK00000000000000000000000000000005", true);
 
@@ -38,15 +38,16 @@ class SupervisionTest {
 
     @BeforeEach
     void connectedAndSupervisedBySam() {
-        stored = new InMemoryCallRecords();
-        records = new RacingRecords(stored);
-        telephony = new FakeTelephony();
-        telephony.tasks.put(TASK, new Telephony.TaskContext(TASK, "assigned", CUSTOMER_LEG, ALICE, "support", Map.of("from", "+14155550123"), 30));
-        telephony.workers.put(SAM.workerSid(), new Telephony.Worker(SAM.workerSid(), "sam", "client:sam"));
-        telephony.workers.put(ROSA.workerSid(), new Telephony.Worker(ROSA.workerSid(), "rosa", "client:rosa"));
-        calls = new CallControl(records, telephony, new CallControl.Settings("https://calls.example.com", "+15005550006", 20, List.of("+1")));
-        calls.onConferenceEvent(CallRecordTest.event("participant-join", 1, AGENT_LEG, false));
-        calls.onConferenceEvent(CallRecordTest.event("participant-join", 2, CUSTOMER_LEG, false));
+        ConnectedCall call = new ConnectedCall(connecting -> {
+            connecting.telephony.tasks.put(TASK, new Telephony.TaskContext(TASK, "assigned", CUSTOMER_LEG, ALICE, "support", Map.of("from", "+14155550123"), 30));
+            connecting.telephony.workers.put(SAM.workerSid(), new Telephony.Worker(SAM.workerSid(), "sam", "client:sam"));
+            connecting.telephony.workers.put(ROSA.workerSid(), new Telephony.Worker(ROSA.workerSid(), "rosa", "client:rosa"));
+            records = new RacingRecords(connecting.records);
+            return new CallControl(records, connecting.telephony, SETTINGS);
+        });
+        stored = call.records;
+        telephony = call.telephony;
+        calls = call.calls;
         calls.supervise(TASK, SAM, CallControl.Mode.MONITOR);
         calls.onConferenceEvent(CallRecordTest.labelled("participant-join", 3, SAM_LEG, "supervisor:" + SAM.workerSid()));
         telephony.requests.clear();

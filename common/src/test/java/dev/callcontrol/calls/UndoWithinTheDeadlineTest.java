@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.callcontrol.agent.Principal;
 import dev.callcontrol.http.Deadline;
 import dev.callcontrol.http.HttpError;
-import dev.callcontrol.testing.FakeTelephony;
 import dev.callcontrol.testing.InMemoryCallRecords;
 import dev.callcontrol.twilio.TwilioClients;
 import dev.callcontrol.twilio.TwilioTelephony;
@@ -25,6 +24,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 
+import static dev.callcontrol.calls.ConnectedCall.AGENT_LEG;
+import static dev.callcontrol.calls.ConnectedCall.ALICE;
+import static dev.callcontrol.calls.ConnectedCall.CAROL;
+import static dev.callcontrol.calls.ConnectedCall.CUSTOMER_LEG;
+import static dev.callcontrol.calls.ConnectedCall.SETTINGS;
+import static dev.callcontrol.calls.ConnectedCall.TASK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -38,11 +43,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of a stand-in Twilio that never answers task creates.
  */
 class UndoWithinTheDeadlineTest {
-    private static final String TASK = "WT0123456789abcdef0123456789abcdef";
-    private static final String AGENT_LEG = "CA00000000000000000000000000000a01";
-    private static final String CUSTOMER_LEG = "CA00000000000000000000000000000a02";
-    private static final String ALICE = "WK00000000000000000000000000000001";
-    private static final String CAROL = "WK00000000000000000000000000000003";
     private static final String WORKSPACE = "WS00000000000000000000000000000001";
     private static final Principal AGENT = new Principal(ALICE, false);
     /** The invocation: 5 s left, 2.5 s of them the reserve (less than one unanswered attempt's 5 s read timeout). */
@@ -63,19 +63,16 @@ class UndoWithinTheDeadlineTest {
         twilio.createContext("/", this::answer);
         twilio.start();
 
-        records = new InMemoryCallRecords();
-        FakeTelephony setup = new FakeTelephony();
-        setup.tasks.put(TASK, new Telephony.TaskContext(TASK, "assigned", CUSTOMER_LEG, ALICE, "support", Map.of(), 75));
-        CallControl.Settings settings = new CallControl.Settings("https://calls.example.com", "+15005550006", 20, List.of("+1"));
-        CallControl joins = new CallControl(records, setup, settings);
-        joins.onConferenceEvent(CallRecordTest.event("participant-join", 1, AGENT_LEG, false));
-        joins.onConferenceEvent(CallRecordTest.event("participant-join", 2, CUSTOMER_LEG, false));
+        records = new ConnectedCall(connecting -> {
+            connecting.telephony.tasks.put(TASK, new Telephony.TaskContext(TASK, "assigned", CUSTOMER_LEG, ALICE, "support", Map.of(), 75));
+            return new CallControl(connecting.records, connecting.telephony, SETTINGS);
+        }).records;
 
         String baseUrl = "http://127.0.0.1:" + twilio.getAddress().getPort();
         TwilioTelephony telephony = TwilioTelephony.lazily(
                 () -> TwilioClients.restClient(new TwilioClients.Settings("AC00000000000000000000000000000001", "local-auth-token", baseUrl)),
                 WORKSPACE, "WW00000000000000000000000000000001");
-        calls = new CallControl(records, telephony, settings);
+        calls = new CallControl(records, telephony, SETTINGS);
     }
 
     @AfterEach
