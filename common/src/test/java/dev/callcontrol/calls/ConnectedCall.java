@@ -6,6 +6,7 @@ import dev.callcontrol.testing.FakeTelephony;
 import dev.callcontrol.testing.InMemoryCallRecords;
 import dev.callcontrol.testing.MutableClock;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +28,13 @@ final class ConnectedCall {
     static final Principal ALICE_AGENT = new Principal(ALICE, false);
     /** A queue besides the task's own ({@code support}) that a transfer may go to. */
     static final Telephony.Queue SALES = new Telephony.Queue("WQ00000000000000000000000000000002", "sales");
-    /** The settings without a transfer timeout of the call's own, as the reconciler's and the plain call-control tests use. */
+    /** Call control's settings with its default transfer timeout, as the tests on call control's own clock use. */
     static final CallControl.Settings SETTINGS = new CallControl.Settings("https://calls.example.com", "+15005550006", 20, List.of("+1"));
-    /** {@link #SETTINGS} with a 120-second transfer timeout, as the tests that move the clock use. */
-    static final CallControl.Settings TIMED_SETTINGS = new CallControl.Settings("https://calls.example.com", "+15005550006", 20, List.of("+1"), 120);
+    /** How long a transfer's target has to answer ({@code TRANSFER_TIMEOUT_SECONDS}) in {@link #TIMED_SETTINGS}, for the watchdog too. */
+    static final Duration TRANSFER_TIMEOUT = Duration.ofSeconds(120);
+    /** {@link #SETTINGS} with the {@link #TRANSFER_TIMEOUT}, as the tests that move the clock use. */
+    static final CallControl.Settings TIMED_SETTINGS = new CallControl.Settings("https://calls.example.com", "+15005550006", 20, List.of("+1"),
+            (int) TRANSFER_TIMEOUT.toSeconds());
 
     /** The clock the tests move; the calls built by {@link #onTheClock} and {@link #stampedByTheClock} read it. */
     final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:10:00Z"));

@@ -17,6 +17,7 @@ import static dev.callcontrol.calls.ConnectedCall.CAROL;
 import static dev.callcontrol.calls.ConnectedCall.CAROL_LEG;
 import static dev.callcontrol.calls.ConnectedCall.CUSTOMER_LEG;
 import static dev.callcontrol.calls.ConnectedCall.TASK;
+import static dev.callcontrol.calls.ConnectedCall.TRANSFER_TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -30,7 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PartiesTest {
     private static final String SAM_LEG = "CA00000000000000000000000000000a04";
     private static final String SAM = "WK00000000000000000000000000000004";
-    private static final Duration TRANSFER_TIMEOUT = Duration.ofSeconds(120);
 
     private final ConnectedCall call = ConnectedCall.stampedByTheClock();
     private final MutableClock clock = call.clock;

@@ -15,6 +15,7 @@ import static dev.callcontrol.calls.ConnectedCall.CAROL_LEG;
 import static dev.callcontrol.calls.ConnectedCall.CONFERENCE;
 import static dev.callcontrol.calls.ConnectedCall.CUSTOMER_LEG;
 import static dev.callcontrol.calls.ConnectedCall.TASK;
+import static dev.callcontrol.calls.ConnectedCall.TRANSFER_TIMEOUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -27,7 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class WatchdogTest {
     private static final Duration MAX_HOLD = Duration.ofSeconds(300);
-    private static final Duration TRANSFER_TIMEOUT = Duration.ofSeconds(120);
 
     private final ConnectedCall call = ConnectedCall.stampedByTheClock();
     private final MutableClock clock = call.clock;
