@@ -8,15 +8,20 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 
 /** The Lambda context of one local invocation, with the function's memory and timeout from the template. */
-final class LocalContext implements Context {
+public final class LocalContext implements Context {
     private final SamTemplate.Function function;
     private final String requestId;
     private final long deadline;
 
     LocalContext(SamTemplate.Function function, String requestId) {
+        this(function, requestId, function.timeoutSeconds());
+    }
+
+    /** An invocation given {@code timeoutSeconds} instead of the template's timeout (a benchmark's runs). */
+    public LocalContext(SamTemplate.Function function, String requestId, int timeoutSeconds) {
         this.function = function;
         this.requestId = requestId;
-        this.deadline = System.currentTimeMillis() + function.timeoutSeconds() * 1000L;
+        this.deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
     }
 
     @Override

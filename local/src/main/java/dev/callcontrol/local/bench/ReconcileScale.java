@@ -1,9 +1,5 @@
 package dev.callcontrol.local.bench;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.callcontrol.callsetup.CallSetup;
@@ -14,6 +10,7 @@ import dev.callcontrol.config.Config;
 import dev.callcontrol.config.Setting;
 import dev.callcontrol.functions.ReconcileFunction;
 import dev.callcontrol.local.LiveCalls;
+import dev.callcontrol.local.LocalContext;
 import dev.callcontrol.local.LocalRuntime;
 import dev.callcontrol.local.SamTemplate;
 import dev.callcontrol.local.sim.SimClient;
@@ -30,7 +27,6 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +35,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -77,44 +72,12 @@ import java.util.regex.Pattern;
  * per size (by default they go on until every call was visited, or three times the runs that
  * should take), {@code --warmups} sets the runs made before the first size's, not shown (3).
  *
- * <p>Why it is this long: it is a report as much as a program; most of its lines print the figures
- * and their units, and splitting the seeding, the runs and the report would spread one benchmark's
- * narrative over several files without making any piece reusable.
+ * <p>Its command line is {@link ScaleOptions}; the clock of its runs is {@link MovingClock}.
  */
 public final class ReconcileScale {
     private static final Pattern CONFERENCE_FETCH = Pattern.compile("/Conferences/(CF[0-9a-fA-F]{32})\\.json$");
     /** Lambda's longest timeout, for the run with the cap raised. */
     private static final int LAMBDA_MAX_TIMEOUT_SECONDS = 900;
-
-    /** The command line. */
-    record Options(List<Integer> sizes, long latencyMillis, Integer timeoutSeconds, Integer runs, int warmups) {
-        static Options parse(String[] args) {
-            List<Integer> sizes = new ArrayList<>();
-            long latency = 0;
-            Integer timeout = null;
-            Integer runs = null;
-            int warmups = 3;
-            for (int i = 0; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--latency-ms" -> latency = Long.parseLong(args[++i]);
-                    case "--timeout-s" -> timeout = Integer.parseInt(args[++i]);
-                    case "--runs" -> runs = Integer.parseInt(args[++i]);
-                    case "--warmups" -> warmups = Integer.parseInt(args[++i]);
-                    default -> {
-                        int size = Integer.parseInt(args[i].replace(",", "").replace("_", ""));
-                        if (size < 1) {
-                            throw new IllegalArgumentException("a number of live calls must be at least 1");
-                        }
-                        sizes.add(size);
-                    }
-                }
-            }
-            if (sizes.isEmpty()) {
-                sizes = List.of(1_000, 10_000);
-            }
-            return new Options(List.copyOf(new TreeSet<>(sizes)), latency, timeout, runs, warmups);
-        }
-    }
 
     /** One seeded live call. */
     private record Seeded(String taskSid, String conferenceSid) {
@@ -132,7 +95,7 @@ public final class ReconcileScale {
 
     private final LocalRuntime runtime;
     private final SamTemplate.Function function;
-    private final Options options;
+    private final ScaleOptions options;
     private final PrintStream out;
     private final SimClient sim;
     private final DynamoDbMeter meter;
@@ -149,7 +112,7 @@ public final class ReconcileScale {
     private boolean warmedUp;
     private double seedSimulatorSeconds;
 
-    private ReconcileScale(LocalRuntime runtime, SamTemplate.Function function, Options options, PrintStream out) throws Exception {
+    private ReconcileScale(LocalRuntime runtime, SamTemplate.Function function, ScaleOptions options, PrintStream out) throws Exception {
         this.runtime = runtime;
         this.function = function;
         this.options = options;
@@ -175,7 +138,7 @@ public final class ReconcileScale {
 
     /** Runs the benchmark and prints its figures to {@code out}. */
     public static void run(String[] args, PrintStream out) throws Exception {
-        Options options = Options.parse(args);
+        ScaleOptions options = ScaleOptions.parse(args);
         LocalRuntime.Options runtimeOptions = LocalRuntime.Options.benchmark();
         SamTemplate.Function function = SamTemplate.read(runtimeOptions.template()).functions().stream()
                 .filter(each -> each.handlerClass().equals(ReconcileFunction.class.getName())).findFirst()
@@ -349,7 +312,7 @@ public final class ReconcileScale {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
         long start = System.nanoTime();
-        Map<String, Object> outcome = function.handleRequest(event(), new BenchContext(this.function, timeoutSeconds));
+        Map<String, Object> outcome = function.handleRequest(event(), new LocalContext(this.function, UUID.randomUUID().toString(), timeoutSeconds));
         double wall = (System.nanoTime() - start) / 1e6;
         long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
         List<JsonNode> requests = sim.requests();
@@ -473,112 +436,5 @@ public final class ReconcileScale {
         return new ScheduledEvent().withId(UUID.randomUUID().toString()).withDetailType("Scheduled Event").withSource("aws.events")
                 .withAccount("123456789012").withRegion("us-east-1").withTime(new DateTime(clock.millis()))
                 .withResources(List.of("arn:aws:events:us-east-1:123456789012:rule/" + function.logicalId() + "-Every")).withDetail(Map.of());
-    }
-
-    /** The instant of the current scheduled run: moved a period on after each. */
-    private static final class MovingClock extends Clock {
-        private Instant now = Instant.now();
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        void atLeast(Instant instant) {
-            if (now.isBefore(instant)) {
-                now = instant;
-            }
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    /** The Lambda context of one run: the function's name and memory, and a deadline {@code timeoutSeconds} away. */
-    private static final class BenchContext implements Context {
-        private final SamTemplate.Function function;
-        private final long deadline;
-        private final String requestId = UUID.randomUUID().toString();
-
-        BenchContext(SamTemplate.Function function, int timeoutSeconds) {
-            this.function = function;
-            this.deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
-        }
-
-        @Override
-        public String getAwsRequestId() {
-            return requestId;
-        }
-
-        @Override
-        public String getLogGroupName() {
-            return "/aws/lambda/" + function.logicalId();
-        }
-
-        @Override
-        public String getLogStreamName() {
-            return "reconcile-scale";
-        }
-
-        @Override
-        public String getFunctionName() {
-            return function.logicalId();
-        }
-
-        @Override
-        public String getFunctionVersion() {
-            return "$LATEST";
-        }
-
-        @Override
-        public String getInvokedFunctionArn() {
-            return "arn:aws:lambda:us-east-1:123456789012:function:" + function.logicalId();
-        }
-
-        @Override
-        public CognitoIdentity getIdentity() {
-            return null;
-        }
-
-        @Override
-        public ClientContext getClientContext() {
-            return null;
-        }
-
-        @Override
-        public int getRemainingTimeInMillis() {
-            return (int) Math.max(0, deadline - System.currentTimeMillis());
-        }
-
-        @Override
-        public int getMemoryLimitInMB() {
-            return function.memoryMb();
-        }
-
-        @Override
-        public LambdaLogger getLogger() {
-            return new LambdaLogger() {
-                @Override
-                public void log(String message) {
-                    System.out.println(message);
-                }
-
-                @Override
-                public void log(byte[] message) {
-                    log(new String(message, java.nio.charset.StandardCharsets.UTF_8));
-                }
-            };
-        }
     }
 }
