@@ -59,8 +59,9 @@ final class TwilioTaskRouter {
         this.faults = faults;
     }
 
-    Optional<TaskContext> task(String taskSid) {
-        Task task = faults.run("fetching task " + taskSid, FaultPolicy.Kind.READ, () -> {
+    /** The task as TaskRouter has it, or null when it has it no longer (deleted some minutes after it ended). */
+    private Task fetchTask(String taskSid) {
+        return faults.run("fetching task " + taskSid, FaultPolicy.Kind.READ, () -> {
             try {
                 return Task.fetcher(workspaceSid, taskSid).fetch(client.get());
             } catch (ApiException e) {
@@ -70,6 +71,10 @@ final class TwilioTaskRouter {
                 throw e;
             }
         });
+    }
+
+    Optional<TaskContext> task(String taskSid) {
+        Task task = fetchTask(taskSid);
         if (task == null) {
             return Optional.empty();
         }
@@ -245,16 +250,7 @@ final class TwilioTaskRouter {
      * requests. False when TaskRouter no longer has the task (deleted some minutes after it ended).
      */
     boolean addAttributes(String taskSid, Map<String, Object> added) {
-        Task task = faults.run("fetching task " + taskSid, FaultPolicy.Kind.READ, () -> {
-            try {
-                return Task.fetcher(workspaceSid, taskSid).fetch(client.get());
-            } catch (ApiException e) {
-                if (TwilioTelephony.is404(e)) {
-                    return null;
-                }
-                throw e;
-            }
-        });
+        Task task = fetchTask(taskSid);
         if (task == null) {
             return false;
         }
