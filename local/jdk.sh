@@ -27,3 +27,7 @@ if [ -z "$pick" ]; then
   exit 1
 fi
 export JAVA_HOME="$pick"
+# Maven's own Guava uses sun.misc.Unsafe, which JDK 24 and later warn about on every run: allowed for every script that sources this (local/mvn, local/run).
+if [ "$(major "$JAVA_HOME")" -ge 24 ] 2>/dev/null && [[ "${MAVEN_OPTS:-}" != *sun-misc-unsafe-memory-access* ]]; then
+  export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+fi
